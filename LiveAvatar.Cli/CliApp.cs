@@ -1,0 +1,40 @@
+namespace LiveAvatar.Cli;
+
+/// <summary>Dispatches `liveavatar COMMAND ...` to the command classes.</summary>
+public static class CliApp
+{
+    private static readonly (string Name, string Help, Func<string[], TextWriter, TextWriter, Task<int>> Run)[] Commands =
+    [
+    ];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            PrintUsage(stdout);
+            return args.Length == 0 ? 2 : 0;
+        }
+        foreach (var c in Commands)
+        {
+            if (c.Name == args[0])
+            {
+                try { return await c.Run(args[1..], stdout, stderr); }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    stderr.WriteLine($"liveavatar {c.Name}: {e.Message}");
+                    return 1;
+                }
+            }
+        }
+        stderr.WriteLine($"liveavatar: unknown command '{args[0]}'");
+        PrintUsage(stderr);
+        return 2;
+    }
+
+    private static void PrintUsage(TextWriter w)
+    {
+        w.WriteLine("usage: liveavatar COMMAND [options]");
+        w.WriteLine();
+        foreach (var c in Commands) w.WriteLine($"  {c.Name,-22} {c.Help}");
+    }
+}

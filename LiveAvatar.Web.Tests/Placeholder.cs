@@ -1,0 +1,1 @@
+namespace LiveAvatar.Web.Tests;
