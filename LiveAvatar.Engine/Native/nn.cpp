@@ -134,9 +134,11 @@ la_tensor la_rope_pairs(la_tensor x, la_tensor cos, la_tensor sin) {
     auto shape = t.sizes().vec();
     shape.back() = d / 2;
     shape.push_back(2);
-    auto xf = t.to(at::kFloat).reshape(shape);
+    // fp32 at least (the factors are fp32 tables); fp64 inputs stay fp64.
+    auto ct = t.scalar_type() == at::kDouble ? at::kDouble : at::kFloat;
+    auto xf = t.to(ct).reshape(shape);
     auto x0 = xf.select(-1, 0), x1 = xf.select(-1, 1);
-    auto c = T(cos).to(at::kFloat), s = T(sin).to(at::kFloat);
+    auto c = T(cos).to(ct), s = T(sin).to(ct);
     auto out = at::stack({x0 * c - x1 * s, x0 * s + x1 * c}, -1).flatten(-2);
     return la::wrap(out.to(t.scalar_type()));
   })

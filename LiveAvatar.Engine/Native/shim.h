@@ -139,7 +139,7 @@ LA_API la_tensor la_interpolate(la_tensor x, int mode, const int64_t* sizes, con
                                 int align_corners);
 // q [B,N,Lq,D], k/v [B,N,Lk,D]; mask nullable (bool: true keeps; float: added); scale <= 0 means 1/sqrt(D)
 LA_API la_tensor la_sdpa(la_tensor q, la_tensor k, la_tensor v, la_tensor mask, double scale, int is_causal);
-// x [..., D] with D even, pairs (x[2j], x[2j+1]); cos/sin broadcast to [..., D/2]. Computed in fp32.
+// x [..., D] with D even, pairs (x[2j], x[2j+1]); cos/sin broadcast to [..., D/2]. Computed in fp32 (fp64 input: fp64).
 LA_API la_tensor la_rope_pairs(la_tensor x, la_tensor cos, la_tensor sin);
 
 // ---- CUDA ----

@@ -1,0 +1,20 @@
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Tests.TestSupport;
+
+/// <summary>Every test that touches libtorch joins this collection, so they never run in parallel
+/// (live-tensor counts and thread settings are process-wide).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TorchCollection : ICollectionFixture<TorchFixture>
+{
+    public const string Name = "libtorch";
+}
+
+public sealed class TorchFixture
+{
+    public TorchFixture()
+    {
+        Torch.EnsureLoaded();
+        Torch.DisableGrad();
+    }
+}
