@@ -3,8 +3,11 @@ namespace LiveAvatar.Cli;
 /// <summary>Dispatches `liveavatar COMMAND ...` to the command classes.</summary>
 public static class CliApp
 {
-    private static readonly (string Name, string Help, Func<string[], TextWriter, TextWriter, Task<int>> Run)[] Commands =
+    private static readonly (string Name, string Help, Func<string[], TextWriter, TextWriter, Task<int>> Run)[] All =
     [
+        ("env", "libtorch version, CUDA, devices and memory, checkpoint status", Commands.EnvCommand.RunAsync),
+        ("bench", "bench matmul: matmul throughput on a device", Commands.BenchCommand.RunAsync),
+        ("selftest", "check the tensor layer on a device against host-computed values", Commands.SelfTestCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -14,7 +17,7 @@ public static class CliApp
             PrintUsage(stdout);
             return args.Length == 0 ? 2 : 0;
         }
-        foreach (var c in Commands)
+        foreach (var c in All)
         {
             if (c.Name == args[0])
             {
@@ -35,6 +38,6 @@ public static class CliApp
     {
         w.WriteLine("usage: liveavatar COMMAND [options]");
         w.WriteLine();
-        foreach (var c in Commands) w.WriteLine($"  {c.Name,-22} {c.Help}");
+        foreach (var c in All) w.WriteLine($"  {c.Name,-22} {c.Help}");
     }
 }

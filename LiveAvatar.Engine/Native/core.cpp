@@ -9,6 +9,18 @@ std::atomic<int64_t> live{0};
 static thread_local std::string last_error;
 static thread_local bool has_error = false;
 
+static std::atomic<int> desired_threads{0};
+static std::atomic<int> threads_epoch{0};
+static thread_local int seen_epoch = -1;
+
+void ensure_threads() {
+  int e = threads_epoch.load(std::memory_order_relaxed);
+  if (seen_epoch == e) return;
+  seen_epoch = e;
+  int n = desired_threads.load(std::memory_order_relaxed);
+  if (n > 0) at::set_num_threads(n);
+}
+
 void set_error(const char* msg) {
   last_error = msg ? msg : "";
   has_error = true;
@@ -91,8 +103,12 @@ const char* la_parallel_info(void) {
   static thread_local std::string s;
   LA_GUARD(nullptr, s = at::get_parallel_info(); return s.c_str();)
 }
-void la_set_num_threads(int n) { try { at::set_num_threads(n); } catch (...) {} }
-int la_get_num_threads(void) { return at::get_num_threads(); }
+void la_set_num_threads(int n) {
+  la::desired_threads.store(n);
+  la::threads_epoch.fetch_add(1);
+  la::ensure_threads();
+}
+int la_get_num_threads(void) { la::ensure_threads(); return at::get_num_threads(); }
 void la_set_grad_enabled(int enabled) { at::GradMode::set_enabled(enabled != 0); }
 void la_free(la_tensor t) {
   if (!t) return;

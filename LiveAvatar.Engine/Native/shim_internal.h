@@ -13,6 +13,8 @@
 namespace la {
 
 void set_error(const char* msg);
+// OpenMP's thread count is per OS thread; apply the process-wide choice on each thread's first call.
+void ensure_threads();
 extern std::atomic<int64_t> live;
 
 inline la_tensor wrap(at::Tensor t) {
@@ -41,6 +43,7 @@ inline at::TensorOptions options(int dtype, int dev, int index) {
 // Run body; on exception store the message and return fail.
 #define LA_GUARD(fail, ...)                                              \
   try {                                                                   \
+    la::ensure_threads();                                                 \
     __VA_ARGS__                                                           \
   } catch (const c10::Error& e) {                                         \
     la::set_error(e.what_without_backtrace());                            \

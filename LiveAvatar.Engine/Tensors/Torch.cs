@@ -11,6 +11,7 @@ public static class Torch
         try
         {
             var abi = la_abi_version();
+            if (abi == 1) ConfigureThreads();
             return abi == 1 ? null : $"native shim ABI {abi} does not match this build (expected 1); rebuild it with ./launch-scripts/build-native.sh --force";
         }
         catch (DllNotFoundException e) { return e.Message; }
@@ -19,6 +20,14 @@ public static class Torch
 
     /// <summary>Null when the native shim and libtorch load; otherwise what is wrong and what to do.</summary>
     public static string? NativeLoadError => LoadError.Value;
+
+    // OpenMP may start with one thread in some environments; use every core unless the user chose.
+    private static void ConfigureThreads()
+    {
+        var env = Environment.GetEnvironmentVariable("LIVEAVATAR_THREADS") ?? Environment.GetEnvironmentVariable("OMP_NUM_THREADS");
+        var n = int.TryParse(env, out var v) && v > 0 ? v : Environment.ProcessorCount;
+        la_set_num_threads(n);
+    }
 
     /// <summary>Throws a clear error when libtorch is unusable.</summary>
     public static void EnsureLoaded()

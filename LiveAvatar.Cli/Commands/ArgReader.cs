@@ -1,0 +1,55 @@
+namespace LiveAvatar.Cli.Commands;
+
+/// <summary>Minimal `--name value` / `--flag` reader with errors that name the option.</summary>
+public sealed class ArgReader
+{
+    private readonly Dictionary<string, string?> _named = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+
+    public List<string> Positional { get; } = [];
+
+    public ArgReader(string[] args, IReadOnlySet<string>? flags = null)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal)) { Positional.Add(a); continue; }
+            var eq = a.IndexOf('=');
+            if (eq > 0) { _named[a[2..eq]] = a[(eq + 1)..]; continue; }
+            var name = a[2..];
+            if (flags != null && flags.Contains(name)) { _named[name] = null; continue; }
+            if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                throw new ArgumentException($"option --{name} needs a value");
+            _named[name] = args[++i];
+        }
+    }
+
+    public bool Flag(string name)
+    {
+        _used.Add(name);
+        if (!_named.TryGetValue(name, out var v)) return false;
+        return v is null || v is "true" or "1";
+    }
+
+    public string? String(string name)
+    {
+        _used.Add(name);
+        return _named.TryGetValue(name, out var v) ? v : null;
+    }
+
+    public int Int(string name, int fallback, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var s = String(name);
+        if (s == null) return fallback;
+        if (!int.TryParse(s, out var v) || v < min || v > max)
+            throw new ArgumentException($"--{name} must be an integer in [{min}, {max}], got '{s}'");
+        return v;
+    }
+
+    /// <summary>Throws naming every option that no command asked for (typos).</summary>
+    public void RejectUnknown()
+    {
+        var unknown = _named.Keys.Where(k => !_used.Contains(k)).ToList();
+        if (unknown.Count > 0) throw new ArgumentException("unknown option(s): " + string.Join(", ", unknown.Select(u => "--" + u)));
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Cli.Commands;
+
+/// <summary>`liveavatar bench matmul`: square matmul throughput on a device, printed as TFLOP/s.</summary>
+public static class BenchCommand
+{
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var a = new ArgReader(args);
+        if (a.Positional.Count != 1 || a.Positional[0] != "matmul")
+        {
+            stderr.WriteLine("usage: liveavatar bench matmul [--size N] [--dtype bf16|f16|f32] [--device cpu|cuda:N] [--iters N] [--warmup N]");
+            return Task.FromResult(2);
+        }
+        Torch.EnsureLoaded();
+        var device = Device.Parse(a.String("device") ?? (Cuda.IsAvailable ? "cuda:0" : "cpu"));
+        var n = a.Int("size", device.IsCuda ? 8192 : 1024, 1, 65536);
+        var dtype = DTypeInfo.Parse(a.String("dtype") ?? (device.IsCuda ? "bf16" : "f32"));
+        var iters = a.Int("iters", device.IsCuda ? 50 : 5, 1);
+        var warmup = a.Int("warmup", 3, 0);
+        a.RejectUnknown();
+        Torch.DisableGrad();
+
+        using var scope = DisposeScope.Enter();
+        var x = Tensor.RandN([n, n], 1, dtype, device);
+        var y = Tensor.RandN([n, n], 2, dtype, device);
+        void Sync() { if (device.IsCuda) Cuda.Synchronize(device.Index); }
+        for (var i = 0; i < warmup; i++) { using var s = DisposeScope.Enter(); _ = x.MatMul(y); }
+        Sync();
+        var times = new List<double>();
+        for (var i = 0; i < iters; i++)
+        {
+            using var s = DisposeScope.Enter();
+            var sw = Stopwatch.StartNew();
+            _ = x.MatMul(y);
+            Sync();
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        var median = times[times.Count / 2];
+        var flops = 2.0 * n * n * (double)n;
+        stdout.WriteLine($"matmul {n}x{n}x{n} {dtype.Name()} on {device} ({Torch.NumThreads} host threads): median {median:F3} ms, best {times[0]:F3} ms, " +
+                         $"{Rate(flops / (median * 1e-3))} (median), {Rate(flops / (times[0] * 1e-3))} (best), {iters} iters");
+        return Task.FromResult(0);
+    }
+
+    private static string Rate(double flopsPerSecond) =>
+        flopsPerSecond >= 1e12 ? $"{flopsPerSecond / 1e12:F1} TFLOP/s" : $"{flopsPerSecond / 1e9:F1} GFLOP/s";
+}
