@@ -36,8 +36,18 @@ build-native: no libtorch found under LIBTORCH=$LIBTORCH
 MSG
   exit 2
 fi
-MAJOR=$(awk '/define TORCH_VERSION_MAJOR/{print $3}' "$VERSION_H")
-MINOR=$(awk '/define TORCH_VERSION_MINOR/{print $3}' "$VERSION_H")
+# version.h moved between releases (2.x keeps a wrapper at the old path): look at every copy.
+INCROOT="$(dirname "$(dirname "$(dirname "$(dirname "$(dirname "$VERSION_H")")")")")"
+ver_field() {
+  find "$INCROOT" -name version.h 2>/dev/null | xargs -r grep -hoE "define TORCH_VERSION_$1[[:space:]]+[0-9]+" 2>/dev/null \
+    | grep -oE '[0-9]+$' | head -1 || true
+}
+MAJOR=$(ver_field MAJOR); MINOR=$(ver_field MINOR)
+if [[ -z "$MAJOR" && -f "$LIBTORCH/version.py" ]]; then
+  V=$(grep -oE "__version__ = '[0-9]+\.[0-9]+" "$LIBTORCH/version.py" | grep -oE "[0-9]+\.[0-9]+" || true)
+  MAJOR=${V%%.*}; MINOR=${V#*.}
+fi
+MAJOR=${MAJOR:-0}; MINOR=${MINOR:-0}
 STD=c++17; (( MAJOR > 2 || (MAJOR == 2 && MINOR >= 10) )) && STD=c++20
 ABI=1
 if [[ "$LIBTORCH" != "/usr" ]] && command -v python3 >/dev/null && [[ -f "$LIBTORCH/__init__.py" ]]; then
@@ -70,7 +80,7 @@ fi
 
 mkdir -p "$OUT/obj"
 echo "build-native: $INFO"
-FLAGS=(-O2 -fPIC -std=$STD -D_GLIBCXX_USE_CXX11_ABI=$ABI -fvisibility=hidden -Wno-deprecated-declarations "${DEFS[@]}" "${INC[@]}")
+FLAGS=(-O2 -fPIC -std=$STD -D_GLIBCXX_USE_CXX11_ABI=$ABI -fvisibility=hidden -Wno-deprecated-declarations -Wno-interference-size "${DEFS[@]}" "${INC[@]}")
 pids=()
 for f in "$SRC"/*.cpp; do
   o="$OUT/obj/$(basename "${f%.cpp}").o"

@@ -2,6 +2,7 @@
 #include "shim_internal.h"
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <c10/core/GradMode.h>
 #include <cstring>
 
 namespace la {
@@ -109,7 +110,7 @@ void la_set_num_threads(int n) {
   la::ensure_threads();
 }
 int la_get_num_threads(void) { la::ensure_threads(); return at::get_num_threads(); }
-void la_set_grad_enabled(int enabled) { at::GradMode::set_enabled(enabled != 0); }
+void la_set_grad_enabled(int enabled) { c10::GradMode::set_enabled(enabled != 0); }
 void la_free(la_tensor t) {
   if (!t) return;
   delete reinterpret_cast<at::Tensor*>(t);
