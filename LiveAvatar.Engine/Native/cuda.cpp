@@ -46,12 +46,13 @@ int la_cuda_mem_info(int dev, int64_t* free_bytes, int64_t* total_bytes) {
 int la_cuda_mem_stats(int dev, int64_t* out4) {
   LA_CUDA_ONLY(-1, {
     // The caching allocator sets a device up on its first allocation; before that it rejects the index.
-    c10::cuda::CUDACachingAllocator::DeviceStats s;
+    auto get = [dev] { return c10::cuda::CUDACachingAllocator::getDeviceStats((c10::DeviceIndex)dev); };
+    decltype(get()) s;  // the stats type moved namespaces across releases
     try {
-      s = c10::cuda::CUDACachingAllocator::getDeviceStats((c10::DeviceIndex)dev);
+      s = get();
     } catch (const c10::Error&) {
       at::empty({1}, at::TensorOptions().device(at::kCUDA, (c10::DeviceIndex)dev));
-      s = c10::cuda::CUDACachingAllocator::getDeviceStats((c10::DeviceIndex)dev);
+      s = get();
     }
     out4[0] = s.allocated_bytes[0].current;  // index 0 is the aggregate pool
     out4[1] = s.reserved_bytes[0].current;
