@@ -1,7 +1,7 @@
-using Xunit;
 using System.Text.Json;
 using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Tensors;
+using Xunit;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
 

@@ -1,7 +1,7 @@
-using Xunit;
 using LiveAvatar.Cli.Commands;
 using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Tensors;
+using Xunit;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
 

@@ -1,7 +1,7 @@
-using Xunit;
 using System.Text;
 using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Checkpoints.Pickle;
+using Xunit;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
 
@@ -57,10 +57,29 @@ public sealed class PickleMachineTests
     }
 
     [Fact]
+    public void Deeply_nested_containers_are_rejected_instead_of_overflowing_the_stack()
+    {
+        var pickle = "\u0080\u0002" + string.Concat(Enumerable.Repeat("}X\u0001\u0000\u0000\u0000k", 10_000))
+                     + string.Concat(Enumerable.Repeat("}s", 1)) + string.Concat(Enumerable.Repeat("s", 9_999)) + ".";
+        var path = Path.Combine(Path.GetTempPath(), $"deep-{Guid.NewGuid():N}.pth");
+        File.WriteAllBytes(path, HandMadeTorchZip.Zip64(("archive/data.pkl", Encoding.Latin1.GetBytes(pickle))));
+        try
+        {
+            var e = Assert.Throws<CheckpointFormatException>(() => CheckpointReader.Open(path).Dispose());
+            Assert.Contains("nest deeper than 64 levels", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Plain_containers_and_numbers_decode()
     {
         // {'a': [1, 300, 70000, -1], 'b': (True, None, 1.5)}
-        var v = Load("\u0080\u0002}(X\u0001\u0000\u0000\u0000a](K\u0001M\u002c\u0001J\u0070\u0011\u0001\u0000J\u00ff\u00ff\u00ff\u00ffeX\u0001\u0000\u0000\u0000b"
+        var v = Load("\u0080\u0002}(X\u0001\u0000\u0000\u0000a](K\u0001M\u002c\u0001"
+                     + "J\u0070\u0011\u0001\u0000J\u00ff\u00ff\u00ff\u00ffeX\u0001\u0000\u0000\u0000b"
                      + "\u0088NG\u003f\u00f8\u0000\u0000\u0000\u0000\u0000\u0000\u0087u.");
 
         var d = Assert.IsType<PyDict>(v);

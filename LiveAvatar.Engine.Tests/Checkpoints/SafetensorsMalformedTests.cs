@@ -1,5 +1,5 @@
-using Xunit;
 using LiveAvatar.Engine.Checkpoints;
+using Xunit;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
 

@@ -1,6 +1,6 @@
-using Xunit;
 using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Tensors;
+using Xunit;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
 

@@ -8,6 +8,8 @@ namespace LiveAvatar.Engine.Checkpoints;
 /// <c>prefix/data/&lt;key&gt;</c> hold raw storages that are served from the mapping in place.</summary>
 internal sealed class TorchZipReader : CheckpointReaderBase
 {
+    private const int MaxNesting = 64;
+
     private MappedFile _file = null!;
     private Dictionary<string, ZipDirectory.Entry> _entries = null!;
     private string _prefix = "";
@@ -43,7 +45,7 @@ internal sealed class TorchZipReader : CheckpointReaderBase
         _prefix = pkl[..^"data.pkl".Length];
         CheckByteOrder();
         var root = PickleMachine.Load(EntryBytes(pkl), Path, pkl);
-        Flatten("", root);
+        Flatten("", root, 0);
     }
 
     private void CheckByteOrder()
@@ -58,28 +60,32 @@ internal sealed class TorchZipReader : CheckpointReaderBase
     {
         var e = _entries[name];
         if (e.Method != 0)
-            throw new CheckpointFormatException(Path, $"zip entry '{name}' is compressed (method {e.Method}); torch.save stores entries uncompressed");
+            throw new CheckpointFormatException(Path,
+                $"zip entry '{name}' is compressed (method {e.Method}); torch.save stores entries uncompressed");
         if (e.Size > int.MaxValue) throw new CheckpointFormatException(Path, $"zip entry '{name}' is too large to parse");
         return _file.Span(e.DataOffset, (int)e.Size).ToArray();
     }
 
     // Nested dicts and lists are flattened with '.'-joined keys, so a checkpoint that wraps its state dict under
     // "state_dict" or "model" lists as "state_dict.blocks.0..."; non-tensor leaves become metadata.
-    private void Flatten(string prefix, object? value)
+    private void Flatten(string prefix, object? value, int depth)
     {
+        // A hostile pickle can nest containers arbitrarily deep; stop before the stack does.
+        if (depth > MaxNesting)
+            throw new CheckpointFormatException(Path, $"containers nest deeper than {MaxNesting} levels at '{prefix}'");
         switch (value)
         {
             case PyTensor t:
                 Add(MakeTensor(prefix.Length == 0 ? "tensor" : prefix, t));
                 break;
             case PyDict d:
-                foreach (var (k, v) in d.Items) Flatten(Join(prefix, KeyText(k)), v);
+                foreach (var (k, v) in d.Items) Flatten(Join(prefix, KeyText(k)), v, depth + 1);
                 break;
             case PyList l:
-                for (int i = 0; i < l.Items.Count; i++) Flatten(Join(prefix, i.ToString(CultureInfo.InvariantCulture)), l.Items[i]);
+                for (int i = 0; i < l.Items.Count; i++) Flatten(Join(prefix, i.ToString(CultureInfo.InvariantCulture)), l.Items[i], depth + 1);
                 break;
             case object?[] tuple:
-                for (int i = 0; i < tuple.Length; i++) Flatten(Join(prefix, i.ToString(CultureInfo.InvariantCulture)), tuple[i]);
+                for (int i = 0; i < tuple.Length; i++) Flatten(Join(prefix, i.ToString(CultureInfo.InvariantCulture)), tuple[i], depth + 1);
                 break;
             case string or long or double or bool:
                 MetadataTable[prefix] = Convert.ToString(value, CultureInfo.InvariantCulture)!;

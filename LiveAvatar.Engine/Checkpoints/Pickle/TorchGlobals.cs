@@ -70,7 +70,9 @@ internal static class TorchGlobals
             case GlobalKind.RebuildParameterWithState when args.Length == 4:
                 return args[0] as PyTensor ?? throw fail($"{fn.FullName} expects a tensor first");
             case GlobalKind.RebuildFromTypeV2 when args.Length == 4:
-                if (args[0] is not PyGlobal inner || args[1] is not PyGlobal { Kind: GlobalKind.TensorType }
+                // The wrapped rebuild may not be another wrapper, so a hostile pickle cannot recurse here.
+                if (args[0] is not PyGlobal { Kind: not GlobalKind.RebuildFromTypeV2 } inner
+                    || args[1] is not PyGlobal { Kind: GlobalKind.TensorType }
                     || args[2] is not object?[] innerArgs)
                     throw fail($"{fn.FullName} has unexpected arguments");
                 return Call(inner, innerArgs, fail);
