@@ -40,6 +40,18 @@ body += "\n".join("        %s, %s," % (cs_str(k), cs_str(v)) for k, v in entitie
 body += "\n    ];\n\n"
 body += "    // Code points that html.unescape turns into nothing (html._invalid_codepoints).\n"
 body += "    private static readonly int[] InvalidCodePoints =\n    [\n" + ints(sorted(html._invalid_codepoints)) + "\n    ];\n"
+# ftfy (chardata._build_html_entities) also decodes all-caps spellings of lowercase entities, when html.unescape
+# would leave them alone; the replacement is the Python str.upper() of the character(s).
+upper = []
+for name, char in sorted(html.entities.html5.items()):
+    if name.endswith(";") and name == name.lower():
+        entity_upper = "&" + name.upper()
+        if html.unescape(entity_upper) == entity_upper:
+            upper += [name.upper(), char.upper()]
+body += "\n    // ftfy's extra all-caps entities: name (with ';') and replacement.\n"
+body += "    private static readonly string[] UpperCasePairs =\n    [\n"
+body += "\n".join("        %s, %s," % (cs_str(upper[i]), cs_str(upper[i + 1])) for i in range(0, len(upper), 2))
+body += "\n    ];\n"
 body += "}\n"
 write("HtmlEntityTable.g.cs", body)
 
@@ -66,3 +78,16 @@ body += "    // (first, second, composite) for every primary composite (composit
 body += "    private static readonly int[] CompositionTriples =\n    [\n" + ints(comp, 15) + "\n    ];\n"
 body += "}\n"
 write("CanonicalTables.g.cs", body)
+
+# ftfy's fix_character_width (chardata._build_width_map): U+3000 and every U+FF01..U+FFEF whose NFKC differs.
+width = [(0x3000, " ")]
+for i in range(0xFF01, 0xFFF0):
+    alt = unicodedata.normalize("NFKC", chr(i))
+    if alt != chr(i):
+        width.append((i, alt))
+body = "internal static partial class FtfyText\n{\n"
+body += "    // (code point, replacement) of ftfy's full-width / half-width map.\n"
+body += "    private static readonly (char Key, string Value)[] WidthPairs =\n    [\n"
+body += "\n".join("        ((char)0x%04X, %s)," % (k, cs_str(v)) for k, v in width)
+body += "\n    ];\n}\n"
+write("FtfyWidthTable.g.cs", body)
