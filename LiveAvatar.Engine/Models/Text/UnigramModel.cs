@@ -15,7 +15,7 @@ public sealed class UnigramModel
     private readonly string[] _pieces;
     private readonly double[] _scores;
     private readonly Dictionary<string, int> _ids;
-    private readonly PieceTrie _trie = new();
+    private readonly PieceIndex _index = new();
     private readonly double _unknownScore;
 
     public UnigramModel(IReadOnlyList<(string Piece, double Score)> vocab, int? unkId, bool byteFallback)
@@ -33,7 +33,7 @@ public sealed class UnigramModel
             _pieces[id] = piece;
             _scores[id] = score;
             _ids.TryAdd(piece, id);
-            _trie.Add(piece, id);
+            _index.Add(piece, id);
             minScore = Math.Min(minScore, score);
         }
         _unknownScore = minScore - UnknownPenalty;
@@ -65,8 +65,9 @@ public sealed class UnigramModel
     /// <summary>Best-scoring split of <paramref name="word"/> into piece strings (unknown runs fused into one string).</summary>
     public List<string> Segment(string word)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(word);
-        int size = bytes.Length;
+        // Positions are UTF-16 indices at character boundaries; pieces are whole characters, so this walks the same
+        // lattice as tokenizers' walk over UTF-8 bytes.
+        int size = word.Length;
         var bestScore = new double[size + 1];
         var startsAt = new int[size + 1];
         var nodeId = new int[size + 1];
@@ -75,9 +76,9 @@ public sealed class UnigramModel
         for (int start = 0; start < size; )
         {
             double scoreHere = bestScore[start];
-            int charLength = Utf8CharLength(bytes, start);
+            int charLength = char.IsSurrogatePair(word, start) ? 2 : 1;
             bool hasSingleChar = false;
-            _trie.CollectPrefixes(bytes.AsSpan(start), matches);
+            _index.CollectPrefixes(word.AsSpan(start), matches);
             foreach (var (length, id) in matches)
             {
                 int end = start + length;
@@ -91,31 +92,31 @@ public sealed class UnigramModel
                 int end = start + charLength;
                 double candidate = scoreHere + _unknownScore;
                 if (startsAt[end] < 0 || candidate > bestScore[end])
-                    (bestScore[end], startsAt[end], nodeId[end]) = (candidate, start, UnkId ?? throw MissingUnk(bytes, start, charLength));
+                    (bestScore[end], startsAt[end], nodeId[end]) = (candidate, start, UnkId ?? throw MissingUnk(word.Substring(start, charLength)));
             }
             start += charLength;
         }
-        return Backtrack(bytes, startsAt, nodeId);
+        return Backtrack(word, startsAt, nodeId);
     }
 
-    private static InvalidOperationException MissingUnk(byte[] bytes, int start, int length) =>
-        new($"The text contains '{Encoding.UTF8.GetString(bytes, start, length)}', which no piece covers, and the model has no unk_id.");
+    private static InvalidOperationException MissingUnk(string character) =>
+        new($"The text contains '{character}', which no piece covers, and the model has no unk_id.");
 
     // Like tokenizers, every node carrying unk_id is fused with its unknown neighbours, including a literal unk piece.
-    private List<string> Backtrack(byte[] bytes, int[] startsAt, int[] nodeId)
+    private List<string> Backtrack(string word, int[] startsAt, int[] nodeId)
     {
         var pieces = new List<string>();
-        int end = bytes.Length, unknownEnd = -1;
+        int end = word.Length, unknownEnd = -1;
         while (end > 0)
         {
             int start = startsAt[end];
             bool unknown = nodeId[end] == UnkId;
-            if (!unknown && unknownEnd >= 0) { pieces.Add(Encoding.UTF8.GetString(bytes, end, unknownEnd - end)); unknownEnd = -1; }
+            if (!unknown && unknownEnd >= 0) { pieces.Add(word[end..unknownEnd]); unknownEnd = -1; }
             if (unknown) { if (unknownEnd < 0) unknownEnd = end; }
-            else pieces.Add(Encoding.UTF8.GetString(bytes, start, end - start));
+            else pieces.Add(word[start..end]);
             end = start;
         }
-        if (unknownEnd >= 0) pieces.Add(Encoding.UTF8.GetString(bytes, 0, unknownEnd));
+        if (unknownEnd >= 0) pieces.Add(word[..unknownEnd]);
         pieces.Reverse();
         return pieces;
     }
@@ -129,12 +130,5 @@ public sealed class UnigramModel
             ids.Add(id);
         }
         return true;
-    }
-
-    private static int Utf8CharLength(byte[] bytes, int pos)
-    {
-        byte lead = bytes[pos];
-        int n = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : (lead & 0xF8) == 0xF0 ? 4 : 1;
-        return Math.Min(n, bytes.Length - pos);
     }
 }
