@@ -9,6 +9,25 @@ internal static class RepoPaths
 
     public static string Screenshots => Path.Combine(Root, "docs", "screenshots");
 
+    private static readonly string[] SourceProjects = ["LiveAvatar.Web", "LiveAvatar.Engine"];
+    private static readonly string[] SourceExtensions = [".cs", ".razor", ".css", ".js", ".json", ".csproj"];
+
+    /// <summary>A source file of the app changed after the last publish, or null when the publish is current.</summary>
+    public static string? NewestSourceAfterPublish()
+    {
+        var published = File.GetLastWriteTimeUtc(Path.Combine(Root, "build", "web", "LiveAvatar.Web.dll"));
+        return SourceProjects
+            .SelectMany(p => Directory.EnumerateFiles(Path.Combine(Root, p), "*", SearchOption.AllDirectories))
+            .Where(f => SourceExtensions.Contains(Path.GetExtension(f)) && !IsBuildOutput(f))
+            .Where(f => File.GetLastWriteTimeUtc(f) > published)
+            .Select(f => Path.GetRelativePath(Root, f))
+            .FirstOrDefault();
+    }
+
+    private static bool IsBuildOutput(string file) =>
+        file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ||
+        file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

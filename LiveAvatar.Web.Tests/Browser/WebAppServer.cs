@@ -40,6 +40,12 @@ public sealed class WebAppServer : IAsyncDisposable
                 $"The published web app is missing ({app}). Run ./launch-scripts/test.sh, " +
                 "or `dotnet publish LiveAvatar.Web -c Release -o build/web`, then run the tests again.");
         }
+        if (RepoPaths.NewestSourceAfterPublish() is { } changed)
+        {
+            throw new InvalidOperationException(
+                $"The published web app is older than {changed}; the browser tests would test stale code. " +
+                "Run ./launch-scripts/test.sh or `dotnet publish LiveAvatar.Web -c Release -o build/web` again.");
+        }
 
         int port = FreePort();
         var start = new ProcessStartInfo(app)
