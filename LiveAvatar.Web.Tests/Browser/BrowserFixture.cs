@@ -1,0 +1,69 @@
+using Microsoft.Playwright;
+
+namespace LiveAvatar.Web.Tests.Browser;
+
+/// <summary>
+/// One published server and one Debian chromium for a test class or collection. Subclass and override
+/// <see cref="ServerArgs"/> / <see cref="ServerEnvironment"/> to run the page against other folders or settings.
+/// </summary>
+public class BrowserFixture : IAsyncLifetime
+{
+    // Debian's chromium, never a Playwright-downloaded browser: this machine has no network for that.
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run",
+    ];
+
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+    private WebAppServer? server;
+
+    public WebAppServer Server => server ?? throw new InvalidOperationException("fixture not initialised");
+
+    protected virtual IEnumerable<string> ServerArgs => [];
+
+    protected virtual IReadOnlyDictionary<string, string> ServerEnvironment => new Dictionary<string, string>();
+
+    public async Task InitializeAsync()
+    {
+        server = await WebAppServer.StartAsync(ServerArgs, ServerEnvironment);
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    /// <summary>A fresh page (own context, so no shared cookies or storage) opened at <paramref name="path"/>.</summary>
+    public async Task<IPage> OpenPageAsync(string path = "/")
+    {
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Server.BaseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null) await browser.DisposeAsync();
+        playwright?.Dispose();
+        if (server is not null) await server.DisposeAsync();
+    }
+}
+
+/// <summary>Browser tests share one collection: they never run beside each other or beside other tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}

@@ -1,1 +1,0 @@
-namespace LiveAvatar.Web.Tests;
