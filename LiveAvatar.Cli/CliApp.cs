@@ -5,9 +5,10 @@ public static class CliApp
 {
     private static readonly (string Name, string Help, Func<string[], TextWriter, TextWriter, Task<int>> Run)[] All =
     [
-        ("env", "libtorch version, CUDA, devices and memory, checkpoint status", Commands.EnvCommand.RunAsync),
-        ("bench", "bench matmul: matmul throughput on a device", Commands.BenchCommand.RunAsync),
-        ("selftest", "check the tensor layer on a device against host-computed values", Commands.SelfTestCommand.RunAsync),
+        ("inspect", LiveAvatar.Cli.Commands.InspectCommand.Help, LiveAvatar.Cli.Commands.InspectCommand.RunAsync),
+        ("env", "libtorch version, CUDA, devices and memory, checkpoint status", LiveAvatar.Cli.Commands.EnvCommand.RunAsync),
+        ("bench", "bench matmul: matmul throughput on a device", LiveAvatar.Cli.Commands.BenchCommand.RunAsync),
+        ("selftest", "check the tensor layer on a device against host-computed values", LiveAvatar.Cli.Commands.SelfTestCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)

@@ -1,7 +1,6 @@
 using LiveAvatar.Engine.Diagnostics;
 using LiveAvatar.Web;
 using LiveAvatar.Web.Components;
-using LiveAvatar.Web.Services;
 using Radzen;
 
 WebHostOptions options;
@@ -28,7 +27,7 @@ builder.WebHost.UseUrls(options.Url);
 
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<IEngineStatusProvider>(new PendingEngineStatusProvider(options.CheckpointDirectory));
+builder.Services.AddSingleton<IEngineStatusProvider>(new NativeEngineStatusProvider(options.CheckpointDirectory));
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddRadzenComponents();
 

@@ -1,6 +1,5 @@
 using LiveAvatar.Engine.Diagnostics;
 using LiveAvatar.Web.Components.Pages;
-using LiveAvatar.Web.Services;
 using LiveAvatar.Web.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,17 +22,5 @@ public class HomeMarkupTests
         Assert.Contains("Live Avatar", markup.Text);
         Assert.True(markup.Has("status"));
         Assert.Equal(2, markup.Count("status-device"));
-    }
-
-    [Fact]
-    public async Task The_placeholder_provider_says_it_is_not_wired_yet()
-    {
-        var markup = await MarkupRenderer.RenderAsync<Home>(services =>
-        {
-            services.AddSingleton<IEngineStatusProvider>(new PendingEngineStatusProvider("/ckpt/x"));
-            services.AddSingleton(TimeProvider.System);
-        });
-
-        Assert.Equal([PendingEngineStatusProvider.Message], markup.TextsOf("status-native-error"));
     }
 }

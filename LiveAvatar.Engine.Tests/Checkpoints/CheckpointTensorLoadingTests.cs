@@ -1,0 +1,56 @@
+using LiveAvatar.Engine.Checkpoints;
+using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Engine.Tests.TestSupport;
+
+namespace LiveAvatar.Engine.Tests.Checkpoints;
+
+[Collection(TorchCollection.Name)]
+public sealed class CheckpointTensorLoadingTests
+{
+    private static readonly string Golden = Path.Combine(RepoRoot(), "..", "shared", "golden", "dit_block", "weights_blocks.safetensors");
+
+    private static string RepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "LiveAvatar.sln"))) return d.FullName;
+        throw new InvalidOperationException("repo root not found");
+    }
+
+    [Fact]
+    public void A_mapped_tensor_loads_with_the_bytes_the_file_holds()
+    {
+        using var reader = CheckpointReader.Open(Golden);
+        var entry = reader.Tensors.First(t => t.Shape.Length == 2);
+        var bytes = new byte[entry.ByteLength];
+        entry.CopyTo(bytes);
+        var expected = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, expected, 0, bytes.Length);
+        using var scope = DisposeScope.Enter();
+        var t = entry.ToTensor();
+        Assert.Equal(entry.Shape, t.Shape);
+        Assert.Equal(expected, t.ToArray<float>());
+        var bf = entry.ToTensor(Device.Cpu, DType.BFloat16);
+        Assert.Equal(DType.BFloat16, bf.DType);
+        Assert.Equal(Reference.ToBf16(expected[7]), bf.To(DType.Float64).ToArray<double>()[7]);
+    }
+
+    [Fact]
+    public void A_shape_mismatch_names_the_key_and_both_shapes()
+    {
+        using var reader = CheckpointReader.Open(Golden);
+        var entry = reader.Tensors.First(t => t.Shape.Length == 2);
+        var e = Assert.Throws<CheckpointFormatException>(() => reader.Load(entry.Name, [1, 2, 3]));
+        Assert.Contains(entry.Name, e.Message);
+        Assert.Contains("[1, 2, 3]", e.Message);
+    }
+
+    [Fact]
+    public void Loading_onto_the_meta_device_reads_no_data_but_keeps_the_shape()
+    {
+        using var reader = CheckpointReader.Open(Golden);
+        var entry = reader.Tensors[0];
+        using var t = entry.ToTensor(Device.Meta, DType.BFloat16);
+        Assert.Equal(Device.Meta, t.Device);
+        Assert.Equal(entry.Shape, t.Shape);
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything and runs every test. Ends with "N passed, N failed".
+set -uo pipefail
+source "$(dirname "$0")/setup.sh"
+la_setup test || exit 1
+cd "$la_root"
+dotnet build LiveAvatar.sln -c Release -nologo -v quiet || exit 1
+# Browser tests drive the published app, as run.sh serves it.
+dotnet publish LiveAvatar.Web -c Release -o build/web -nologo -v quiet || exit 1
+log="$(mktemp)"
+dotnet test LiveAvatar.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | awk -F'[:,]' '
+  { for (i = 1; i <= NF; i++) { gsub(/ /, "", $i) }
+    for (i = 1; i < NF; i++) { if ($i ~ /Failed$/) f += $(i+1); if ($i == "Passed") p += $(i+1); if ($i == "Skipped") s += $(i+1) } }
+  END { print p + 0, f + 0, s + 0 }')
+rm -f "$log"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$rc"
