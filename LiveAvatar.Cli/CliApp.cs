@@ -6,6 +6,7 @@ public static class CliApp
     private static readonly (string Name, string Help, Func<string[], TextWriter, TextWriter, Task<int>> Run)[] All =
     [
         ("inspect", LiveAvatar.Cli.Commands.InspectCommand.Help, LiveAvatar.Cli.Commands.InspectCommand.RunAsync),
+        ("parity", LiveAvatar.Cli.Commands.ParityCommand.Help, LiveAvatar.Cli.Commands.ParityCommand.RunAsync),
         ("env", "libtorch version, CUDA, devices and memory, checkpoint status", LiveAvatar.Cli.Commands.EnvCommand.RunAsync),
         ("bench", "bench matmul: matmul throughput on a device", LiveAvatar.Cli.Commands.BenchCommand.RunAsync),
         ("selftest", "check the tensor layer on a device against host-computed values", LiveAvatar.Cli.Commands.SelfTestCommand.RunAsync),

@@ -1,0 +1,9 @@
+namespace LiveAvatar.Engine.Parity;
+
+/// <summary>Registers every fixture runner the engine has. Each port adds its runner here.</summary>
+public static class ParityRunners
+{
+    public static void RegisterAll()
+    {
+    }
+}
