@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 namespace LiveAvatar.Engine.Media;
 
 /// <summary>
-/// Reads the EXIF Orientation tag (1..8) from JPEG APP1, PNG eXIf or WebP EXIF, because ffmpeg's autorotate only
-/// covers video display matrices, not still images. Anything unreadable counts as 1 (upright): a broken EXIF block
+/// Reads the EXIF Orientation tag (1..8) from JPEG APP1, PNG eXIf or WebP EXIF, because whether ffmpeg honours it
+/// depends on its version and the image format. Anything unreadable counts as 1 (upright): a broken EXIF block
 /// should not stop a photo from being used.
 /// </summary>
 public static class ExifOrientation

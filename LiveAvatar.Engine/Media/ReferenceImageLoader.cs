@@ -75,7 +75,9 @@ public static class ReferenceImageLoader
         filters.Add("format=rgb24");
         var r = await FfmpegRunner.RunAsync(tools.Ffmpeg,
         [
-            "-nostdin", "-v", "error", "-i", InputFile.FfmpegUrl(info.Path), "-map", "0:v:0", "-frames:v", "1",
+            // ffmpeg's own autorotate depends on the version and format (5.1 turns JPEG EXIF into a display matrix
+            // and applies it; older builds do not), so it is off and the tag is applied above, alike for all formats.
+            "-nostdin", "-v", "error", "-noautorotate", "-i", InputFile.FfmpegUrl(info.Path), "-map", "0:v:0", "-frames:v", "1",
             "-vf", string.Join(",", filters), "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
         ], ct).ConfigureAwait(false);
         var expected = width * height * 3;
