@@ -14,6 +14,7 @@ public sealed class Mp4VideoWriter : IAsyncDisposable
     private readonly ChildProcess _child;
     private readonly string _tempPath;
     private bool _finished;
+    private bool _ffmpegEnded;
 
     private Mp4VideoWriter(ChildProcess child, string outputPath, string tempPath, int width, int height)
     {
@@ -31,30 +32,41 @@ public sealed class Mp4VideoWriter : IAsyncDisposable
 
     /// <param name="audioPath">Source audio (any format, first audio stream); null writes a silent video.</param>
     /// <param name="crf">x264 quality; 18 is visually lossless for talking heads.</param>
-    public static Mp4VideoWriter Start(string outputPath, int width, int height, string? audioPath,
-        FfmpegTools? tools = null, int crf = 18, string preset = "medium")
+    public static async Task<Mp4VideoWriter> StartAsync(string outputPath, int width, int height, string? audioPath,
+        FfmpegTools? tools = null, int crf = 18, string preset = "medium", CancellationToken ct = default)
     {
+        tools ??= FfmpegTools.Default;
         if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0)
             throw new ArgumentException($"yuv420p needs positive even sides; got {width}×{height}.");
-        if (audioPath is not null) InputFile.EnsureReadable(audioPath, "audio");
         var full = Path.GetFullPath(outputPath);
         var dir = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(dir)) throw new MediaException($"The output folder '{dir}' does not exist.");
+        double? audioSeconds = null;
+        if (audioPath is not null)
+        {
+            InputFile.EnsureReadable(audioPath, "audio");
+            var probe = await MediaProbe.ProbeAsync(audioPath, tools, ct).ConfigureAwait(false);
+            var stream = probe.AudioStreams.FirstOrDefault()
+                ?? throw new MediaException($"'{audioPath}' has no audio stream: ffprobe sees {probe.Describe()}.");
+            audioSeconds = stream.Duration ?? probe.Duration;
+        }
         var temp = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(full)}.{Guid.NewGuid():N}.partial.mp4");
-
+        var fps = Fps.ToString(CultureInfo.InvariantCulture);
         var args = new List<string>
         {
             "-nostdin", "-v", "error", "-y",
-            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}", "-r", Fps.ToString(CultureInfo.InvariantCulture),
-            "-i", "pipe:0",
+            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}", "-r", fps, "-i", "pipe:0",
         };
         if (audioPath is not null) args.AddRange(["-i", InputFile.FfmpegUrl(audioPath), "-map", "0:v:0", "-map", "1:a:0"]);
+        // -shortest alone overshoots by the encoder's lookahead when the audio is the shorter stream (the original
+        // muxes already-encoded video, where it is exact), so the video is trimmed to the audio length up front.
+        if (audioSeconds is { } seconds)
+            args.AddRange(["-vf", string.Create(CultureInfo.InvariantCulture, $"trim=duration={seconds:0.######}")]);
         args.AddRange(["-c:v", "libx264", "-preset", preset, "-crf", crf.ToString(CultureInfo.InvariantCulture),
-            "-pix_fmt", "yuv420p", "-r", "25"]);
+            "-pix_fmt", "yuv420p", "-r", fps]);
         if (audioPath is not null) args.AddRange(["-c:a", "aac", "-b:a", "192k", "-shortest"]);
         args.AddRange(["-movflags", "+faststart", "-f", "mp4", "file:" + temp]);
-        return new Mp4VideoWriter(ChildProcess.Start((tools ?? FfmpegTools.Default).Ffmpeg, args, redirectStdin: true),
-            full, temp, width, height);
+        return new Mp4VideoWriter(ChildProcess.Start(tools.Ffmpeg, args, redirectStdin: true), full, temp, width, height);
     }
 
     public async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> rgb, CancellationToken ct = default)
@@ -62,6 +74,8 @@ public sealed class Mp4VideoWriter : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_finished, this);
         if (rgb.Length != Width * Height * 3)
             throw new ArgumentException($"A frame must be {Width}×{Height}×3 = {Width * Height * 3} bytes; got {rgb.Length}.");
+        // With -shortest ffmpeg stops once the audio runs out; later frames are past the cut and are dropped.
+        if (_ffmpegEnded) return;
         try
         {
             await _child.Stdin.WriteAsync(rgb, ct).ConfigureAwait(false);
@@ -69,8 +83,9 @@ public sealed class Mp4VideoWriter : IAsyncDisposable
         }
         catch (IOException)
         {
-            // ffmpeg closed the pipe: it failed (bad audio, full disk); its stderr says why.
-            throw await FailAsync().ConfigureAwait(false);
+            // ffmpeg closed the pipe: either -shortest ended it cleanly, or it failed and its stderr says why.
+            if (await _child.WaitAsync(CancellationToken.None).ConfigureAwait(false) != 0) throw await FailAsync().ConfigureAwait(false);
+            _ffmpegEnded = true;
         }
         catch (OperationCanceledException)
         {
@@ -94,7 +109,7 @@ public sealed class Mp4VideoWriter : IAsyncDisposable
         }
         catch (IOException)
         {
-            throw await FailAsync().ConfigureAwait(false);
+            // the pipe was already closed by ffmpeg; its exit code below decides
         }
         int code;
         try
