@@ -73,7 +73,8 @@ internal static class MediaAssert
     public static async Task<MediaException> RefusesAsync(Func<Task> act, params string[] fragments)
     {
         var e = await Assert.ThrowsAnyAsync<MediaException>(act);
-        foreach (var f in fragments) Assert.Contains(f, e.Message, StringComparison.OrdinalIgnoreCase);
+        foreach (var f in fragments)
+            Assert.True(e.Message.Contains(f, StringComparison.OrdinalIgnoreCase), $"'{f}' not in: {e.Message}");
         return e;
     }
 
