@@ -24,10 +24,13 @@ public sealed class FragmentedMp4Segmenter
 
     private readonly FfmpegTools _tools;
     private readonly List<byte[]> _audioFrames;
+    private readonly byte[] _sps;
     private uint _sequence;
 
-    private FragmentedMp4Segmenter(int width, int height, byte[] init, string codecs, List<byte[]> audioFrames, FfmpegTools tools)
+    private FragmentedMp4Segmenter(int width, int height, byte[] init, byte[] sps, string codecs, List<byte[]> audioFrames,
+        FfmpegTools tools)
     {
+        _sps = sps;
         Width = width;
         Height = height;
         InitSegment = init;
@@ -76,7 +79,7 @@ public sealed class FragmentedMp4Segmenter
         var units = await H264ClipEncoder.EncodeAsync([probe], width, height, tools, ct).ConfigureAwait(false);
         var init = FragmentedMp4Init.Build(width, height, units.Sps, units.Pps, VideoTimescale, audio, AudioBitRate);
         var codecs = AnnexB.CodecString(units.Sps) + (audio is null ? "" : ", mp4a.40.2");
-        return new FragmentedMp4Segmenter(width, height, init, codecs, audio?.Frames ?? [], tools);
+        return new FragmentedMp4Segmenter(width, height, init, units.Sps, codecs, audio?.Frames ?? [], tools);
     }
 
     /// <summary>
@@ -91,6 +94,9 @@ public sealed class FragmentedMp4Segmenter
         var units = await H264ClipEncoder.EncodeAsync(frames, Width, Height, _tools, ct).ConfigureAwait(false);
         if (units.AccessUnits.Count != frames.Count)
             throw new MediaException($"x264 returned {units.AccessUnits.Count} frames for {frames.Count} inputs.");
+        // The init segment's avcC was made from a probe encode; a different SPS would need a new init segment.
+        if (!units.Sps.AsSpan().SequenceEqual(_sps))
+            throw new MediaException("x264 produced different stream parameters for this clip than for the init segment.");
 
         var (first, count) = AudioPacketRange(firstFrameIndex, frames.Count, _audioFrames.Count);
         return FragmentedMp4Fragment.Build(++_sequence,
