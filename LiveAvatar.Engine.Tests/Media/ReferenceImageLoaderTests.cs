@@ -107,8 +107,10 @@ public sealed class ReferenceImageLoaderTests : IDisposable
     public async Task Paths_with_spaces_and_non_ascii_characters_work()
     {
         Directory.CreateDirectory(_dir.PathOf("dossier é ü"));
-        var path = _dir.Ffmpeg(Path.Combine("dossier é ü", "réf image 写真.jpg"), "-f", "lavfi", "-i", "testsrc=s=1280x720",
-            "-frames:v", "1");
+        var made = _dir.Ffmpeg("made.jpg", "-f", "lavfi", "-i", "testsrc=s=1280x720", "-frames:v", "1");
+        // '%d' would be an image-sequence pattern and ':' a protocol prefix if passed to ffmpeg naively.
+        var path = _dir.PathOf(Path.Combine("dossier é ü", "réf image 写真 %d:1.jpg"));
+        File.Move(made, path);
 
         var img = await ReferenceImageLoader.LoadAsync(path, "704*384");
 

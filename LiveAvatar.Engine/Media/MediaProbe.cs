@@ -30,7 +30,8 @@ public static class MediaProbe
     public static async Task<ProbeResult> ProbeAsync(string path, FfmpegTools tools, CancellationToken ct)
     {
         var r = await FfmpegRunner.RunAsync(tools.Ffprobe,
-            ["-v", "error", "-of", "json", "-show_format", "-show_streams", InputFile.FfmpegUrl(path)], ct)
+            // pattern_type none: a literal '%d' in a file name is not an image-sequence pattern.
+            ["-v", "error", "-pattern_type", "none", "-of", "json", "-show_format", "-show_streams", InputFile.FfmpegUrl(path)], ct)
             .ConfigureAwait(false);
         if (r.ExitCode != 0)
             throw new MediaException(

@@ -42,7 +42,7 @@ public static class ReferenceImageLoader
 
         var orientation = ExifOrientation.Read(await ReadHeadAsync(path, ct).ConfigureAwait(false));
         var (w, h) = ExifOrientation.SwapsSides(orientation) ? (video.Height, video.Width) : (video.Width, video.Height);
-        return new ImageInfo(path, video.CodecName, w, h, orientation);
+        return new ImageInfo(path, probe.FormatName, video.CodecName, w, h, orientation);
     }
 
     /// <summary>Decodes, orients, resizes and crops to the size <paramref name="sizeKey"/> gives this image.</summary>
@@ -73,13 +73,14 @@ public static class ReferenceImageLoader
         // swscale's bilinear widens its kernel when shrinking, like PIL's; rgb24 output simply drops alpha.
         filters.Add($"scale={width}:{height}:flags=bilinear+accurate_rnd+full_chroma_int");
         filters.Add("format=rgb24");
-        var r = await FfmpegRunner.RunAsync(tools.Ffmpeg,
-        [
-            // ffmpeg's own autorotate depends on the version and format (5.1 turns JPEG EXIF into a display matrix
-            // and applies it; older builds do not), so it is off and the tag is applied above, alike for all formats.
-            "-nostdin", "-v", "error", "-noautorotate", "-i", InputFile.FfmpegUrl(info.Path), "-map", "0:v:0", "-frames:v", "1",
-            "-vf", string.Join(",", filters), "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
-        ], ct).ConfigureAwait(false);
+        // ffmpeg's own autorotate depends on the version and format (5.1 turns JPEG EXIF into a display matrix
+        // and applies it; older builds do not), so it is off and the tag is applied above, alike for all formats.
+        List<string> args = ["-nostdin", "-v", "error", "-noautorotate"];
+        // Only the image2 demuxer knows pattern_type (ffmpeg rejects unused input options); it keeps '%d' literal.
+        if (info.Format == "image2") args.AddRange(["-pattern_type", "none"]);
+        args.AddRange(["-i", InputFile.FfmpegUrl(info.Path), "-map", "0:v:0", "-frames:v", "1",
+            "-vf", string.Join(",", filters), "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+        var r = await FfmpegRunner.RunAsync(tools.Ffmpeg, args, ct).ConfigureAwait(false);
         var expected = width * height * 3;
         if (r.ExitCode != 0 || !string.IsNullOrWhiteSpace(r.StderrTail) || r.Stdout.Length != expected)
             throw new MediaException($"'{info.Path}' could not be decoded cleanly (truncated or corrupt " +
