@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace LiveAvatar.Engine.Media;
+
+/// <summary>
+/// Decodes any ffmpeg-readable audio (first audio stream; MP3/M4A cover art is ignored) to 16 kHz mono float32,
+/// like librosa.load(path, sr=16000): channels are averaged first (librosa's to_mono, not ffmpeg's surround
+/// downmix), then resampled with soxr at librosa's default "soxr_hq" precision.
+/// Silence is valid input (a talking head may pause); only empty or shorter-than-one-wav2vec2-frame audio is refused.
+/// </summary>
+public static class AudioLoader
+{
+    public static async Task<AudioTrack> LoadAsync(string path, MediaOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= MediaOptions.Default;
+        InputFile.EnsureReadable(path, "audio");
+        var probe = await MediaProbe.ProbeAsync(path, options.Tools, ct).ConfigureAwait(false);
+        var audio = probe.AudioStreams.FirstOrDefault()
+            ?? throw new MediaException($"'{path}' has no audio stream: ffprobe sees {probe.Describe()}.");
+        CheckDeclaredDuration(path, probe, audio, options.MaxAudioDuration);
+
+        var maxSamples = (long)(options.MaxAudioDuration.TotalSeconds * AudioTrack.SampleRate);
+        var r = await FfmpegRunner.RunAsync(options.Tools.Ffmpeg,
+        [
+            "-nostdin", "-v", "error", "-i", InputFile.FfmpegUrl(path), "-map", $"0:{audio.Index}", "-vn",
+            "-af", MonoFilter(audio.Channels) + $"aresample={AudioTrack.SampleRate}:resampler=soxr:precision=20",
+            "-ac", "1", "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1",
+        ], ct, maxStdoutBytes: (maxSamples + 1) * sizeof(float)).ConfigureAwait(false);
+
+        if (r.StdoutOverflowed) throw TooLong(path, options.MaxAudioDuration, null);
+        if (r.ExitCode != 0)
+            throw new MediaException($"'{path}' could not be decoded as audio: {FfmpegException.Quote(r.StderrTail)}");
+        if (r.Stdout.Length < sizeof(float))
+            throw new MediaException($"'{path}' contains no audio samples (zero length).");
+        var samples = MemoryMarshal.Cast<byte, float>(r.Stdout.AsSpan(0, r.Stdout.Length / sizeof(float) * sizeof(float))).ToArray();
+        if (samples.Length < AudioClipMath.MinSamples)
+            throw new MediaException($"'{path}' is only {samples.Length * 1000.0 / AudioTrack.SampleRate:0.#} ms long; " +
+                $"at least {AudioClipMath.MinSamples * 1000 / AudioTrack.SampleRate} ms of audio is needed.");
+        return new AudioTrack(samples, path);
+    }
+
+    /// <summary>
+    /// Refuses a too-long file before decoding it, trusting the declared duration only when the file is big enough
+    /// to hold it (a header can claim more than the bytes carry; the decode cap then catches the real length).
+    /// </summary>
+    private static void CheckDeclaredDuration(string path, ProbeResult probe, ProbedStream audio, TimeSpan max)
+    {
+        var declared = audio.Duration ?? probe.Duration;
+        if (declared is not { } seconds || seconds <= max.TotalSeconds) return;
+        var bitRate = audio.BitRate ?? probe.BitRate;
+        var bytesSupport = bitRate is > 0 ? new FileInfo(path).Length * 8.0 / bitRate.Value : double.MaxValue;
+        if (bytesSupport > max.TotalSeconds) throw TooLong(path, max, seconds);
+    }
+
+    private static MediaException TooLong(string path, TimeSpan max, double? seconds) => new(
+        $"'{path}' is {(seconds is { } s ? FormatDuration(TimeSpan.FromSeconds(s)) : "longer than the limit")}; " +
+        $"the maximum audio duration is {FormatDuration(max)}. Split the audio or raise the limit.");
+
+    internal static string FormatDuration(TimeSpan t) =>
+        t.ToString(t.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss\.fff", CultureInfo.InvariantCulture);
+
+    /// <summary>librosa's to_mono is a plain mean over channels.</summary>
+    private static string MonoFilter(int channels)
+    {
+        if (channels <= 1) return "";
+        var gain = (1.0 / channels).ToString("R", CultureInfo.InvariantCulture);
+        return "pan=mono|c0=" + string.Join("+", Enumerable.Range(0, channels).Select(i => $"{gain}*c{i}")) + ",";
+    }
+}

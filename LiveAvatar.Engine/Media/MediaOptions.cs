@@ -1,0 +1,27 @@
+namespace LiveAvatar.Engine.Media;
+
+/// <summary>Where ffmpeg and ffprobe live; plain names are looked up on PATH.</summary>
+public sealed record FfmpegTools(string Ffmpeg = "ffmpeg", string Ffprobe = "ffprobe")
+{
+    public static FfmpegTools Default { get; } = new();
+}
+
+/// <summary>Limits for decoded inputs. The defaults are the documented product limits.</summary>
+public sealed record MediaOptions
+{
+    public static MediaOptions Default { get; } = new();
+
+    public FfmpegTools Tools { get; init; } = FfmpegTools.Default;
+
+    /// <summary>
+    /// 50 megapixels admits 48 MP phone photos (8064×6048) but refuses absurd inputs (8000×8000) before decoding
+    /// hundreds of megabytes of RGB that would be shrunk to well under one megapixel anyway.
+    /// </summary>
+    public long MaxImagePixels { get; init; } = 50_000_000;
+
+    /// <summary>Below 64 px a side the smallest output grid (multiples of 64) would be mostly upscaled blur.</summary>
+    public int MinImageSide { get; init; } = 64;
+
+    /// <summary>Two hours of 16 kHz float audio is 460 MB in memory; longer jobs should be split.</summary>
+    public TimeSpan MaxAudioDuration { get; init; } = TimeSpan.FromHours(2);
+}
