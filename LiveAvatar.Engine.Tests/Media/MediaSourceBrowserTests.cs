@@ -31,7 +31,7 @@ public sealed class MediaSourceBrowserTests : IDisposable
         }
         var page = _dir.Write("mse.html", Encoding.UTF8.GetBytes(Page(segmenter.MimeType, parts)));
 
-        var dom = MediaTestDir.Run(Chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=8000",
+        var dom = MediaTestDir.Run(Chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--virtual-time-budget=8000",
             "--user-data-dir=" + _dir.PathOf("profile"), "--dump-dom", "file://" + page]);
         var start = dom.IndexOf("<pre id=\"out\">", StringComparison.Ordinal);
         var report = dom[start..dom.IndexOf("</pre>", start, StringComparison.Ordinal)];
