@@ -1,0 +1,45 @@
+namespace LiveAvatar.Engine.Pipelines;
+
+/// <summary>Which devices do what. One DiT device runs every step; several run the timestep-forcing pipeline
+/// (device i runs denoising step i). The VAE decodes on its own device or shares the last DiT device.</summary>
+public sealed record DevicePlan(IReadOnlyList<string> DitDevices, string? VaeDevice = null)
+{
+    public static DevicePlan Single(string device = "cpu") => new([device]);
+
+    public string EffectiveVaeDevice => VaeDevice ?? DitDevices[^1];
+}
+
+/// <summary>One generation job, in the original CLI's terms (plain .NET values only).</summary>
+public sealed record GenerationRequest
+{
+    public required string ImagePath { get; init; }
+    public required string AudioPath { get; init; }
+    public string Prompt { get; init; } = "";
+
+    /// <summary>A size key of the original (e.g. "704*384"); it picks the pixel area, the image picks the aspect.</summary>
+    public string Size { get; init; } = "704*384";
+
+    /// <summary>Clips of <see cref="InferFrames"/> frames; null means all the audio allows. Capped by the audio.</summary>
+    public int? NumClip { get; init; }
+
+    public int SampleSteps { get; init; } = 4;
+
+    /// <summary>≤ 1: one conditional forward per step (the original). &gt; 1: classifier-free guidance with the
+    /// negative prompt, which doubles the DiT work and needs a second set of KV caches.</summary>
+    public double GuideScale { get; init; }
+
+    public string? NegativePrompt { get; init; }
+    public int InferFrames { get; init; } = 48;
+    public long Seed { get; init; } = 420;
+    public string Solver { get; init; } = "euler";
+    public bool OnlineDecode { get; init; }
+    public bool OffloadModel { get; init; }
+    public bool OffloadKvCache { get; init; }
+    public bool Fp8 { get; init; }
+    public bool LoadLora { get; init; } = true;
+    public string? LoraPath { get; init; }
+    public DevicePlan Devices { get; init; } = DevicePlan.Single();
+
+    /// <summary>Where the final MP4 goes; null lets the generator name it like the original.</summary>
+    public string? OutputPath { get; init; }
+}

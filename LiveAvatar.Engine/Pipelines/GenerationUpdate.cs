@@ -1,0 +1,29 @@
+namespace LiveAvatar.Engine.Pipelines;
+
+/// <summary>What a running job reports, in order: Started, then Progress and ClipReady interleaved, then Completed.
+/// Failures end the stream with a <see cref="GenerationException"/>; clips already reported stay valid.</summary>
+public abstract record GenerationUpdate;
+
+/// <summary>The job's geometry, known once inputs are decoded. <see cref="InitSegment"/> starts the live preview.</summary>
+public sealed record GenerationStarted(
+    int Width, int Height, int Clips, int TotalFrames, double Fps,
+    byte[] InitSegment, string MimeType, bool Untrained) : GenerationUpdate;
+
+public sealed record DeviceMemory(string Device, long AllocatedBytes, long? TotalBytes);
+
+/// <summary>Position inside the job: clip, block and denoising step (1-based for display), timing and memory.</summary>
+public sealed record GenerationProgress(
+    int Clip, int Clips, int Block, int Blocks, int Step, int Steps,
+    TimeSpan Elapsed, TimeSpan? Eta, IReadOnlyList<DeviceMemory> Memory, string Message) : GenerationUpdate
+{
+    /// <summary>Fraction of denoising work done, 0..1.</summary>
+    public double Fraction => Clips * Blocks * Steps == 0 ? 0
+        : ((double)(Clip - 1) * Blocks * Steps + (Block - 1) * Steps + Step) / ((double)Clips * Blocks * Steps);
+}
+
+/// <summary>A finished clip: its frames as one fragmented-MP4 media segment (append after the init segment) and,
+/// when the job writes them, the frame range it covers in the final video.</summary>
+public sealed record ClipReady(int Index, int FirstFrame, int FrameCount, byte[] Segment, TimeSpan Elapsed) : GenerationUpdate;
+
+public sealed record GenerationCompleted(string VideoPath, int Frames, double Fps, TimeSpan Elapsed,
+    TimeSpan TimeToFirstClip, bool Untrained) : GenerationUpdate;
