@@ -5,6 +5,8 @@ public static class CliApp
 {
     private static readonly (string Name, string Help, Func<string[], TextWriter, TextWriter, Task<int>> Run)[] All =
     [
+        ("generate", LiveAvatar.Cli.Commands.GenerateCommand.Help, LiveAvatar.Cli.Commands.GenerateCommand.RunAsync),
+        ("batch", LiveAvatar.Cli.Commands.BatchCommand.Help, LiveAvatar.Cli.Commands.BatchCommand.RunAsync),
         ("inspect", LiveAvatar.Cli.Commands.InspectCommand.Help, LiveAvatar.Cli.Commands.InspectCommand.RunAsync),
         ("parity", LiveAvatar.Cli.Commands.ParityCommand.Help, LiveAvatar.Cli.Commands.ParityCommand.RunAsync),
         ("probe", LiveAvatar.Cli.Commands.ProbeCommand.Help, LiveAvatar.Cli.Commands.ProbeCommand.RunAsync),

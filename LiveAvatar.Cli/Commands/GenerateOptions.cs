@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text;
+using LiveAvatar.Engine.Media;
+using LiveAvatar.Engine.Pipelines;
+
+namespace LiveAvatar.Cli.Commands;
+
+/// <summary>The original CLI's flags (s2v_streaming_interact.py) mapped onto a <see cref="GenerationRequest"/>,
+/// validated up front with messages that say what to change.</summary>
+public sealed record GenerateOptions(GenerationRequest Request, string CheckpointDirectory, string SaveDirectory, string? SaveFile)
+{
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string>
+    {
+        "load_lora", "enable_online_decode", "offload_model", "offload_kv_cache", "fp8", "enable_vae_parallel",
+    };
+
+    /// <summary>Wan's default negative prompt (used only when guide scale &gt; 1).</summary>
+    public const string DefaultNegativePrompt =
+        "色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，最差质量，低质量，JPEG压缩残留，丑陋的，残缺的，多余的手指，画得不好的手部，画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，静止不动的画面，杂乱的背景，三条腿，背景人很多，倒着走";
+
+    public const string Usage = """
+        usage: liveavatar generate --image IMG --audio WAV [options]   (flag names as in the original)
+          --ckpt_dir DIR              Wan2.2-S2V-14B folder (default ckpt/Wan2.2-S2V-14B or $LIVEAVATAR_CKPT_DIR)
+          --load_lora [true|false]    merge the Live Avatar LoRA (default true)
+          --lora_path_dmd PATH        liveavatar.safetensors (default ckpt/LiveAvatar/liveavatar.safetensors)
+          --prompt TEXT               what the scene looks like
+          --size KEY                  704*384 (default), 720*400, 688*368, 384*256, 480*832, 832*480, 720*1280, ...
+          --num_clip N                clips of infer_frames frames (default: all the audio allows)
+          --sample_steps N            1-4 (default 4)
+          --sample_guide_scale G      <= 1: one forward per step (the original). > 1: real classifier-free guidance
+                                      with the negative prompt: twice the DiT work and a second set of KV caches
+          --infer_frames N            frames per clip, a multiple of 12 (default 48)
+          --base_seed N               noise seed; -1 picks one at random (default 420)
+          --sample_solver euler       the only solver (as in the original)
+          --enable_online_decode      decode each clip as it finishes; adaptive sink after clip 0
+          --offload_model [true|false]   keep idle models on the CPU (single device)
+          --offload_kv_cache [true|false] keep the per-step KV caches on the CPU (single device)
+          --fp8                       FP8 (E4M3) linear layers; needs CUDA and libtorch >= 2.4
+          --num_gpus_dit N            devices running the DiT (step i on device i); 1 = single device
+          --enable_vae_parallel       decode on a device of its own (device N)
+          --device D                  cpu or cuda:N for a single-device run (default cuda:0 if present, else cpu)
+          --save_dir DIR              output folder (default ./output/)
+          --save_file PATH            output file (default: {time}_{steps}step_{prompt}.mp4 in save_dir)
+        """;
+
+    public static GenerateOptions Parse(string[] args, int cudaDevices, Func<DateTime>? now = null)
+    {
+        var a = new ArgReader(args, Flags);
+        var problems = new List<string>();
+        var image = a.String("image");
+        var audio = a.String("audio");
+        if (string.IsNullOrWhiteSpace(image)) problems.Add("--image is required (a portrait: jpg, png, webp, ...)");
+        else if (!File.Exists(image)) problems.Add($"--image {image}: no such file");
+        if (string.IsNullOrWhiteSpace(audio)) problems.Add("--audio is required (wav, mp3, flac, ogg, m4a)");
+        else if (!File.Exists(audio)) problems.Add($"--audio {audio}: no such file");
+        var size = a.String("size") ?? "704*384";
+        if (!GenerationSize.SupportedKeys.Contains(size))
+            problems.Add($"--size {size} is not supported; use one of {string.Join(", ", GenerationSize.SupportedKeys)}");
+        var steps = a.Int("sample_steps", 4);
+        if (steps is < 1 or > 4) problems.Add($"--sample_steps {steps}: use 1 to 4 (the distilled model is trained for 4)");
+        var frames = a.Int("infer_frames", 48);
+        if (frames <= 0 || frames % 12 != 0)
+            problems.Add($"--infer_frames {frames}: use a positive multiple of 12 (e.g. 48); other values leave latents undenoised");
+        int? numClip = a.String("num_clip") is null ? null : a.Int("num_clip", 1);
+        if (numClip is < 1) problems.Add($"--num_clip {numClip}: use 1 or more");
+        var guide = a.Double("sample_guide_scale", 0);
+        if (guide < 0) problems.Add($"--sample_guide_scale {guide}: use 0 (no guidance) or a positive scale");
+        var solver = a.String("sample_solver") ?? "euler";
+        if (solver != "euler") problems.Add($"--sample_solver {solver}: only euler is implemented (as in the original)");
+        var seed = a.Long("base_seed", 420);
+        if (seed < -1) problems.Add($"--base_seed {seed}: use -1 (random) or a non-negative seed");
+        if (seed == -1) seed = Random.Shared.NextInt64(0, int.MaxValue);
+        var gpus = a.Int("num_gpus_dit", 1);
+        var vaeParallel = a.Flag("enable_vae_parallel");
+        var device = a.String("device");
+        DevicePlan plan;
+        if (gpus < 1) { problems.Add($"--num_gpus_dit {gpus}: use 1 or more"); plan = DevicePlan.Single(); }
+        else if (gpus > 1 || vaeParallel)
+        {
+            var need = gpus + (vaeParallel ? 1 : 0);
+            if (need > cudaDevices)
+                problems.Add($"--num_gpus_dit {gpus}{(vaeParallel ? " with --enable_vae_parallel" : "")} needs {need} CUDA devices, this machine has {cudaDevices}");
+            if (gpus > steps) problems.Add($"--num_gpus_dit {gpus} exceeds --sample_steps {steps}: each DiT device runs at least one step");
+            plan = new DevicePlan(Enumerable.Range(0, gpus).Select(i => $"cuda:{i}").ToList(), vaeParallel ? $"cuda:{gpus}" : null);
+        }
+        else plan = DevicePlan.Single(device ?? (cudaDevices > 0 ? "cuda:0" : "cpu"));
+        var ckpt = a.String("ckpt_dir") ?? Environment.GetEnvironmentVariable("LIVEAVATAR_CKPT_DIR") ?? "ckpt/Wan2.2-S2V-14B";
+        var prompt = a.String("prompt") ?? "";
+        var request = new GenerationRequest
+        {
+            ImagePath = image ?? "",
+            AudioPath = audio ?? "",
+            Prompt = prompt,
+            Size = size,
+            NumClip = numClip,
+            SampleSteps = steps,
+            GuideScale = guide,
+            NegativePrompt = guide > 1 ? DefaultNegativePrompt : null,
+            InferFrames = frames,
+            Seed = seed,
+            Solver = solver,
+            OnlineDecode = a.Flag("enable_online_decode"),
+            OffloadModel = a.FlagOrNull("offload_model") ?? false,
+            OffloadKvCache = a.Flag("offload_kv_cache"),
+            Fp8 = a.Flag("fp8"),
+            LoadLora = a.FlagOrNull("load_lora") ?? true,
+            LoraPath = a.String("lora_path_dmd"),
+            Devices = plan,
+        };
+        if (plan.DitDevices.Count > 1 && (request.OffloadModel || request.OffloadKvCache))
+            problems.Add("--offload_model / --offload_kv_cache apply to a single device; drop them with --num_gpus_dit > 1");
+        var saveDir = a.String("save_dir") ?? "./output/";
+        var saveFile = a.String("save_file");
+        a.RejectUnknown();
+        if (problems.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, problems));
+        var output = saveFile ?? Path.Combine(saveDir, DefaultFileName(steps, prompt, (now ?? (() => DateTime.Now))()));
+        return new GenerateOptions(request with { OutputPath = output }, ckpt, saveDir, saveFile);
+    }
+
+    /// <summary>The original's name: {YYYYmmdd_HHMMSS}_{steps}step_{prompt[:50] with ' ' and '/' → '_'}.mp4.</summary>
+    public static string DefaultFileName(int steps, string prompt, DateTime at)
+    {
+        var p = new StringBuilder(prompt.Length > 50 ? prompt[..50] : prompt).Replace(' ', '_').Replace('/', '_').ToString();
+        return $"{at.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}_{steps}step_{p}.mp4";
+    }
+}

@@ -1,0 +1,14 @@
+using LiveAvatar.Engine.Pipelines;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Cli.Commands;
+
+/// <summary>Creates the engine's generator for CLI options.</summary>
+public static class GeneratorFactory
+{
+    public static int CudaDeviceCount() => Torch.NativeLoadError == null ? Cuda.DeviceCount : 0;
+
+    public static IVideoGenerator Create(GenerateOptions options) =>
+        throw new GenerationException(GenerationErrorKind.Internal,
+            "the streaming generator is not part of this build yet (engine issue 6)");
+}
