@@ -1,0 +1,59 @@
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Models.Dit;
+
+/// <summary>Inputs of the sink prefill: the reference latent, the motion latents and the T5 context.</summary>
+public sealed record DitSinkInput(
+    Tensor RefLatent,      // [C_in, 1, H, W]
+    Tensor MotionLatents,  // [C_in, Tm, H, W] (only the last Σbuckets frames are read)
+    Tensor Context);       // [Lctx, text_dim] T5 output before padding
+
+public sealed partial class CausalWanModelS2V
+{
+    /// <summary>
+    /// _forward_sink: runs the ref + FramePack tokens (t=0 modulation, ref at temporal RoPE 30) through every block,
+    /// caching each layer's un-RoPE'd cond keys and values. No audio injection; the output is discarded.
+    /// </summary>
+    public void Prefill(DitSinkInput input, DitCondCache cache, DitRunOptions? options = null)
+    {
+        options ??= new DitRunOptions();
+        var probe = options.Probe;
+        using var scope = DisposeScope.Enter();
+        var dtype = PatchEmbedding.Weight.T.DType;
+        var device = PatchEmbedding.Weight.T.Device;
+        int h = (int)input.RefLatent.Shape[2], w = (int)input.RefLatent.Shape[3];
+        int hp = h / Config.PatchSize[1], wp = w / Config.PatchSize[2];
+
+        var refEmb = PatchEmbedding.Forward(input.RefLatent.To(device, dtype).Unsqueeze(0)); // [1, C, 1, Hp, Wp]
+        probe?.Invoke("patch_embedding.out", refEmb);
+        var refTokens = refEmb.Flatten(2).Transpose(1, 2);
+        var motion = FramePacker.Forward(input.MotionLatents.To(device, dtype));            // [1, Lm, C]
+        probe?.Invoke("frame_packer.out0", motion);
+        var x = Tensor.Cat([refTokens, motion], 1);                                           // [1, Lc, C]
+        if (x.Shape[1] != cache.Length)
+            throw new ArgumentException($"sink has {x.Shape[1]} tokens but the cond cache was sized for {cache.Length}");
+        var mask = Tensor.Cat([MaskRows(1, refTokens.Shape[1], device), MaskRows(2, motion.Shape[1], device)], 1);
+        probe?.Invoke("trainable_cond_mask.out", mask);
+        x = x + mask.To(dtype);
+
+        using var rope = RopeFactors.For(Config.HeadDim, CondGrids(h, w, RefRopeFrame));
+        probe?.Invoke("blocks.0.freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
+        var (_, e0) = TimeEmbeddings(Tensor.Zeros([1, 1], DType.Float32, device), null);
+        var context = EmbedText(input.Context.To(device), dtype);
+        probe?.Invoke("text_embedding.out", context);
+
+        cache.LatentH = h;
+        cache.LatentW = w;
+        var ctx = new DitBlockContext(e0, context, rope, hp * wp, Sink: true, cache, null, null, 0, options.Norm3Bf16, probe);
+        for (var i = 0; i < Blocks.Count; i++)
+        {
+            var next = Blocks[i].Forward(x, ctx, i);
+            x.Dispose();
+            x = next;
+        }
+    }
+
+    /// <summary>RoPE grids of the sink tokens: the ref frame at <paramref name="refFrame"/>, then the FramePack buckets.</summary>
+    public IReadOnlyList<RopeGrid> CondGrids(int latentH, int latentW, int refFrame) =>
+        [RopeGrid.Dense(refFrame, 1, latentH / Config.PatchSize[1], latentW / Config.PatchSize[2]), .. FramePacker.RopeGrids(latentH, latentW)];
+}

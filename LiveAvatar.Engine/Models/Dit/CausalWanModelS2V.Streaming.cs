@@ -1,0 +1,94 @@
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Models.Dit;
+
+/// <summary>Inputs of one streaming DiT call (one block at one denoising step).</summary>
+public sealed record DitStreamInput(
+    Tensor Latents,        // [C_in, F, H, W] noisy block
+    float Timestep,        // the step's t (same for every frame of the block)
+    Tensor Context,        // [Lctx, text_dim]
+    Tensor Audio,          // [B, layers, A, 4·F] wav2vec2 features of the block's video frames
+    int CurrentStart,      // global token offset of the block (F0·fsl)
+    int RollingOffset,     // rd ∈ [4, 30]: the sink's temporal RoPE index is max(30, F0 + rd)
+    Tensor? PoseLatents = null); // [C_cond, F, H, W]; null = all-zero pose (cond_encoder adds only its bias)
+
+public sealed partial class CausalWanModelS2V
+{
+    /// <summary>Rolling RoPE: the ref's temporal index 30 + max(0, F0 − (30 − rd)).</summary>
+    public static int RefFrameFor(int f0, int rollingOffset) => RefRopeFrame + Math.Max(0, f0 - (RefRopeFrame - rollingOffset));
+
+    /// <summary>_forward_inference: velocity for the noisy block; writes its keys/values into <paramref name="ring"/>.</summary>
+    // → [C_out, F, H, W]
+    public Tensor Forward(DitStreamInput input, DitRingCache ring, DitCondCache cond, DitRunOptions? options = null)
+    {
+        options ??= new DitRunOptions();
+        var probe = options.Probe;
+        using var scope = DisposeScope.Enter();
+        var dtype = PatchEmbedding.Weight.T.DType;
+        var device = PatchEmbedding.Weight.T.Device;
+        int f = (int)input.Latents.Shape[1], h = (int)input.Latents.Shape[2], w = (int)input.Latents.Shape[3];
+        int hp = h / Config.PatchSize[1], wp = w / Config.PatchSize[2], fsl = hp * wp;
+        var f0 = input.CurrentStart / fsl;
+
+        var (audioGlobal, audioLocal) = EncodeAudio(input.Audio.To(device), options);
+
+        var emb = PatchEmbedding.Forward(input.Latents.To(device, dtype).Unsqueeze(0)); // [1, C, F, Hp, Wp]
+        probe?.Invoke("patch_embedding.out", emb);
+        var pose = input.PoseLatents is { } pl
+            ? CondEncoder.Forward(pl.To(device, dtype).Unsqueeze(0))
+            : CondEncoder.Bias!.T.View(1, Config.Dim, 1, 1, 1).Expand(emb.Shape);
+        probe?.Invoke("cond_encoder.out", pose);
+        var x = (emb + pose).Flatten(2).Transpose(1, 2);                                 // [1, L, C]
+        var mask = MaskRows(0, x.Shape[1], device);
+        probe?.Invoke("trainable_cond_mask.out", mask);
+        x = x + mask.To(dtype);
+
+        using var rope = RopeFactors.For(Config.HeadDim, [RopeGrid.Dense(f0, f, hp, wp)]);
+        using var condRope = RopeFactors.For(Config.HeadDim, CondGrids(cond.LatentH, cond.LatentW, RefFrameFor(f0, input.RollingOffset)));
+        if (probe != null)
+        {
+            probe("rope/freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
+            probe("rope/freqs_cond", DitRope.AsComplexPairs(condRope.Cos, condRope.Sin, Config.NumHeads));
+        }
+        var t = Tensor.Full([1, f], input.Timestep, DType.Float32, device);
+        var (e, e0) = TimeEmbeddings(t, probe);
+        var context = EmbedText(input.Context.To(device), dtype);
+        probe?.Invoke("text_embedding.out", context);
+
+        var ctx = new DitBlockContext(e0, context, rope, fsl, Sink: false, cond, ring, condRope, input.CurrentStart, options.Norm3Bf16, probe);
+        for (var i = 0; i < Blocks.Count; i++)
+        {
+            var next = Blocks[i].Forward(x, ctx, i);
+            x.Dispose();
+            x = next;
+            if (!AudioInjector.Injects(i)) continue;
+            next = AudioInjector.Forward(i, x, audioGlobal, audioLocal, probe);
+            x.Dispose();
+            x = next;
+            probe?.Invoke($"after_transformer_block.{i}.out", x);
+        }
+        probe?.Invoke("head.in", x);
+        var y = Head.Forward(x, e);
+        probe?.Invoke("head.out", y);
+        return Unpatchify(y.Squeeze(0), f, hp, wp).MoveToOuterScope();
+    }
+
+    // audio [B, layers, A, T] → global [B, F, 1, C], local [B, F, n+1, C] (first 73 frames repeated, 19 steps dropped)
+    private (Tensor Global, Tensor Local) EncodeAudio(Tensor audio, DitRunOptions options)
+    {
+        var first = audio.Narrow(3, 0, 1);
+        var padded = Tensor.Cat([first.Expand(audio.Shape[0], audio.Shape[1], audio.Shape[2], options.AudioPrependFrames), audio], 3);
+        var (g, l) = CasualAudioEncoder.Forward(padded);
+        options.Probe?.Invoke("casual_audio_encoder.out0", g);
+        options.Probe?.Invoke("casual_audio_encoder.out1", l);
+        var steps = g.Shape[1] - options.AudioDropSteps;
+        return (g.Narrow(1, options.AudioDropSteps, steps), l.Narrow(1, options.AudioDropSteps, steps));
+    }
+
+    // tokens [F·Hp·Wp, out·pt·ph·pw] → [out, F·pt, Hp·ph, Wp·pw] ('fhwpqrc->cfphqwr')
+    private Tensor Unpatchify(Tensor tokens, int f, int hp, int wp)
+    {
+        int pt = Config.PatchSize[0], ph = Config.PatchSize[1], pw = Config.PatchSize[2], c = Config.OutDim;
+        return tokens.View(f, hp, wp, pt, ph, pw, c).Permute(6, 0, 3, 1, 4, 2, 5).Reshape(c, f * pt, hp * ph, wp * pw);
+    }
+}

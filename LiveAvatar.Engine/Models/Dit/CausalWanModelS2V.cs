@@ -1,0 +1,114 @@
+using LiveAvatar.Engine.Checkpoints;
+using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Models.Dit;
+
+/// <summary>Per-call switches: the official bf16 cast of norm3's input ("asrun"), the audio window geometry
+/// (motion_frames = [pixel frames prepended, latent steps dropped]) and an optional intermediate probe.</summary>
+public sealed record DitRunOptions(bool Norm3Bf16 = false, int AudioPrependFrames = 73, int AudioDropSteps = 19, DitProbe? Probe = null);
+
+/// <summary>
+/// CausalWanModel_S2V, the streaming Wan2.2-S2V DiT of Live Avatar. Keys are the official state-dict names, so the
+/// sharded diffusers checkpoint loads with <see cref="Module.Load"/>; dims come from config.json.
+/// </summary>
+public sealed partial class CausalWanModelS2V : Module
+{
+    /// <summary>Temporal RoPE index of the reference (sink) frame at prefill; streaming rolls it forward.</summary>
+    public const int RefRopeFrame = 30;
+
+    public DitConfig Config { get; }
+    public Conv PatchEmbedding { get; }
+    public LinearActLinear TextEmbedding { get; }
+    public LinearActLinear TimeEmbedding { get; }
+    public SiluLinear TimeProjection { get; }
+    public ModuleList<DitBlock> Blocks { get; }
+    public CausalHead Head { get; }
+    public Conv CondEncoder { get; }
+    public Embedding TrainableCondMask { get; }
+    public CausalAudioEncoder CasualAudioEncoder { get; }
+    public AudioInjector AudioInjector { get; }
+    public FramePackMotioner FramePacker { get; }
+
+    public CausalWanModelS2V(DitConfig c)
+    {
+        Config = c;
+        long[] patch = [c.PatchSize[0], c.PatchSize[1], c.PatchSize[2]];
+        PatchEmbedding = Child("patch_embedding", new Conv(c.InDim, c.Dim, patch, patch));
+        TextEmbedding = Child("text_embedding", new LinearActLinear(c.TextDim, c.Dim, c.Dim, t => t.GeluTanh()));
+        TimeEmbedding = Child("time_embedding", new LinearActLinear(c.FreqDim, c.Dim, c.Dim, t => t.Silu()));
+        TimeProjection = Child("time_projection", new SiluLinear(c.Dim, 6L * c.Dim));
+        Blocks = Child("blocks", new ModuleList<DitBlock>(Enumerable.Range(0, c.NumLayers).Select(_ => new DitBlock(c))));
+        Head = Child("head", new CausalHead(c));
+        CondEncoder = Child("cond_encoder", new Conv(c.CondDim, c.Dim, patch, patch));
+        TrainableCondMask = Child("trainable_cond_mask", new Embedding(3, c.Dim));
+        CasualAudioEncoder = Child("casual_audio_encoder", new CausalAudioEncoder(c));
+        AudioInjector = Child("audio_injector", new AudioInjector(c));
+        FramePacker = Child("frame_packer", new FramePackMotioner(c));
+    }
+
+    /// <summary>Builds the model from a checkpoint folder's config.json and loads its (sharded) safetensors.</summary>
+    public static CausalWanModelS2V FromCheckpoint(string folder, Device device, DType? dtype = null)
+    {
+        var model = new CausalWanModelS2V(DitConfig.FromFile(Path.Combine(folder, "config.json")));
+        using var reader = CheckpointReader.Open(folder);
+        model.Load(reader, device, dtype);
+        return model;
+    }
+
+    /// <summary>Creates the sink cache for a latent size (rows from the resolution, spec §5.6).</summary>
+    public DitCondCache NewCondCache(int latentH, int latentW, Device device, DType dtype) =>
+        new(Config, Config.CondLength(latentH, latentW), device, dtype);
+
+    /// <summary>Creates one step's KV ring holding <paramref name="frames"/> latent frames (12 in the pipelines).</summary>
+    public DitRingCache NewRingCache(int latentH, int latentW, int frames, Device device, DType dtype) =>
+        new(Config, frames * FrameSeqLen(latentH, latentW), device, dtype);
+
+    public int FrameSeqLen(int latentH, int latentW) => latentH / Config.PatchSize[1] * (latentW / Config.PatchSize[2]);
+
+    // timesteps [B, F] float32 → e [B·F, C] (head), e0 [B, F, 6, 2, C] (slot 1 = the t=0 row)
+    private (Tensor E, Tensor E0) TimeEmbeddings(Tensor t, DitProbe? probe)
+    {
+        using var scope = DisposeScope.Enter();
+        long b = t.Shape[0], f = t.Shape[1];
+        var rows = Tensor.Cat([t, Tensor.Zeros([1, f], t.DType, t.Device)], 0); // zero_timestep row
+        var e = TimeEmbedding.Forward(Sinusoid(rows.Flatten()).To(DType.Float32));
+        probe?.Invoke("time_embedding.out", e);
+        var proj = TimeProjection.Forward(e);
+        probe?.Invoke("time_projection.out", proj);
+        var e0 = proj.View(b + 1, f, 6, Config.Dim);
+        var slot0 = e0.Narrow(0, 0, b).Unsqueeze(3);
+        var slot1 = e0.Narrow(0, b, 1).Unsqueeze(3).Expand(b, f, 6, 1, Config.Dim);
+        var eHead = e.Narrow(0, 0, b * f);
+        var e0Out = Tensor.Cat([slot0, slot1], 3);
+        scope.MoveToOuter(eHead, e0Out);
+        return (eHead, e0Out);
+    }
+
+    // positions [n] → [n, freq_dim] float64 [cos | sin] of t·10000^(−j/half)
+    private Tensor Sinusoid(Tensor positions)
+    {
+        var half = Config.FreqDim / 2;
+        var exps = -(Tensor.Arange(0, half, 1, DType.Float64, positions.Device) / half);
+        var freqs = Tensor.Full([half], 10000, DType.Float64, positions.Device).Pow(exps);
+        var s = positions.To(DType.Float64).Outer(freqs);
+        return Tensor.Cat([s.Cos(), s.Sin()], 1);
+    }
+
+    // context [Lctx, text_dim] → zero-padded to text_len rows → [1, text_len, C]
+    private Tensor EmbedText(Tensor context, DType dtype)
+    {
+        using var scope = DisposeScope.Enter();
+        var rows = context.Shape[0];
+        if (rows > Config.TextLen) throw new ArgumentException($"text context has {rows} rows, text_len is {Config.TextLen}");
+        var padded = Tensor.Zeros([Config.TextLen, context.Shape[1]], dtype, context.Device);
+        padded.Narrow(0, 0, rows).CopyFrom(context.To(dtype));
+        return TextEmbedding.Forward(padded.Unsqueeze(0)).MoveToOuterScope();
+    }
+
+    private Tensor MaskRows(int id, long count, Device device)
+    {
+        var ids = Tensor.Full([1, count], id, DType.Int64, device);
+        return TrainableCondMask.Forward(ids);
+    }
+}

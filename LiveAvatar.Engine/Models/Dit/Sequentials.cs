@@ -1,0 +1,39 @@
+using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Models.Dit;
+
+/// <summary>nn.Sequential(Linear, activation, Linear): keys "0" and "2" (text_embedding, time_embedding, ffn).</summary>
+public sealed class LinearActLinear : Module
+{
+    private readonly Func<Tensor, Tensor> _act;
+    public Linear L0 { get; }
+    public Linear L2 { get; }
+
+    public LinearActLinear(long inDim, long hidden, long outDim, Func<Tensor, Tensor> act)
+    {
+        _act = act;
+        L0 = Child("0", new Linear(inDim, hidden));
+        L2 = Child("2", new Linear(hidden, outDim));
+    }
+
+    public Tensor Forward(Tensor x)
+    {
+        using var scope = DisposeScope.Enter();
+        return L2.Forward(_act(L0.Forward(x))).MoveToOuterScope();
+    }
+}
+
+/// <summary>nn.Sequential(SiLU, Linear): time_projection, key "1".</summary>
+public sealed class SiluLinear : Module
+{
+    public Linear L1 { get; }
+
+    public SiluLinear(long inDim, long outDim) => L1 = Child("1", new Linear(inDim, outDim));
+
+    public Tensor Forward(Tensor x)
+    {
+        using var scope = DisposeScope.Enter();
+        return L1.Forward(x.Silu()).MoveToOuterScope();
+    }
+}

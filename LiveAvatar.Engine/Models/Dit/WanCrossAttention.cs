@@ -1,0 +1,51 @@
+using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Models.Dit;
+
+/// <summary>WanCrossAttention (t2v): text cross-attention in every block, and AudioCrossAttention in the injector.
+/// No mask, no RoPE, RMSNorm on q and k over the full width.</summary>
+public sealed class WanCrossAttention : Module
+{
+    private readonly int _heads;
+    public Linear Q { get; }
+    public Linear K { get; }
+    public Linear V { get; }
+    public Linear O { get; }
+    public WanRmsNorm NormQ { get; }
+    public WanRmsNorm NormK { get; }
+
+    public WanCrossAttention(int dim, int heads, double eps)
+    {
+        _heads = heads;
+        Q = Child("q", new Linear(dim, dim));
+        K = Child("k", new Linear(dim, dim));
+        V = Child("v", new Linear(dim, dim));
+        O = Child("o", new Linear(dim, dim));
+        NormQ = Child("norm_q", new WanRmsNorm(dim, eps));
+        NormK = Child("norm_k", new WanRmsNorm(dim, eps));
+    }
+
+    // x [B, L, C], context [B, Lk, C] → [B, L, C]
+    public Tensor Forward(Tensor x, Tensor context)
+    {
+        using var scope = DisposeScope.Enter();
+        var q = NormQ.Forward(Q.Forward(x));
+        var k = NormK.Forward(K.Forward(context));
+        var v = V.Forward(context);
+        return O.Forward(DitAttention.Attend(q, k, v, _heads)).MoveToOuterScope();
+    }
+}
+
+/// <summary>Unmasked softmax(QK^T/√D)V on token-major tensors.</summary>
+public static class DitAttention
+{
+    // q [B, Lq, C], k/v [B, Lk, C] (or already split as [B, L, N, D]) → [B, Lq, C]
+    public static Tensor Attend(Tensor q, Tensor k, Tensor v, int heads)
+    {
+        using var scope = DisposeScope.Enter();
+        Tensor Heads(Tensor t) => (t.Dim == 4 ? t : t.View(t.Shape[0], t.Shape[1], heads, t.Shape[2] / heads)).Transpose(1, 2);
+        var o = NN.ScaledDotProductAttention(Heads(q), Heads(k), Heads(v));
+        return o.Transpose(1, 2).Flatten(2).MoveToOuterScope();
+    }
+}
