@@ -5,5 +5,6 @@ public static class ParityRunners
 {
     public static void RegisterAll()
     {
+        ParityRegistry.Register(new VaeParityRunner());
     }
 }
