@@ -26,6 +26,15 @@ internal static class VaeGolden
 
     public static string VaeDir => Path.Combine(Root, "vae");
 
+    /// <summary>Tensor.LiveCount after tensors other tests left to the finalizer are gone, so a later count
+    /// differs only by what the test itself keeps.</summary>
+    public static long SettledLiveCount()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return Tensor.LiveCount;
+    }
+
     /// <summary>The tiny fixture VAE in float32 on the CPU.</summary>
     public static Wan21Vae LoadTiny(GoldenFolder folder) =>
         Wan21Vae.Load(folder.ReaderFor("encoder.conv1.weight"), Device.Cpu, DType.Float32, VaeConfig.FromJson(folder.Config));

@@ -12,7 +12,7 @@ public sealed class VaeParityTests(ITestOutputHelper output)
     public void The_vae_runner_matches_every_golden_output_within_the_manifest_tolerance()
     {
         using var folder = new GoldenFolder(VaeGolden.VaeDir);
-        var before = Tensor.LiveCount;
+        var before = VaeGolden.SettledLiveCount();
 
         var checks = new VaeParityRunner().Run(folder, Device.Cpu).ToList();
 

@@ -48,7 +48,7 @@ public sealed class VaeStreamingTests
         using var folder = new GoldenFolder(VaeGolden.VaeDir);
         using var vae = VaeGolden.LoadTiny(folder);
         using var z = Tensor.RandN([vae.Config.ZDim, 3, 1, 1], 9);
-        var before = Tensor.LiveCount;
+        var before = VaeGolden.SettledLiveCount();
         var counts = new List<long>();
 
         using (var stream = vae.CreateStreamDecoder())
@@ -69,8 +69,9 @@ public sealed class VaeStreamingTests
     {
         using var folder = new GoldenFolder(VaeGolden.VaeDir);
         using var vae = VaeGolden.LoadTiny(folder);
-        using var video = Tensor.Rand([3, 5, 16, 16], 3) * 2 - 1;
-        var before = Tensor.LiveCount;
+        using var scope = DisposeScope.Enter();
+        var video = Tensor.Rand([3, 5, 16, 16], 3) * 2 - 1;
+        var before = VaeGolden.SettledLiveCount();
 
         using (var latents = vae.Encode(video))
         using (var back = vae.Decode(latents))

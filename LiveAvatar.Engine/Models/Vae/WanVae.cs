@@ -55,12 +55,13 @@ public sealed class WanVae : Module
     public Tensor Decode(Tensor z, FeatureCache cache)
     {
         using var scope = DisposeScope.Enter();
-        var x = Conv2.Forward(z);
+        // conv2 is 1×1×1, so running it per latent is the same maths as the original's one call over all F; it keeps
+        // the result independent of how latents are split into calls (CPU conv kernels round differently per length).
         var outs = new List<Tensor>();
-        for (var i = 0; i < x.Shape[2]; i++)
+        for (var i = 0; i < z.Shape[2]; i++)
         {
             cache.BeginChunk();
-            outs.Add(Decoder.Forward(x.Narrow(2, i, 1), cache));
+            outs.Add(Decoder.Forward(Conv2.Forward(z.Narrow(2, i, 1)), cache));
         }
         return Tensor.Cat(outs, 2).MoveToOuterScope();
     }
