@@ -28,9 +28,6 @@ public sealed class CausalConv3d : Module
     public CausalConv3d(long inChannels, long outChannels, long kernel, long padding = 0)
         : this(inChannels, outChannels, [kernel, kernel, kernel], null, [padding, padding, padding]) { }
 
-    /// <summary>Frames of zero padding before the input (0 means a cache is never consulted).</summary>
-    public long TimePad => _pads[4];
-
     /// <summary>x [B, Cin, T, H, W], cache [B, Cin, ≤2, H, W] → [B, Cout, T', H', W'].</summary>
     public Tensor Forward(Tensor x, Tensor? cache = null)
     {

@@ -20,9 +20,6 @@ public sealed class FeatureCache : IDisposable
     /// <summary>Starts one chunk's forward: slot numbering restarts at 0 (feat_idx = [0]).</summary>
     public void BeginChunk() => _next = 0;
 
-    /// <summary>True until the first chunk has gone through (no slot written yet).</summary>
-    public bool IsFresh => _frames.Count == 0;
-
     /// <summary>Takes the next slot number, in the order the Python code increments feat_idx.</summary>
     public int Claim()
     {
