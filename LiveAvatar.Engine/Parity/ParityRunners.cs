@@ -6,5 +6,6 @@ public static class ParityRunners
     public static void RegisterAll()
     {
         ParityRegistry.Register(new DitBlockParityRunner());
+        ParityRegistry.Register(new VaeParityRunner());
     }
 }

@@ -1,0 +1,36 @@
+using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Models.Vae;
+
+/// <summary>Single-head self-attention within each frame over its H·W positions (never across time, so it needs
+/// no cache); 1×1 conv projections; residual.</summary>
+public sealed class AttentionBlock : Module, IVaeLayer
+{
+    public RmsNorm Norm { get; }
+    public Conv ToQkv { get; }
+    public Conv Proj { get; }
+
+    public AttentionBlock(long dim)
+    {
+        Norm = Child("norm", new RmsNorm(dim, images: true));
+        ToQkv = Child("to_qkv", new Conv(dim, dim * 3, [1, 1]));
+        Proj = Child("proj", new Conv(dim, dim, [1, 1]));
+    }
+
+    /// <summary>x [B, C, T, H, W] → same shape.</summary>
+    public Tensor Forward(Tensor x, FeatureCache? cache)
+    {
+        using var scope = DisposeScope.Enter();
+        var identity = x;
+        var (b, c, t, h, w) = (x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], x.Shape[4]);
+        var frames = VaeLayout.ToFrames(x);                                   // [B·T, C, H, W]
+        var qkv = ToQkv.Forward(Norm.Forward(frames))
+            .Reshape(b * t, 1, c * 3, h * w).Permute(0, 1, 3, 2).Contiguous(); // [B·T, 1, H·W, 3C]
+        var parts = qkv.Chunk(3, -1);
+        var y = NN.ScaledDotProductAttention(parts[0], parts[1], parts[2]);  // [B·T, 1, H·W, C]
+        y = y.Squeeze(1).Permute(0, 2, 1).Reshape(b * t, c, h, w);
+        y = VaeLayout.FromFrames(Proj.Forward(y), t);
+        return (y + identity).MoveToOuterScope();
+    }
+}

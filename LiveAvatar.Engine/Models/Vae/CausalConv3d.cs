@@ -1,0 +1,69 @@
+using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Models.Vae;
+
+/// <summary>
+/// Conv3d that pads time only on the past side (2·p_t frames, none after), so frame t never sees t+1. Cached past
+/// frames, when given, replace that many zero frames.
+/// </summary>
+public sealed class CausalConv3d : Module
+{
+    private readonly long[] _stride;
+    private readonly long[] _pads;
+
+    public Parameter Weight { get; }
+    public Parameter Bias { get; }
+
+    public CausalConv3d(long inChannels, long outChannels, long[] kernel, long[]? stride = null, long[]? padding = null)
+    {
+        Weight = Param("weight", [outChannels, inChannels, .. kernel]);
+        Bias = Param("bias", outChannels);
+        _stride = stride ?? [1, 1, 1];
+        var p = padding ?? [0, 0, 0];
+        // F.pad order: (w left, w right, h top, h bottom, t front, t back).
+        _pads = [p[2], p[2], p[1], p[1], 2 * p[0], 0];
+    }
+
+    public CausalConv3d(long inChannels, long outChannels, long kernel, long padding = 0)
+        : this(inChannels, outChannels, [kernel, kernel, kernel], null, [padding, padding, padding]) { }
+
+    /// <summary>x [B, Cin, T, H, W], cache [B, Cin, ≤2, H, W] → [B, Cout, T', H', W'].</summary>
+    public Tensor Forward(Tensor x, Tensor? cache = null)
+    {
+        using var scope = DisposeScope.Enter();
+        var pads = (long[])_pads.Clone();
+        if (cache is not null && pads[4] > 0)
+        {
+            x = Tensor.Cat([cache.To(x.Device), x], 2);
+            pads[4] -= cache.Shape[2];
+        }
+        if (pads.Any(p => p != 0)) x = NN.Pad(x, pads);
+        return NN.Conv3d(x, Weight.T, Bias.T, _stride).MoveToOuterScope();
+    }
+
+    /// <summary>
+    /// The cached-call pattern every ResidualBlock / Encoder3d / Decoder3d conv uses: remember the last CACHE_T input
+    /// frames (topped up with the previous chunk's last frame when this chunk is shorter), run with the old cache.
+    /// </summary>
+    public Tensor Forward(Tensor x, FeatureCache cache)
+    {
+        using var scope = DisposeScope.Enter();
+        var slot = cache.Claim();
+        var keep = LastFrames(x, cache.Frames(slot));
+        var y = Forward(x, cache.Frames(slot));
+        cache.Store(slot, keep);
+        return y.MoveToOuterScope();
+    }
+
+    /// <summary>x[:, :, -CACHE_T:].clone(), prefixed with prev[:, :, -1] when x has fewer than CACHE_T frames.</summary>
+    internal static Tensor LastFrames(Tensor x, Tensor? prev)
+    {
+        var t = x.Shape[2];
+        var n = Math.Min(t, FeatureCache.CacheT);
+        var last = x.Narrow(2, t - n, n);
+        if (n < FeatureCache.CacheT && prev is not null)
+            return Tensor.Cat([prev.Narrow(2, prev.Shape[2] - 1, 1).To(x.Device), last], 2);
+        return last.Clone();
+    }
+}

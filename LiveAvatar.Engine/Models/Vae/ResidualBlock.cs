@@ -1,0 +1,39 @@
+using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Models.Vae;
+
+/// <summary>
+/// residual = Sequential(RMS_norm, SiLU, CausalConv3d 3³, RMS_norm, SiLU, Dropout, CausalConv3d 3³) plus a 1×1×1
+/// shortcut when the width changes. Dropout is the identity at inference.
+/// </summary>
+public sealed class ResidualBlock : Module, IVaeLayer
+{
+    public VaeSequential Residual { get; }
+    public CausalConv3d? Shortcut { get; }
+
+    public ResidualBlock(long inDim, long outDim)
+    {
+        Residual = Child("residual", new VaeSequential()
+            .Add(0, new RmsNorm(inDim, images: false))
+            .Add(2, new CausalConv3d(inDim, outDim, 3, padding: 1))
+            .Add(3, new RmsNorm(outDim, images: false))
+            .Add(6, new CausalConv3d(outDim, outDim, 3, padding: 1)));
+        if (inDim != outDim) Shortcut = Child("shortcut", new CausalConv3d(inDim, outDim, 1));
+    }
+
+    /// <summary>x [B, Cin, T, H, W] → [B, Cout, T, H, W]; two cache slots (the two 3³ convs).</summary>
+    public Tensor Forward(Tensor x, FeatureCache? cache)
+    {
+        using var scope = DisposeScope.Enter();
+        var h = Shortcut?.Forward(x) ?? x;
+        x = Residual.At<RmsNorm>(0).Forward(x).Silu();
+        x = Conv(Residual.At<CausalConv3d>(2), x, cache);
+        x = Residual.At<RmsNorm>(3).Forward(x).Silu();
+        x = Conv(Residual.At<CausalConv3d>(6), x, cache);
+        return (x + h).MoveToOuterScope();
+    }
+
+    private static Tensor Conv(CausalConv3d conv, Tensor x, FeatureCache? cache) =>
+        cache is null ? conv.Forward(x) : conv.Forward(x, cache);
+}

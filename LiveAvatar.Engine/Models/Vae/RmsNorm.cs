@@ -1,0 +1,30 @@
+using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Models.Vae;
+
+/// <summary>
+/// RMS_norm (channel-first): F.normalize over dim 1 (an L2 norm, no mean subtraction) × √C × gamma. Gamma is
+/// [C,1,1,1] for video tensors (images=False) and [C,1,1] for per-frame images (images=True). Bias is the constant 0.
+/// </summary>
+public sealed class RmsNorm : Module
+{
+    private readonly double _scale;
+
+    public Parameter Gamma { get; }
+
+    public RmsNorm(long dim, bool images)
+    {
+        _scale = Math.Sqrt(dim);
+        Gamma = images ? Param("gamma", dim, 1, 1) : Param("gamma", dim, 1, 1, 1);
+    }
+
+    /// <summary>x [B, C, T, H, W] (or [B·T, C, H, W] for images) → same shape.</summary>
+    public Tensor Forward(Tensor x)
+    {
+        using var scope = DisposeScope.Enter();
+        // F.normalize: x / max(‖x‖₂, 1e-12).
+        var denom = x.Norm([1], keepDim: true).Clamp(min: 1e-12);
+        return (x / denom * _scale * Gamma.T).MoveToOuterScope();
+    }
+}
