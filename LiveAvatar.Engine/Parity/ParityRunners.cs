@@ -5,5 +5,7 @@ public static class ParityRunners
 {
     public static void RegisterAll()
     {
+        ParityRegistry.Register(new T5ParityRunner());
+        ParityRegistry.Register(new Wav2Vec2ParityRunner());
     }
 }
