@@ -7,5 +7,7 @@ public static class ParityRunners
     {
         ParityRegistry.Register(new DitBlockParityRunner());
         ParityRegistry.Register(new VaeParityRunner());
+        ParityRegistry.Register(new T5ParityRunner());
+        ParityRegistry.Register(new Wav2Vec2ParityRunner());
     }
 }

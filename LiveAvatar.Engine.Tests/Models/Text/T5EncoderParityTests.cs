@@ -1,0 +1,60 @@
+using LiveAvatar.Engine.Models.Text;
+using LiveAvatar.Engine.Parity;
+using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Engine.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace LiveAvatar.Engine.Tests.Models.Text;
+
+[Collection(TorchCollection.Name)]
+public sealed class T5EncoderParityTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void The_t5_runner_passes_every_check_of_the_golden_fixture()
+    {
+        using var folder = new GoldenFolder(T5TestData.Fixture("t5"));
+        var before = Tensor.LiveCount;
+
+        var checks = new T5ParityRunner().Run(folder, Device.Cpu).ToList();
+
+        foreach (var c in checks) output.WriteLine(c.ToString());
+        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Contains(checks, c => c.Name == "intermediate/rel_pos_bucket" && c.MaxAbsError == 0);
+        Assert.Contains(checks, c => c.Name == "output/context1");
+        Assert.All(checks, c => Assert.True(c.Passed, c.ToString()));
+        Assert.Equal(folder.TensorNames.Count(n => !n.StartsWith("input/", StringComparison.Ordinal) && n.Contains('/')), checks.Count);
+    }
+
+    [Fact]
+    public void The_runner_is_registered_under_the_fixture_name()
+    {
+        ParityRunners.RegisterAll();
+
+        Assert.IsType<T5ParityRunner>(ParityRegistry.Find("t5"));
+    }
+
+    [Fact]
+    public void Trimmed_contexts_pad_back_to_the_full_encoder_rows_with_zeros_after_the_mask()
+    {
+        using var folder = new GoldenFolder(T5TestData.Fixture("t5"));
+        using var model = new T5Encoder(T5Config.FromJson(folder.Config));
+        model.Load(folder.ReaderFor("norm.weight"), Device.Cpu, DType.Float32);
+        using var scope = DisposeScope.Enter();
+        var ids = folder.Load("input/ids");
+        var mask = folder.Load("input/mask");
+        var textLen = ids.Shape[1] + 5;
+
+        var contexts = model.EncodeTrimmed(ids, mask);
+        var padded = T5EncoderModel.PadToTextLength(contexts, textLen);
+
+        var full = model.Forward(ids, mask);
+        var lengths = mask.Sum(1).ToArray<long>();
+        Assert.Equal([ids.Shape[0], textLen, model.Config.Dim], padded.Shape);
+        for (var b = 0; b < lengths.Length; b++)
+        {
+            Assert.Equal([lengths[b], model.Config.Dim], contexts[b].Shape);
+            Assert.Equal(0, padded.Select(0, b).Narrow(0, 0, lengths[b]).MaxAbsDiff(full.Select(0, b).Narrow(0, 0, lengths[b])));
+            Assert.Equal(0, padded.Select(0, b).Narrow(0, lengths[b], textLen - lengths[b]).Abs().Amax().Item());
+        }
+    }
+}
