@@ -18,6 +18,22 @@ public static class T5EncoderModel
         return result;
     }
 
+    /// <summary>Tokenizes (Wan cleaning, padding to the tokenizer's length, EOS) and encodes prompts: one [len_b, C]
+    /// context per prompt, on the encoder's device.</summary>
+    public static Tensor[] EncodePrompts(this T5Encoder encoder, WanTextTokenizer tokenizer, IReadOnlyList<string> prompts)
+    {
+        using var scope = DisposeScope.Enter();
+        var tokens = prompts.Select(tokenizer.Encode).ToList();
+        var device = encoder.TokenEmbedding.Weight.T.Device;
+        long[] Flat(Func<TokenizedText, int[]> f) => tokens.SelectMany(t => f(t).Select(v => (long)v)).ToArray();
+        var shape = new long[] { tokens.Count, tokenizer.SequenceLength };
+        var ids = Tensor.FromArray(Flat(t => t.Ids), shape).To(device);
+        var mask = Tensor.FromArray(Flat(t => t.AttentionMask), shape).To(device);
+        var contexts = encoder.EncodeTrimmed(ids, mask);
+        foreach (var c in contexts) scope.MoveToOuter(c);
+        return contexts;
+    }
+
     /// <summary>Zero-pads a trimmed context [len, C] to [textLen, C] (the DiT does this before text_embedding).</summary>
     public static Tensor PadToTextLength(Tensor context, long textLen)
     {
