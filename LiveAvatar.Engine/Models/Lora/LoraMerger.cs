@@ -15,8 +15,15 @@ public static class LoraMerger
 {
     private const string PeftPrefix = "base_model.model.";
 
-    public static LoraMergeReport Merge(Module model, ICheckpointReader lora, double alpha = 64.0, int? rank = null)
+    /// <summary>Live Avatar's training config: rank 128, alpha 64 (scale 0.5).</summary>
+    public const double DefaultAlpha = 64.0;
+
+    /// <summary>Merges with <paramref name="alpha"/>, else the file's `lora_alpha` metadata, else 64.</summary>
+    public static LoraMergeReport Merge(Module model, ICheckpointReader lora, double? alpha = null, int? rank = null)
     {
+        alpha ??= lora.Metadata.TryGetValue("lora_alpha", out var a0)
+            && double.TryParse(a0, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+            ? parsed : DefaultAlpha;
         var pairs = new Dictionary<string, (CheckpointTensor? A, CheckpointTensor? B)>(StringComparer.Ordinal);
         var nonLora = new List<string>();
         foreach (var t in lora.Tensors)
@@ -50,7 +57,7 @@ public static class LoraMerger
                 throw new InvalidOperationException($"LoRA '{module}' has rank {r}, expected {expected}");
             using var scope = DisposeScope.Enter();
             var current = w.T;
-            var delta = b.ToTensor(current.Device, DType.Float32).MatMul(a.ToTensor(current.Device, DType.Float32)) * (alpha / r);
+            var delta = b.ToTensor(current.Device, DType.Float32).MatMul(a.ToTensor(current.Device, DType.Float32)) * (alpha.Value / r);
             w.Set((current.To(DType.Float32) + delta).To(current.DType));
             merged++;
         }

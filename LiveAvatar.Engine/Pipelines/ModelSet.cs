@@ -1,0 +1,103 @@
+using System.Text.Json;
+using LiveAvatar.Engine.Checkpoints;
+using LiveAvatar.Engine.Diagnostics;
+using LiveAvatar.Engine.Models.Audio;
+using LiveAvatar.Engine.Models.Dit;
+using LiveAvatar.Engine.Models.Lora;
+using LiveAvatar.Engine.Models.Text;
+using LiveAvatar.Engine.Models.Vae;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Pipelines;
+
+/// <summary>Where and how to load the models.</summary>
+public sealed record ModelSetOptions(string CheckpointDirectory, Device Device, DType DType)
+{
+    public bool LoadLora { get; init; } = true;
+
+    /// <summary>liveavatar.safetensors; default: &lt;ckpt_dir&gt;/../LiveAvatar/liveavatar.safetensors.</summary>
+    public string? LoraPath { get; init; }
+
+    /// <summary>Where the VAE runs (the VAE-parallel device, or the last DiT device).</summary>
+    public Device? VaeDevice { get; init; }
+
+    public string EffectiveLoraPath => LoraPath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(CheckpointDirectory).TrimEnd('/'))!, "LiveAvatar", "liveavatar.safetensors");
+}
+
+/// <summary>Every model of the pipeline, loaded once from a checkpoint folder (real or demo), with the LoRA merged.</summary>
+public sealed class ModelSet : IDisposable
+{
+    public required CausalWanModelS2V Dit { get; init; }
+    public required Wan21Vae Vae { get; init; }
+    public required T5Encoder TextEncoder { get; init; }
+    public required WanTextTokenizer Tokenizer { get; init; }
+    public required Wav2Vec2Model AudioModel { get; init; }
+    public required bool IsDemo { get; init; }
+    public LoraMergeReport? Lora { get; init; }
+    public required ModelSetOptions Options { get; init; }
+
+    /// <summary>Loads everything, checking every file first so one message lists all that is missing.</summary>
+    public static ModelSet Load(ModelSetOptions o)
+    {
+        var dir = Path.GetFullPath(o.CheckpointDirectory);
+        var status = CheckpointLayout.Inspect(dir);
+        var missing = status.Missing.Select(m => Path.Combine(dir, m)).ToList();
+        if (o.LoadLora && !File.Exists(o.EffectiveLoraPath)) missing.Add(o.EffectiveLoraPath + " (the Live Avatar LoRA; or pass --load_lora false)");
+        if (missing.Count > 0)
+            throw new GenerationException(GenerationErrorKind.MissingCheckpoint,
+                "checkpoint files are missing: " + string.Join("; ", missing),
+                "download Wan-AI/Wan2.2-S2V-14B and Quark-Vision/Live-Avatar (see README, 'Model weights'), or run `liveavatar make-demo-checkpoint DIR` to try the tool");
+        var (vaeConfig, t5Config) = ReadImplicitConfigs(dir);
+        var vaeDevice = o.VaeDevice ?? o.Device;
+        CausalWanModelS2V? dit = null;
+        Wan21Vae? vae = null;
+        T5Encoder? t5 = null;
+        Wav2Vec2Model? audio = null;
+        try
+        {
+            dit = CausalWanModelS2V.FromCheckpoint(dir, o.Device, o.DType);
+            LoraMergeReport? lora = null;
+            if (o.LoadLora)
+            {
+                using var reader = CheckpointReader.Open(o.EffectiveLoraPath);
+                lora = LoraMerger.Merge(dit, reader);
+                if (lora.Merged == 0)
+                    throw new GenerationException(GenerationErrorKind.MissingCheckpoint,
+                        $"{o.EffectiveLoraPath} adapted no layer of the DiT ({lora.Unmatched.Count} unmatched modules)", "check that the file is liveavatar.safetensors");
+            }
+            vae = Wan21Vae.Load(Path.Combine(dir, CheckpointLayout.Vae), vaeDevice, o.DType, vaeConfig);
+            t5 = T5Encoder.Load(Path.Combine(dir, CheckpointLayout.T5), t5Config, o.Device, o.DType);
+            var tokenizer = new WanTextTokenizer(UnigramTokenizer.FromFolder(Path.Combine(dir, "google", "umt5-xxl")), dit.Config.TextLen);
+            audio = Wav2Vec2Model.Load(Path.Combine(dir, CheckpointLayout.Wav2Vec2Dir), o.Device, o.DType);
+            return new ModelSet
+            {
+                Dit = dit, Vae = vae, TextEncoder = t5, Tokenizer = tokenizer, AudioModel = audio,
+                IsDemo = status.IsDemo, Lora = lora, Options = o,
+            };
+        }
+        catch
+        {
+            dit?.Dispose(); vae?.Dispose(); t5?.Dispose(); audio?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The released files carry no VAE/T5 configs (the code hard-codes them); the demo's marker does.</summary>
+    private static (VaeConfig Vae, T5Config T5) ReadImplicitConfigs(string dir)
+    {
+        var marker = Path.Combine(dir, CheckpointLayout.DemoMarker);
+        if (!File.Exists(marker)) return (VaeConfig.Wan21, T5Config.Xxl);
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(marker));
+        var r = doc.RootElement;
+        return (r.TryGetProperty("vae_config", out var v) ? VaeConfig.FromJson(v) : VaeConfig.Wan21,
+                r.TryGetProperty("t5_config", out var t) ? T5Config.FromJson(t) : T5Config.Xxl);
+    }
+
+    public void Dispose()
+    {
+        Dit.Dispose();
+        Vae.Dispose();
+        TextEncoder.Dispose();
+        AudioModel.Dispose();
+    }
+}
