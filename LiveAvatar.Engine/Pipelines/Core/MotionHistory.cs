@@ -1,0 +1,60 @@
+using LiveAvatar.Engine.Models.Vae;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Pipelines.Core;
+
+/// <summary>
+/// The single-GPU decode context: the last 5·motion_frames pixel frames (initially the 5×-repeated reference
+/// repeated motion_frames times) and their VAE latents. Each clip is decoded as [history latents | clip latents],
+/// keeping the last InferFrames frames; the newest min(motion_frames, n) frames then replace the oldest history
+/// frames and the history is re-encoded. This is exactly the original's deferred decode, done per clip.
+/// </summary>
+internal sealed class MotionHistory : IDisposable
+{
+    private readonly Wan21Vae _vae;
+    private readonly ClipGeometry _geometry;
+    private Tensor _frames;   // [3, 5·motion, H, W], VAE dtype and device
+    private Tensor _latents;  // [16, ⌈5·motion/4⌉, h, w] float32
+
+    /// <param name="ref5">The reference repeated 5×, [3, 5, H, W].</param>
+    public MotionHistory(Wan21Vae vae, ClipGeometry geometry, Tensor ref5)
+    {
+        _vae = vae;
+        _geometry = geometry;
+        using var scope = DisposeScope.Enter();
+        _frames = ref5.To(vae.Device, vae.DType).Repeat(1, geometry.MotionFrames, 1, 1).DetachFromScope();
+        _latents = vae.Encode(_frames).DetachFromScope();
+    }
+
+    /// <summary>Motion latents [16, Tm, h, w] float32 (the prefill's FramePack reads the last 19).</summary>
+    public Tensor Latents => _latents;
+
+    /// <summary>clip latents [16, F, h, w] → the frames this clip adds, [3, T, H, W] float32 (caller owns).</summary>
+    public Tensor DecodeClip(Tensor clipLatents, bool firstClip, bool updateHistory)
+    {
+        using var scope = DisposeScope.Enter();
+        var all = Tensor.Cat([_latents, clipLatents.To(_latents.Device, DType.Float32)], 1);
+        var decoded = _vae.Decode(all);                                                  // [3, T_all, H, W]
+        var keep = _geometry.InferFrames - (firstClip ? ClipGeometry.DroppedFirstFrames : 0);
+        var image = decoded.Narrow(1, decoded.Shape[1] - keep, keep).Contiguous();
+        if (updateHistory)
+        {
+            var overlap = Math.Min(_geometry.MotionFrames, (int)image.Shape[1]);
+            var kept = _frames.Narrow(1, overlap, _frames.Shape[1] - overlap);
+            var fresh = image.Narrow(1, image.Shape[1] - overlap, overlap).To(_vae.Device, _vae.DType);
+            var frames = Tensor.Cat([kept, fresh], 1).DetachFromScope();
+            _frames.Dispose();
+            _frames = frames;
+            var latents = _vae.Encode(_frames).DetachFromScope();
+            _latents.Dispose();
+            _latents = latents;
+        }
+        return image.DetachFromScope();
+    }
+
+    public void Dispose()
+    {
+        _frames.Dispose();
+        _latents.Dispose();
+    }
+}
