@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using LiveAvatar.Engine.Diagnostics;
+using LiveAvatar.Engine.Media;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Pipelines;
+
+/// <summary>How the generator loads and where it writes.</summary>
+public sealed record GeneratorOptions(string CheckpointDirectory)
+{
+    /// <summary>Where unnamed outputs go (the original's ./output/).</summary>
+    public string OutputDirectory { get; init; } = "output";
+    public MediaOptions Media { get; init; } = new();
+}
+
+/// <summary>
+/// The engine's <see cref="IVideoGenerator"/>: decodes the inputs (ffmpeg), encodes prompt and audio, runs the
+/// streaming sampler on a thread of its own, and turns each finished clip into an fMP4 segment and into frames of the
+/// final MP4 while the next clip is being denoised. One job at a time; models stay loaded between jobs.
+/// </summary>
+public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVideoGenerator, IDisposable
+{
+    private readonly SemaphoreSlim _gpu = new(1, 1);
+    private ModelSet? _models;
+
+    public GeneratorOptions Options { get; } = options;
+
+    public GeneratorInfo Info
+    {
+        get
+        {
+            var status = CheckpointLayout.Inspect(Options.CheckpointDirectory);
+            var devices = new List<string> { "cpu" };
+            if (Cuda.IsAvailable) devices.AddRange(Enumerable.Range(0, Cuda.DeviceCount).Select(i => $"cuda:{i}"));
+            return new GeneratorInfo(status.IsDemo, status.Directory, devices, false, _models?.Lora is { Merged: > 0 },
+                GenerationSize.SupportedKeys);
+        }
+    }
+
+    public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var problems = Validate(request);
+        if (problems.Count > 0)
+            throw new GenerationException(GenerationErrorKind.BadInput, string.Join(" ", problems), "change the listed settings and submit again");
+        await _gpu.WaitAsync(cancellationToken);
+        try
+        {
+            var channel = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleReader = true });
+            var job = Task.Run(() => RunJobAsync(request, channel.Writer, cancellationToken), CancellationToken.None);
+            await foreach (var u in channel.Reader.ReadAllAsync(CancellationToken.None)) yield return u;
+            await job; // surfaces the job's exception, if any, after every update it produced
+        }
+        finally
+        {
+            _gpu.Release();
+        }
+    }
+
+    /// <summary>Loads (or reloads, when the request asks for other weights) the models; the web host calls this at
+    /// start-up so the first job does not pay for it.</summary>
+    public ModelSet EnsureLoaded(GenerationRequest? request = null)
+    {
+        var want = ModelOptionsFor(request);
+        if (_models != null && _models.Options == want) return _models;
+        _models?.Dispose();
+        _models = null;
+        _models = ModelSet.Load(want);
+        return _models;
+    }
+
+    private ModelSetOptions ModelOptionsFor(GenerationRequest? r)
+    {
+        var device = Device.Parse(r?.Devices.DitDevices[0] ?? (Cuda.IsAvailable ? "cuda:0" : "cpu"));
+        // bf16 is what the model ships in and runs in on GPUs; CPUs are faster and exact in fp32.
+        var dtype = device.IsCuda ? DType.BFloat16 : DType.Float32;
+        return new ModelSetOptions(Options.CheckpointDirectory, device, dtype)
+        {
+            LoadLora = r?.LoadLora ?? true,
+            LoraPath = r?.LoraPath,
+            VaeDevice = r?.Devices.VaeDevice is { } v ? Device.Parse(v) : null,
+        };
+    }
+
+    public void Dispose()
+    {
+        _models?.Dispose();
+        _models = null;
+        _gpu.Dispose();
+    }
+}
