@@ -40,6 +40,8 @@ builder.Services.AddSingleton(sp => new JobQueue(
     sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<UploadStore>(), sp.GetRequiredService<DataFolders>(),
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JobQueue>>()));
 builder.Services.AddHostedService<JobWorker>();
+builder.Services.AddSingleton(sp => new ExampleLibrary(
+    Path.Combine(AppContext.BaseDirectory, "wwwroot-assets", "examples"), sp.GetRequiredService<UploadStore>()));
 
 // ── The video generator (engine issue 6). The integrator registers the real one on this line, e.g.
 // builder.Services.AddSingleton<IVideoGenerator>(sp => new StreamingVideoGenerator(options.CheckpointDirectory));
