@@ -14,7 +14,7 @@ public class BrowserFixture : IAsyncLifetime
     private static readonly string[] ChromiumArgs =
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run",
+        "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
     ];
 
     private IPlaywright? playwright;
@@ -23,7 +23,10 @@ public class BrowserFixture : IAsyncLifetime
 
     public WebAppServer Server => server ?? throw new InvalidOperationException("fixture not initialised");
 
-    protected virtual IEnumerable<string> ServerArgs => [];
+    /// <summary>Uploads, jobs and history of this fixture's server; a fresh folder, deleted afterwards.</summary>
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "la-browser-" + Guid.NewGuid().ToString("N")[..8]);
+
+    protected virtual IEnumerable<string> ServerArgs => ["--data", DataDirectory];
 
     protected virtual IReadOnlyDictionary<string, string> ServerEnvironment => new Dictionary<string, string>();
 
@@ -58,6 +61,7 @@ public class BrowserFixture : IAsyncLifetime
         if (browser is not null) await browser.DisposeAsync();
         playwright?.Dispose();
         if (server is not null) await server.DisposeAsync();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
 
