@@ -30,8 +30,12 @@ public class BrowserFixture : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string> ServerEnvironment => new Dictionary<string, string>();
 
+    /// <summary>Runs before the server starts, e.g. to put files in <see cref="DataDirectory"/>.</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        await PrepareAsync();
         server = await WebAppServer.StartAsync(ServerArgs, ServerEnvironment);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
