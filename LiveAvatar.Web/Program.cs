@@ -1,6 +1,9 @@
 using LiveAvatar.Engine.Diagnostics;
+using LiveAvatar.Engine.Pipelines;
 using LiveAvatar.Web;
 using LiveAvatar.Web.Components;
+using LiveAvatar.Web.Services;
+using Microsoft.Extensions.FileProviders;
 using Radzen;
 
 WebHostOptions options;
@@ -28,12 +31,35 @@ builder.WebHost.UseUrls(options.Url);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IEngineStatusProvider>(new NativeEngineStatusProvider(options.CheckpointDirectory));
+builder.Services.AddSingleton(new DataFolders(options.DataDirectory));
+builder.Services.AddSingleton(options.Uploads);
+builder.Services.AddSingleton<UploadStore>();
+builder.Services.AddSingleton<HistoryStore>();
+builder.Services.AddSingleton(sp => new JobQueue(
+    sp.GetService<IVideoGenerator>(), // optional: without a generator the page says so and Generate stays off
+    sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<UploadStore>(), sp.GetRequiredService<DataFolders>(),
+    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JobQueue>>()));
+builder.Services.AddHostedService<JobWorker>();
+builder.Services.AddSingleton(sp => new ExampleLibrary(
+    Path.Combine(AppContext.BaseDirectory, "wwwroot-assets", "examples"), sp.GetRequiredService<UploadStore>()));
+
+// ── The video generator (engine issue 6). The integrator registers the real one on this line, e.g.
+// builder.Services.AddSingleton<IVideoGenerator>(sp => new StreamingVideoGenerator(options.CheckpointDirectory));
+// Until then nothing is registered and the page shows "generator not available".
+
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddRadzenComponents();
 
 var app = builder.Build();
 app.UseAntiforgery();
 app.MapStaticAssets();
+// Hand-written page JS/CSS and the sample inputs, copied from the repo's wwwroot-assets/ next to the app.
+app.UseStaticFiles(new StaticFileOptions
+{
+    FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot-assets")),
+    RequestPath = "/assets",
+});
+app.MapLiveAvatarEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
 return 0;

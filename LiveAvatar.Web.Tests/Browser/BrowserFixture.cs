@@ -14,7 +14,7 @@ public class BrowserFixture : IAsyncLifetime
     private static readonly string[] ChromiumArgs =
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run",
+        "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
     ];
 
     private IPlaywright? playwright;
@@ -23,12 +23,19 @@ public class BrowserFixture : IAsyncLifetime
 
     public WebAppServer Server => server ?? throw new InvalidOperationException("fixture not initialised");
 
-    protected virtual IEnumerable<string> ServerArgs => [];
+    /// <summary>Uploads, jobs and history of this fixture's server; a fresh folder, deleted afterwards.</summary>
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "la-browser-" + Guid.NewGuid().ToString("N")[..8]);
+
+    protected virtual IEnumerable<string> ServerArgs => ["--data", DataDirectory];
 
     protected virtual IReadOnlyDictionary<string, string> ServerEnvironment => new Dictionary<string, string>();
 
+    /// <summary>Runs before the server starts, e.g. to put files in <see cref="DataDirectory"/>.</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        await PrepareAsync();
         server = await WebAppServer.StartAsync(ServerArgs, ServerEnvironment);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -58,6 +65,7 @@ public class BrowserFixture : IAsyncLifetime
         if (browser is not null) await browser.DisposeAsync();
         playwright?.Dispose();
         if (server is not null) await server.DisposeAsync();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
 

@@ -9,7 +9,9 @@ internal static class RepoPaths
 
     public static string Screenshots => Path.Combine(Root, "docs", "screenshots");
 
-    private static readonly string[] SourceProjects = ["LiveAvatar.Web", "LiveAvatar.Engine"];
+    public static string Examples => Path.Combine(Root, "wwwroot-assets", "examples");
+
+    private static readonly string[] SourceProjects = ["LiveAvatar.Web", "LiveAvatar.Engine", "wwwroot-assets"];
     private static readonly string[] SourceExtensions = [".cs", ".razor", ".css", ".js", ".json", ".csproj"];
 
     /// <summary>A source file of the app changed after the last publish, or null when the publish is current.</summary>

@@ -1,0 +1,27 @@
+using System.Globalization;
+using LiveAvatar.Engine.Pipelines;
+using LiveAvatar.Web.Services;
+
+namespace LiveAvatar.Web.Components.Status;
+
+/// <summary>What the status panel says about the video generator: there or not, demo or real weights, its
+/// devices, and the last engine error with what to try.</summary>
+public sealed record GeneratorStatusView(
+    bool Available, string Headline, string? Weights, IReadOnlyList<string> Devices, string? Features,
+    string? LastError, string? LastErrorHint, string? LastErrorAt)
+{
+    public static GeneratorStatusView From(GeneratorInfo? info, JobError? lastError, DateTimeOffset? lastErrorAt, TimeZoneInfo zone)
+    {
+        string? error = lastError is null ? null : $"{lastError.Message} ({lastError.Kind})";
+        string? at = lastErrorAt is { } t
+            ? TimeZoneInfo.ConvertTime(t, zone).ToString("HH:mm:ss", CultureInfo.InvariantCulture) : null;
+        if (info is null)
+            return new(false, JobQueue.GeneratorMissing, null, [], null, error, lastError?.Hint, at);
+        string weights = info.IsDemo
+            ? $"demo checkpoint (untrained test weights) from {info.CheckpointDirectory}"
+            : $"real checkpoint from {info.CheckpointDirectory}";
+        string features = $"FP8 {(info.SupportsFp8 ? "supported" : "not supported")} · LoRA {(info.LoraLoaded ? "loaded" : "not loaded")} · " +
+            $"sizes {string.Join(", ", info.SupportedSizes)}";
+        return new(true, "Generator ready", weights, info.Devices, features, error, lastError?.Hint, at);
+    }
+}

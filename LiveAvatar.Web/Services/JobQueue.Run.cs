@@ -1,0 +1,108 @@
+using System.Globalization;
+using LiveAvatar.Engine.Pipelines;
+using Microsoft.Extensions.Logging;
+
+namespace LiveAvatar.Web.Services;
+
+public sealed partial class JobQueue
+{
+    private async Task RunJobAsync(Job job, CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(job.Cancellation.Token, stopping);
+        try
+        {
+            await foreach (var update in generator!.GenerateAsync(job.Request, linked.Token))
+            {
+                await ApplyAsync(job, update);
+            }
+            if (job.Record.Status == JobStatus.Running)
+                Fail(job, new JobError(GenerationErrorKind.Internal,
+                    "The generator ended the job without a result.", ErrorHints.Internal));
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            var status = stopping.IsCancellationRequested ? JobStatus.Interrupted : JobStatus.Cancelled;
+            history.Save(job.Update(r => r with
+            {
+                Status = status,
+                FinishedAt = time.GetUtcNow(),
+                Log = Job.Append(r.Log, $"{Stamp()} {status.ToString().ToLowerInvariant()} after {r.Segments} finished clip(s)"),
+            }));
+        }
+        catch (GenerationException e) when (e.Kind == GenerationErrorKind.Cancelled)
+        {
+            history.Save(job.Update(r => r with
+            {
+                Status = JobStatus.Cancelled,
+                FinishedAt = time.GetUtcNow(),
+                Log = Job.Append(r.Log, $"{Stamp()} cancelled: {e.Message}"),
+            }));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Job {Id} failed", job.Id);
+            Fail(job, ErrorHints.From(e));
+        }
+    }
+
+    private void Fail(Job job, JobError error)
+    {
+        LastError = error;
+        LastErrorAt = time.GetUtcNow();
+        history.Save(job.Update(r => r with
+        {
+            Status = JobStatus.Failed,
+            FinishedAt = time.GetUtcNow(),
+            Error = error,
+            Log = Job.Append(r.Log, $"{Stamp()} failed ({error.Kind}): {error.Message}"),
+        }));
+    }
+
+    private async Task ApplyAsync(Job job, GenerationUpdate update)
+    {
+        switch (update)
+        {
+            case GenerationStarted s:
+                await File.WriteAllBytesAsync(folders.InitSegmentPath(job.Id), s.InitSegment);
+                history.Save(job.Update(r => r with
+                {
+                    Width = s.Width, Height = s.Height, Clips = s.Clips, TotalFrames = s.TotalFrames, Fps = s.Fps,
+                    MimeType = s.MimeType, Untrained = s.Untrained,
+                    Log = Job.Append(r.Log, $"{Stamp()} {s.Width}×{s.Height}, {s.Clips} clip(s), {s.TotalFrames} frames " +
+                        $"at {s.Fps.ToString(CultureInfo.InvariantCulture)} fps" + (s.Untrained ? " (untrained demo weights)" : "")),
+                }));
+                break;
+            case GenerationProgress p:
+                job.Update(r => string.IsNullOrWhiteSpace(p.Message) || r.Log.Count > 0 && r.Log[^1].EndsWith(p.Message, StringComparison.Ordinal)
+                    ? r
+                    : r with { Log = Job.Append(r.Log, $"{Stamp()} clip {p.Clip}/{p.Clips} block {p.Block}/{p.Blocks} step {p.Step}/{p.Steps}: {p.Message}") },
+                    p);
+                break;
+            case ClipReady c:
+                int number = job.Record.Segments + 1;
+                await File.WriteAllBytesAsync(folders.SegmentPath(job.Id, number), c.Segment);
+                history.Save(job.Update(r => r with
+                {
+                    Segments = number,
+                    Log = Job.Append(r.Log, $"{Stamp()} clip {c.Index + 1} ready: frames {c.FirstFrame}–{c.FirstFrame + c.FrameCount - 1} " +
+                        $"after {DisplayFormat.Duration(c.Elapsed)}"),
+                }));
+                break;
+            case GenerationCompleted done:
+                history.Save(job.Update(r => r with
+                {
+                    Status = JobStatus.Completed,
+                    FinishedAt = time.GetUtcNow(),
+                    OutputPath = done.VideoPath,
+                    OutputFrames = done.Frames,
+                    Elapsed = done.Elapsed,
+                    TimeToFirstClip = done.TimeToFirstClip,
+                    Untrained = done.Untrained,
+                    Log = Job.Append(r.Log, $"{Stamp()} done: {done.Frames} frames in {DisplayFormat.Duration(done.Elapsed)}"),
+                }));
+                break;
+        }
+    }
+
+    private string Stamp() => time.GetLocalNow().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+}

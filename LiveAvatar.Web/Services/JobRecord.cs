@@ -1,0 +1,60 @@
+using LiveAvatar.Engine.Pipelines;
+
+namespace LiveAvatar.Web.Services;
+
+public enum JobStatus { Queued, Running, Completed, Failed, Cancelled, Interrupted }
+
+/// <summary>The form's values for one run, enough to regenerate it.</summary>
+public sealed record JobParameters
+{
+    public string Prompt { get; init; } = "";
+    public string ImageId { get; init; } = "";
+    public string AudioId { get; init; } = "";
+    public string Size { get; init; } = "704*384";
+    public int NumClip { get; init; } = 10;
+    public int SampleSteps { get; init; } = 4;
+    public double GuideScale { get; init; }
+    public int InferFrames { get; init; } = 48;
+    public long Seed { get; init; } = 420;
+    public bool OnlineDecode { get; init; }
+    public bool VaeParallel { get; init; }
+    public bool Fp8 { get; init; }
+    public bool LoraEnabled { get; init; }
+    public string? LoraPath { get; init; }
+}
+
+public sealed record JobError(GenerationErrorKind Kind, string Message, string Hint);
+
+/// <summary>Everything a run keeps: inputs, parameters, geometry, output, timing and the tail of its log.
+/// Stored as data/jobs/&lt;id&gt;/job.json; this is also the history entry.</summary>
+public sealed record JobRecord
+{
+    public required string Id { get; init; }
+    public required JobParameters Parameters { get; init; }
+    public required StoredUpload Image { get; init; }
+    public required StoredUpload Audio { get; init; }
+    public JobStatus Status { get; init; }
+    public DateTimeOffset SubmittedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public int Width { get; init; }
+    public int Height { get; init; }
+    public int Clips { get; init; }
+    public int TotalFrames { get; init; }
+    public double Fps { get; init; } = 25;
+    public string? MimeType { get; init; }
+    public bool Untrained { get; init; }
+
+    /// <summary>Media segments on disk (seg-0001.m4s ..), one per finished clip.</summary>
+    public int Segments { get; init; }
+
+    public string? OutputPath { get; init; }
+    public int OutputFrames { get; init; }
+    public TimeSpan? Elapsed { get; init; }
+    public TimeSpan? TimeToFirstClip { get; init; }
+    public JobError? Error { get; init; }
+    public IReadOnlyList<string> Log { get; init; } = [];
+
+    public bool IsActive => Status is JobStatus.Queued or JobStatus.Running;
+    public bool HasPreview => MimeType is not null;
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using LiveAvatar.Engine.Media;
+
+namespace LiveAvatar.Web.Services;
+
+public enum UploadKind { Image, Audio }
+
+/// <summary>A checked upload. <see cref="OriginalName"/> is for display only and never reaches a path.</summary>
+public sealed record StoredUpload(
+    string Id, UploadKind Kind, string FileName, string ContentType, string OriginalName, long Bytes,
+    int Width = 0, int Height = 0, long AudioSamples = 0)
+{
+    public TimeSpan Duration => TimeSpan.FromSeconds(AudioSamples / (double)AudioClipMath.SampleRate);
+
+    /// <summary>Clips the audio allows at <paramref name="inferFrames"/> frames a clip (spec §2.2 step 5).</summary>
+    public int ClipsAllowed(int inferFrames) =>
+        Kind == UploadKind.Audio && inferFrames > 0 ? AudioClipMath.ClipCount(AudioSamples, inferFrames) : 0;
+
+    public string Url => $"/uploads/{Id}";
+}
+
+public sealed class UploadRejectedException(string message) : Exception(message);
+
+/// <summary>Stores uploads under server-chosen names and keeps only what ffprobe/ffmpeg accept as the right kind
+/// of media; the client's file name and claimed type are ignored.</summary>
+public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaOptions? media = null)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private readonly MediaOptions media = media ?? MediaOptions.Default;
+
+    public UploadLimits Limits => limits;
+
+    public async Task<StoredUpload> SaveAsync(UploadKind kind, Stream content, string? originalName, CancellationToken ct = default)
+    {
+        long max = kind == UploadKind.Image ? limits.MaxImageBytes : limits.MaxAudioBytes;
+        string id = DataFolders.NewId();
+        string staging = Path.Combine(folders.Uploads, id + ".part");
+        try
+        {
+            long bytes = await CopyLimitedAsync(content, staging, max, kind, ct);
+            if (bytes == 0) throw new UploadRejectedException($"The {Noun(kind)} file is empty.");
+            var upload = kind == UploadKind.Image
+                ? await InspectImageAsync(id, staging, bytes, originalName, ct)
+                : await InspectAudioAsync(id, staging, bytes, originalName, ct);
+            File.Move(staging, Path.Combine(folders.Uploads, upload.FileName));
+            await File.WriteAllTextAsync(MetadataPath(id), JsonSerializer.Serialize(upload, Json), ct);
+            return upload;
+        }
+        finally
+        {
+            File.Delete(staging);
+        }
+    }
+
+    public StoredUpload? Find(string? id)
+    {
+        if (!DataFolders.IsId(id) || !File.Exists(MetadataPath(id!))) return null;
+        var upload = JsonSerializer.Deserialize<StoredUpload>(File.ReadAllText(MetadataPath(id!)), Json);
+        return upload is not null && File.Exists(PathOf(upload)) ? upload : null;
+    }
+
+    public string PathOf(StoredUpload upload) => Path.Combine(folders.Uploads, upload.Id + Path.GetExtension(upload.FileName));
+
+    private string MetadataPath(string id) => Path.Combine(folders.Uploads, id + ".json");
+
+    private async Task<StoredUpload> InspectImageAsync(string id, string path, long bytes, string? name, CancellationToken ct)
+    {
+        ImageInfo info;
+        try
+        {
+            info = await ReferenceImageLoader.InspectAsync(path, media, ct);
+        }
+        catch (MediaException e)
+        {
+            throw new UploadRejectedException(Scrub(e.Message, path));
+        }
+        var (ext, type) = info.Codec switch
+        {
+            "png" or "apng" => (".png", "image/png"),
+            "mjpeg" or "jpegls" => (".jpg", "image/jpeg"),
+            "webp" => (".webp", "image/webp"),
+            "gif" => (".gif", "image/gif"),
+            "bmp" => (".bmp", "image/bmp"),
+            _ => (".img", "application/octet-stream"),
+        };
+        return new StoredUpload(id, UploadKind.Image, id + ext, type, DisplayName(name), bytes, info.Width, info.Height);
+    }
+
+    private async Task<StoredUpload> InspectAudioAsync(string id, string path, long bytes, string? name, CancellationToken ct)
+    {
+        AudioTrack track;
+        ProbeResult probe;
+        try
+        {
+            probe = await MediaProbe.ProbeAsync(path, media.Tools, ct);
+            if (probe.VideoStreams.Any())
+                throw new MediaException($"'{path}' holds a video stream ({probe.Describe()}); upload the audio alone.");
+            track = await AudioLoader.LoadAsync(path, media, ct);
+        }
+        catch (MediaException e)
+        {
+            throw new UploadRejectedException(Scrub(e.Message, path));
+        }
+        var (ext, type) = probe.FormatName switch
+        {
+            "wav" => (".wav", "audio/wav"),
+            "mp3" => (".mp3", "audio/mpeg"),
+            "ogg" => (".ogg", "audio/ogg"),
+            "flac" => (".flac", "audio/flac"),
+            string f when f.Contains("mp4", StringComparison.Ordinal) => (".m4a", "audio/mp4"),
+            string f when f.Contains("webm", StringComparison.Ordinal) => (".webm", "audio/webm"),
+            _ => (".audio", "application/octet-stream"),
+        };
+        return new StoredUpload(id, UploadKind.Audio, id + ext, type, DisplayName(name), bytes, AudioSamples: track.Samples.Length);
+    }
+
+    private static async Task<long> CopyLimitedAsync(Stream content, string path, long max, UploadKind kind, CancellationToken ct)
+    {
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await content.ReadAsync(buffer, ct)) > 0)
+        {
+            total += read;
+            if (total > max)
+                throw new UploadRejectedException($"The {Noun(kind)} file is larger than the limit of {UploadLimits.Format(max)}.");
+            await file.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        return total;
+    }
+
+    // Media messages name the file; the staging path is ours and means nothing to the person who uploaded it.
+    private static string Scrub(string message, string path) =>
+        message.Replace($"'{path}'", "The uploaded file").Replace(path, "the uploaded file");
+
+    private static string Noun(UploadKind kind) => kind == UploadKind.Image ? "image" : "audio";
+
+    private static string DisplayName(string? name)
+    {
+        string clean = new((name ?? "").Where(c => !char.IsControl(c)).ToArray());
+        clean = Path.GetFileName(clean.Replace('\\', '/'));
+        return clean.Length == 0 ? "upload" : clean.Length > 80 ? clean[..80] : clean;
+    }
+}
