@@ -43,9 +43,12 @@ builder.Services.AddHostedService<JobWorker>();
 builder.Services.AddSingleton(sp => new ExampleLibrary(
     Path.Combine(AppContext.BaseDirectory, "wwwroot-assets", "examples"), sp.GetRequiredService<UploadStore>()));
 
-// ── The video generator (engine issue 6). The integrator registers the real one on this line, e.g.
-// builder.Services.AddSingleton<IVideoGenerator>(sp => new StreamingVideoGenerator(options.CheckpointDirectory));
-// Until then nothing is registered and the page shows "generator not available".
+// The engine's generator; outputs of the web jobs live under the data folder. Models load once, in the background.
+builder.Services.AddSingleton<IVideoGenerator>(new LiveAvatarGenerator(new GeneratorOptions(options.CheckpointDirectory)
+{
+    OutputDirectory = Path.Combine(options.DataDirectory, "outputs"),
+}));
+builder.Services.AddHostedService<ModelPreloader>();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddRadzenComponents();

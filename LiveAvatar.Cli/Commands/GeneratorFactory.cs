@@ -9,6 +9,5 @@ public static class GeneratorFactory
     public static int CudaDeviceCount() => Torch.NativeLoadError == null ? Cuda.DeviceCount : 0;
 
     public static IVideoGenerator Create(GenerateOptions options) =>
-        throw new GenerationException(GenerationErrorKind.Internal,
-            "the streaming generator is not part of this build yet (engine issue 6)");
+        new LiveAvatarGenerator(new GeneratorOptions(options.CheckpointDirectory) { OutputDirectory = options.SaveDirectory });
 }

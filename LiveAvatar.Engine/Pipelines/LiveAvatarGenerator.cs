@@ -22,6 +22,7 @@ public sealed record GeneratorOptions(string CheckpointDirectory)
 public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVideoGenerator, IDisposable
 {
     private readonly SemaphoreSlim _gpu = new(1, 1);
+    private readonly object _loadLock = new();
     private ModelSet? _models;
 
     public GeneratorOptions Options { get; } = options;
@@ -63,11 +64,14 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
     public ModelSet EnsureLoaded(GenerationRequest? request = null)
     {
         var want = ModelOptionsFor(request);
-        if (_models != null && _models.Options == want) return _models;
-        _models?.Dispose();
-        _models = null;
-        _models = ModelSet.Load(want);
-        return _models;
+        lock (_loadLock)
+        {
+            if (_models != null && _models.Options == want) return _models;
+            _models?.Dispose();
+            _models = null;
+            _models = ModelSet.Load(want);
+            return _models;
+        }
     }
 
     private ModelSetOptions ModelOptionsFor(GenerationRequest? r)

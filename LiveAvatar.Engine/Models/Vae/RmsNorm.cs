@@ -23,8 +23,9 @@ public sealed class RmsNorm : Module
     public Tensor Forward(Tensor x)
     {
         using var scope = DisposeScope.Enter();
-        // F.normalize: x / max(‖x‖₂, 1e-12).
-        var denom = x.Norm([1], keepDim: true).Clamp(min: 1e-12);
+        // F.normalize: x / max(‖x‖₂, 1e-12). The norm as sqrt(Σx²): libtorch's CPU norm kernel is ~13× slower
+        // over a small channel dim of a large video (1.3 s vs 0.1 s for [1, 4, 365, 160, 160]).
+        var denom = x.Square().Sum([1], keepDim: true).Sqrt().Clamp(min: 1e-12);
         return (x / denom * _scale * Gamma.T).MoveToOuterScope();
     }
 }

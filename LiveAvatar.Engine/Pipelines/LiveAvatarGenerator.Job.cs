@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using LiveAvatar.Engine.Media;
+using LiveAvatar.Engine.Models.Audio;
+using LiveAvatar.Engine.Models.Text;
+using LiveAvatar.Engine.Pipelines.Core;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Pipelines;
+
+public sealed partial class LiveAvatarGenerator
+{
+    private sealed record ClipFrames(int Index, int FirstFrame, IReadOnlyList<byte[]> Frames);
+
+    private async Task RunJobAsync(GenerationRequest request, ChannelWriter<GenerationUpdate> updates, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        Mp4VideoWriter? writer = null;
+        var output = Path.GetFullPath(request.OutputPath ?? Path.Combine(Options.OutputDirectory,
+            $"{DateTime.Now:yyyyMMdd_HHmmss}_{request.SampleSteps}step_{FileSafe(request.Prompt)}.mp4"));
+        Exception? failure = null;
+        try
+        {
+            var image = await Guard(() => ReferenceImageLoader.LoadAsync(request.ImagePath, request.Size, Options.Media, ct));
+            var audio = await Guard(() => AudioLoader.LoadAsync(request.AudioPath, Options.Media, ct));
+            var models = await Task.Run(() => EnsureLoaded(request), ct);
+            var allowed = audio.ClipCount(request.InferFrames);
+            var clips = Math.Min(request.NumClip ?? allowed, allowed);
+            var totalFrames = clips * request.InferFrames - ClipGeometry.DroppedFirstFrames;
+            var segmenter = await Guard(() => FragmentedMp4Segmenter.CreateAsync(image.Width, image.Height, request.AudioPath, Options.Media.Tools, ct));
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            writer = await Mp4VideoWriter.StartAsync(output, image.Width, image.Height, request.AudioPath, Options.Media.Tools, ct: ct);
+            await updates.WriteAsync(new GenerationStarted(image.Width, image.Height, clips, totalFrames, Mp4VideoWriter.Fps,
+                segmenter.InitSegment, segmenter.MimeType, models.IsDemo), ct);
+
+            // Denoising runs on a thread of its own (dispose scopes are per thread); clips are encoded here meanwhile.
+            var frames = Channel.CreateBounded<ClipFrames>(2);
+            var producer = StartSamplerThread(models, request, image, audio, clips, clock, updates, frames.Writer, ct);
+            var firstClip = TimeSpan.Zero;
+            await foreach (var clip in frames.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                foreach (var f in clip.Frames) await writer.WriteFrameAsync(f, CancellationToken.None);
+                var segment = await segmenter.EncodeClipAsync(clip.Frames.Select(f => (ReadOnlyMemory<byte>)f).ToList(), clip.FirstFrame, CancellationToken.None);
+                if (firstClip == TimeSpan.Zero) firstClip = clock.Elapsed;
+                await updates.WriteAsync(new ClipReady(clip.Index, clip.FirstFrame, clip.Frames.Count, segment, clock.Elapsed), CancellationToken.None);
+            }
+            await producer;
+            await writer.CompleteAsync(CancellationToken.None);
+            await updates.WriteAsync(new GenerationCompleted(output, writer.FramesWritten, Mp4VideoWriter.Fps, clock.Elapsed, firstClip, models.IsDemo), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            // Keep what was produced: a cancelled or failed run still leaves its finished clips as a playable MP4.
+            if (writer is { FramesWritten: > 0 })
+            {
+                try { await writer.CompleteAsync(CancellationToken.None); } catch (MediaException) { }
+            }
+        }
+        finally
+        {
+            if (writer != null) await writer.DisposeAsync();
+            updates.TryComplete(Translate(failure, output, writer));
+        }
+    }
+
+    private Task StartSamplerThread(ModelSet models, GenerationRequest request, ReferenceImage image, AudioTrack audio, int clips,
+        Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Torch.DisableGrad();
+                RunSampler(models, request, image, audio, clips, clock, updates, frames, ct);
+                done.SetResult();
+            }
+            catch (Exception e) { done.SetException(e); }
+            finally { frames.TryComplete(); }
+        }) { IsBackground = true, Name = "liveavatar-sampler" };
+        thread.Start();
+        return done.Task;
+    }
+
+    private static void RunSampler(ModelSet models, GenerationRequest request, ReferenceImage image, AudioTrack audio, int clips,
+        Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct)
+    {
+        var o = models.Options;
+        using var scope = DisposeScope.Enter();
+        var context = models.TextEncoder.EncodePrompts(models.Tokenizer, [request.Prompt])[0];
+        var (audioEmb, _) = new AudioEncoder(models.AudioModel).EncodeAudio(audio.Samples, o.Device, 25, request.InferFrames);
+        var refPixels = Tensor.FromArray(image.Chw, [3, 1, image.Height, image.Width]);
+        var inputs = new SamplerInputs(refPixels, context, audioEmb, clips, request.InferFrames, request.SampleSteps,
+            request.OnlineDecode, Norm3Bf16: o.DType == DType.BFloat16);
+        var sampler = new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, request.OffloadKvCache);
+        var geometry = ClipGeometry.For(inputs);
+        var blocks = geometry.Blocks;
+        var totalSteps = (double)clips * blocks * request.SampleSteps;
+        var done = 0;
+        var firstFrame = 0;
+        var denoiseStart = clock.Elapsed;
+        foreach (var e in sampler.Run(inputs, new SeededRandomness((ulong)request.Seed), ct))
+        {
+            switch (e)
+            {
+                case SamplerStep s:
+                    done++;
+                    var spent = clock.Elapsed - denoiseStart;
+                    var eta = TimeSpan.FromTicks((long)(spent.Ticks / (double)done * (totalSteps - done)));
+                    updates.TryWrite(new GenerationProgress(s.Clip + 1, clips, s.Block + 1, blocks, s.Step + 1, request.SampleSteps,
+                        clock.Elapsed, eta, Memory(o.Device), $"clip {s.Clip + 1}/{clips} block {s.Block + 1}/{blocks} step {s.Step + 1}/{request.SampleSteps}"));
+                    break;
+                case SamplerClip c:
+                    IReadOnlyList<byte[]> rgb;
+                    using (c.Video) using (c.Latents) rgb = SaveVideoConversion.ToUint8(c.Video);
+                    frames.WriteAsync(new ClipFrames(c.Clip, firstFrame, rgb), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                    firstFrame += rgb.Count;
+                    break;
+            }
+        }
+    }
+
+    private static IReadOnlyList<DeviceMemory> Memory(Device d)
+    {
+        if (!d.IsCuda) return [new DeviceMemory(d.ToString(), Environment.WorkingSet, null)];
+        var stats = Cuda.MemoryStats(d.Index);
+        var (_, total) = Cuda.MemoryInfo(d.Index);
+        return [new DeviceMemory(d.ToString(), stats.Allocated, total)];
+    }
+
+    private static async Task<T> Guard<T>(Func<Task<T>> load)
+    {
+        try { return await load(); }
+        catch (MediaException e) { throw new GenerationException(GenerationErrorKind.BadInput, e.Message, null, e); }
+    }
+
+    private static Exception? Translate(Exception? e, string output, Mp4VideoWriter? writer)
+    {
+        var kept = writer is { FramesWritten: > 0 } && File.Exists(output) ? $" The {writer.FramesWritten} frames finished so far are in {output}." : "";
+        return e switch
+        {
+            null => null,
+            OperationCanceledException => new OperationCanceledException("generation cancelled." + kept, e),
+            GenerationException g => kept.Length == 0 ? g : new GenerationException(g.Kind, g.Message + kept, g.Hint, g),
+            TorchException t when t.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) =>
+                new GenerationException(GenerationErrorKind.OutOfMemory, "the device ran out of memory." + kept,
+                    "lower the resolution (688*368 or 384*256), use fewer frames per clip, enable online decode, or --offload_kv_cache / --fp8", t),
+            _ => new GenerationException(GenerationErrorKind.Internal, e.Message + kept, null, e),
+        };
+    }
+
+    private static string FileSafe(string prompt)
+    {
+        var p = prompt.Length > 50 ? prompt[..50] : prompt;
+        return p.Replace(' ', '_').Replace('/', '_');
+    }
+}

@@ -1,0 +1,33 @@
+using LiveAvatar.Engine.Media;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Pipelines;
+
+public sealed partial class LiveAvatarGenerator
+{
+    /// <summary>Everything wrong with a request, each saying what to change. Files are checked later by content.</summary>
+    public IReadOnlyList<string> Validate(GenerationRequest r)
+    {
+        var p = new List<string>();
+        if (string.IsNullOrWhiteSpace(r.ImagePath)) p.Add("a reference image is required.");
+        if (string.IsNullOrWhiteSpace(r.AudioPath)) p.Add("an audio file is required.");
+        if (!GenerationSize.SupportedKeys.Contains(r.Size)) p.Add($"size '{r.Size}' is not supported; use one of {string.Join(", ", GenerationSize.SupportedKeys)}.");
+        if (r.SampleSteps is < 1 or > 4) p.Add($"sample steps {r.SampleSteps}: use 1 to 4.");
+        if (r.InferFrames <= 0 || r.InferFrames % 12 != 0) p.Add($"frames per clip {r.InferFrames}: use a positive multiple of 12 (48 is the trained length).");
+        if (r.NumClip is < 1) p.Add($"clips {r.NumClip}: use 1 or more.");
+        if (r.Solver != "euler") p.Add($"solver '{r.Solver}': only euler is implemented (as in the original).");
+        if (r.GuideScale > 1) p.Add($"guide scale {r.GuideScale}: classifier-free guidance (> 1) is not implemented yet; use 0 (the distilled model needs none).");
+        if (r.Fp8) p.Add("FP8 is not implemented yet in this build; turn it off.");
+        if (r.Devices.DitDevices.Count == 0) p.Add("the device plan names no DiT device.");
+        else if (r.Devices.DitDevices.Count > 1) p.Add("the multi-GPU pipeline is not implemented yet in this build; use one device.");
+        foreach (var d in r.Devices.DitDevices.Append(r.Devices.EffectiveVaeDevice))
+        {
+            Device dev;
+            try { dev = Device.Parse(d); }
+            catch (FormatException e) { p.Add(e.Message + "."); continue; }
+            if (dev.IsCuda && dev.Index >= Cuda.DeviceCount) p.Add($"device {d} is not present (this machine has {Cuda.DeviceCount} CUDA devices).");
+            if (dev.Type == DeviceType.Meta) p.Add("the meta device cannot run a generation.");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,22 @@
+using LiveAvatar.Engine.Pipelines;
+
+namespace LiveAvatar.Web.Services;
+
+/// <summary>Loads the models once at start-up, off the request path, so the first job does not pay for it.
+/// A failure is logged; the first job then reports it (with its hint) on the page.</summary>
+public sealed class ModelPreloader(IVideoGenerator generator, ILogger<ModelPreloader> log) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
+    {
+        if (generator is not LiveAvatarGenerator g) return;
+        try
+        {
+            g.EnsureLoaded();
+            log.LogInformation("models loaded from {Dir}", g.Options.CheckpointDirectory);
+        }
+        catch (Exception e) when (e is GenerationException or IOException or InvalidOperationException or LiveAvatar.Engine.Tensors.TorchException)
+        {
+            log.LogWarning("models not loaded: {Message}", e.Message);
+        }
+    }, stoppingToken);
+}
