@@ -8,4 +8,15 @@ cd "$la_root"
 # The published (self-contained) app is what serves the framework and Radzen assets.
 echo "run: publishing LiveAvatar.Web to build/web"
 dotnet publish LiveAvatar.Web -c Release -o build/web -nologo -v quiet
-exec "$la_root/build/web/LiveAvatar.Web" "$@"
+# Without a real checkpoint (no --checkpoint, no LIVEAVATAR_CKPT_DIR, nothing in ckpt/), use the demo checkpoint:
+# tiny untrained weights in the real layout; the page labels everything made with it as untrained.
+extra=()
+if [[ " $* " != *" --checkpoint "* && -z "${LIVEAVATAR_CKPT_DIR:-}" && ! -f ckpt/Wan2.2-S2V-14B/config.json ]]; then
+  if [[ ! -f build/demo-ckpt/Wan2.2-S2V-14B/liveavatar-demo.json ]]; then
+    echo "run: no checkpoint in ckpt/Wan2.2-S2V-14B; writing the demo checkpoint to build/demo-ckpt (see README, 'Model weights')"
+    dotnet build LiveAvatar.Cli -c Release -nologo -v quiet -clp:NoSummary
+    dotnet LiveAvatar.Cli/bin/Release/net9.0/liveavatar.dll make-demo-checkpoint build/demo-ckpt
+  fi
+  extra=(--checkpoint "$la_root/build/demo-ckpt/Wan2.2-S2V-14B")
+fi
+exec "$la_root/build/web/LiveAvatar.Web" "${extra[@]}" "$@"

@@ -5,6 +5,11 @@ source "$(dirname "$0")/setup.sh"
 la_setup test || exit 1
 cd "$la_root"
 dotnet build LiveAvatar.sln -c Release -nologo -v quiet || exit 1
+# Generation tests (engine and browser) run on the demo checkpoint: tiny random weights in the real layout.
+if [[ ! -f build/demo-ckpt/Wan2.2-S2V-14B/liveavatar-demo.json ]]; then
+  dotnet LiveAvatar.Cli/bin/Release/net9.0/liveavatar.dll make-demo-checkpoint build/demo-ckpt >/dev/null || exit 1
+fi
+export LIVEAVATAR_CKPT_DIR="$la_root/build/demo-ckpt/Wan2.2-S2V-14B"
 # Browser tests drive the published app, as run.sh serves it.
 dotnet publish LiveAvatar.Web -c Release -o build/web -nologo -v quiet || exit 1
 log="$(mktemp)"
