@@ -1,0 +1,101 @@
+using LiveAvatar.Engine.Pipelines;
+using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Engine.Tests.TestSupport;
+
+namespace LiveAvatar.Engine.Tests.Pipelines;
+
+[Collection(TorchCollection.Name)]
+public sealed class GeneratorTests(GeneratorFixture f) : IClassFixture<GeneratorFixture>
+{
+    private static async Task<List<GenerationUpdate>> Collect(IVideoGenerator g, GenerationRequest r, CancellationToken ct = default)
+    {
+        var list = new List<GenerationUpdate>();
+        await foreach (var u in g.GenerateAsync(r, ct)) list.Add(u);
+        return list;
+    }
+
+    private static string FrameMd5(string mp4) => GeneratorFixture.Run("ffmpeg", "-nostdin", "-v", "error", "-i", mp4, "-map", "0:v", "-f", "md5", "-");
+
+    [Fact]
+    public async Task Two_clips_make_93_frames_at_25_fps_with_aac_audio_and_stream_each_clip_first()
+    {
+        var updates = await Collect(f.Generator, f.Request(420, 2, "two"));
+        var started = Assert.IsType<GenerationStarted>(updates[0]);
+        Assert.True(started.Untrained);
+        Assert.Equal(2, started.Clips);
+        Assert.Equal(93, started.TotalFrames);
+        Assert.NotEmpty(started.InitSegment);
+        var clips = updates.OfType<ClipReady>().ToList();
+        Assert.Equal([0, 1], clips.Select(c => c.Index));
+        Assert.Equal([0, 45], clips.Select(c => c.FirstFrame));
+        Assert.Equal([45, 48], clips.Select(c => c.FrameCount));
+        Assert.True(updates.IndexOf(clips[0]) < updates.FindLastIndex(u => u is GenerationProgress), "clip 0 arrives while clip 1 is still denoising");
+        var progress = updates.OfType<GenerationProgress>().ToList();
+        Assert.Equal(2 * 4 * 4, progress.Count);
+        Assert.Equal(1.0, progress[^1].Fraction, 6);
+        var done = Assert.IsType<GenerationCompleted>(updates[^1]);
+        var probe = GeneratorFixture.Run("ffprobe", "-v", "error", "-count_frames", "-show_entries",
+            "stream=codec_type,codec_name,nb_read_frames,r_frame_rate", "-of", "csv=p=0", done.VideoPath);
+        Assert.Contains("video,h264,25/1,93", probe.Replace("h264,video", "video,h264"));
+        Assert.Contains("aac", probe);
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_video_and_another_seed_a_different_one()
+    {
+        var a = (GenerationCompleted)(await Collect(f.Generator, f.Request(7, 1, "a")))[^1];
+        var b = (GenerationCompleted)(await Collect(f.Generator, f.Request(7, 1, "b")))[^1];
+        var c = (GenerationCompleted)(await Collect(f.Generator, f.Request(8, 1, "c")))[^1];
+        Assert.Equal(FrameMd5(a.VideoPath), FrameMd5(b.VideoPath));
+        Assert.NotEqual(FrameMd5(a.VideoPath), FrameMd5(c.VideoPath));
+    }
+
+    [Fact]
+    public async Task Cancelling_after_the_first_clip_keeps_it_and_frees_the_job_memory()
+    {
+        f.Generator.EnsureLoaded(f.Request(1, 3, "x"));
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var live = Tensor.LiveCount;
+        using var cts = new CancellationTokenSource();
+        var seen = new List<GenerationUpdate>();
+        var request = f.Request(1, 3, "cancelled");
+        var e = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var u in f.Generator.GenerateAsync(request, cts.Token))
+            {
+                seen.Add(u);
+                if (u is ClipReady) cts.Cancel();
+            }
+        });
+        Assert.Single(seen.OfType<ClipReady>());
+        Assert.DoesNotContain(seen, u => u is GenerationCompleted);
+        Assert.Contains("finished so far", e.Message);
+        var probe = GeneratorFixture.Run("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v",
+            "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", request.OutputPath!);
+        Assert.Equal("45", probe.Trim());
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.Equal(live, Tensor.LiveCount);
+    }
+
+    [Fact]
+    public async Task A_text_file_posing_as_an_image_fails_as_bad_input_without_touching_the_models()
+    {
+        var fake = Path.Combine(Path.GetDirectoryName(f.Image)!, "not-an-image.png");
+        await File.WriteAllTextAsync(fake, "hello");
+        var r = f.Request(1, 1, "bad") with { ImagePath = fake };
+        var e = await Assert.ThrowsAsync<GenerationException>(() => Collect(f.Generator, r));
+        Assert.Equal(GenerationErrorKind.BadInput, e.Kind);
+        Assert.False(File.Exists(r.OutputPath));
+    }
+
+    [Fact]
+    public void Requests_the_build_cannot_run_are_refused_up_front_with_what_to_change()
+    {
+        var problems = f.Generator.Validate(f.Request(1, 1, "v") with { InferFrames = 50, SampleSteps = 6, Size = "1*1" });
+        Assert.Contains(problems, p => p.Contains("multiple of 12"));
+        Assert.Contains(problems, p => p.Contains("use 1 to 4"));
+        Assert.Contains(problems, p => p.Contains("size '1*1'"));
+    }
+}
