@@ -12,7 +12,7 @@ public static class CliApp
         ("parity", LiveAvatar.Cli.Commands.ParityCommand.Help, LiveAvatar.Cli.Commands.ParityCommand.RunAsync),
         ("probe", LiveAvatar.Cli.Commands.ProbeCommand.Help, LiveAvatar.Cli.Commands.ProbeCommand.RunAsync),
         ("env", "libtorch version, CUDA, devices and memory, checkpoint status", LiveAvatar.Cli.Commands.EnvCommand.RunAsync),
-        ("bench", "bench matmul: matmul throughput on a device", LiveAvatar.Cli.Commands.BenchCommand.RunAsync),
+        ("bench", "bench matmul|dit|vae|sampler: throughput, time and memory on a device (synthetic full-size weights)", LiveAvatar.Cli.Commands.BenchCommand.RunAsync),
         ("selftest", "check the tensor layer on a device against host-computed values", LiveAvatar.Cli.Commands.SelfTestCommand.RunAsync),
     ];
 

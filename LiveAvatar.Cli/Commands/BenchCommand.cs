@@ -4,17 +4,19 @@ using LiveAvatar.Engine.Tensors;
 namespace LiveAvatar.Cli.Commands;
 
 /// <summary>`liveavatar bench matmul`: square matmul throughput on a device, printed as TFLOP/s.</summary>
-public static class BenchCommand
+public static partial class BenchCommand
 {
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = new ArgReader(args);
-        if (a.Positional.Count != 1 || a.Positional[0] != "matmul")
+        var a = new ArgReader(args, new HashSet<string> { "tiny", "online_decode" });
+        if (a.Positional.Count != 1 || a.Positional[0] is not ("matmul" or "dit" or "vae" or "sampler"))
         {
             stderr.WriteLine("usage: liveavatar bench matmul [--size N] [--dtype bf16|f16|f32] [--device cpu|cuda:N] [--iters N] [--warmup N]");
+            stderr.WriteLine("       liveavatar bench dit|vae|sampler [--size 704*384] [--device cuda:0] [--iters N] [--clips N] [--online_decode] [--tiny]");
             return Task.FromResult(2);
         }
         Torch.EnsureLoaded();
+        if (a.Positional[0] != "matmul") return Task.FromResult(RunModelBench(a.Positional[0], a, stdout));
         var device = Device.Parse(a.String("device") ?? (Cuda.IsAvailable ? "cuda:0" : "cpu"));
         var n = a.Int("size", device.IsCuda ? 8192 : 1024, 1, 65536);
         var dtype = DTypeInfo.Parse(a.String("dtype") ?? (device.IsCuda ? "bf16" : "f32"));

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using LiveAvatar.Engine.Media;
+using LiveAvatar.Engine.Models.Dit;
+using LiveAvatar.Engine.Models.Vae;
+using LiveAvatar.Engine.Pipelines.Core;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Pipelines.Bench;
+
+public sealed record SamplerBenchResult(string Device, int Width, int Height, int Clips, int Frames, double SetupSeconds,
+    double FirstClipSeconds, double TotalSeconds, IReadOnlyList<double> ClipSeconds, long PeakBytes, bool OnlineDecode)
+{
+    public double Fps => Frames / TotalSeconds;
+    public double SteadyFps => ClipSeconds.Count > 1 ? 48 / ClipSeconds.Skip(1).Average() : Fps;
+
+    public override string ToString() =>
+        $"single-device streaming generation on {Device} at {Width}x{Height}, {Clips} clips ({Frames} frames), synthetic 14B DiT + " +
+        $"Wan2.1 VAE in bf16, {(OnlineDecode ? "online" : "deferred (per clip)")} decode: time to first clip {FirstClipSeconds:F2} s " +
+        $"(after {SetupSeconds:F2} s of reference/motion encode + sink prefill inside it), total {TotalSeconds:F2} s, {Fps:F2} FPS overall, " +
+        $"{SteadyFps:F2} FPS after the first clip; per clip {string.Join(", ", ClipSeconds.Select(c => c.ToString("F2")))} s; " +
+        $"peak allocated {PeakBytes / 1073741824.0:F1} GiB";
+}
+
+/// <summary>The engine's whole denoise + decode loop (SingleDeviceSampler) with synthetic full-size weights and
+/// synthetic conditioning (text context and audio embedding of the right shapes). Media encoding is not included.</summary>
+public static class SamplerBench
+{
+    public static SamplerBenchResult Run(DitConfig ditConfig, VaeConfig vaeConfig, string size, int imageWidth, int imageHeight,
+        Device device, int clips, bool onlineDecode, bool offloadKv = false)
+    {
+        var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
+        var dtype = device.IsCuda ? DType.BFloat16 : DType.Float32;
+        if (device.IsCuda) { Cuda.EmptyCache(); Cuda.ResetPeakMemory(device.Index); }
+        using var dit = new CausalWanModelS2V(ditConfig);
+        SyntheticWeights.Materialize(dit, device, dtype);
+        var vaeModel = new WanVae(vaeConfig);
+        SyntheticWeights.Materialize(vaeModel, device, dtype, 1000);
+        using var vae = new Wan21Vae(vaeModel, device, dtype);
+        using var scope = DisposeScope.Enter();
+        var inputs = new SamplerInputs(
+            Tensor.Empty([3, 1, h, w], DType.Float32, device).UniformInPlace(1, -1, 1),
+            Tensor.Empty([40, ditConfig.TextDim], dtype, device).NormalInPlace(2, 0.1),
+            Tensor.Empty([1, ditConfig.NumAudioLayers, ditConfig.AudioDim, clips * 48], dtype, device).NormalInPlace(3),
+            clips, 48, 4, onlineDecode, Norm3Bf16: dtype == DType.BFloat16);
+        var sampler = new SingleDeviceSampler(dit, vae, device, dtype, offloadKv);
+        DitBench.Sync(device);
+        var clock = Stopwatch.StartNew();
+        double setup = -1, first = 0, last = 0;
+        var perClip = new List<double>();
+        var frames = 0;
+        foreach (var e in sampler.Run(inputs, new SeededRandomness(420)))
+        {
+            if (e is SamplerStep && setup < 0) { DitBench.Sync(device); setup = clock.Elapsed.TotalSeconds; }
+            if (e is SamplerClip c)
+            {
+                frames += (int)c.Video.Shape[1];
+                c.Video.Dispose();
+                c.Latents.Dispose();
+                DitBench.Sync(device);
+                var now = clock.Elapsed.TotalSeconds;
+                if (first == 0) first = now;
+                perClip.Add(now - last);
+                last = now;
+            }
+        }
+        var peak = device.IsCuda ? Cuda.MemoryStats(device.Index).PeakAllocated : 0;
+        return new SamplerBenchResult(device.ToString(), w, h, clips, frames, setup, first, clock.Elapsed.TotalSeconds, perClip, peak, onlineDecode);
+    }
+}
