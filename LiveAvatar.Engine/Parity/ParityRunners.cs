@@ -9,5 +9,6 @@ public static class ParityRunners
         ParityRegistry.Register(new VaeParityRunner());
         ParityRegistry.Register(new T5ParityRunner());
         ParityRegistry.Register(new Wav2Vec2ParityRunner());
+        ParityRegistry.Register(new SamplerE2eParityRunner());
     }
 }
