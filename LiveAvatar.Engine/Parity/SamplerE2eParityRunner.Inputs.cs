@@ -11,7 +11,7 @@ namespace LiveAvatar.Engine.Parity;
 public sealed partial class SamplerE2eParityRunner
 {
     /// <summary>The DiT from the manifest's ctor kwargs and the weight files it names (a glob relative to the folder).</summary>
-    private static CausalWanModelS2V LoadDit(GoldenFolder folder, Device device)
+    internal static CausalWanModelS2V LoadDit(GoldenFolder folder, Device device)
     {
         var dit = folder.Manifest.GetProperty("weights").GetProperty("dit");
         var model = new CausalWanModelS2V(DitConfig.FromJson(dit.GetProperty("ctor_kwargs")));
@@ -28,7 +28,7 @@ public sealed partial class SamplerE2eParityRunner
         }
     }
 
-    private static Wan21Vae LoadVae(GoldenFolder folder, Device device)
+    internal static Wan21Vae LoadVae(GoldenFolder folder, Device device)
     {
         var vae = folder.Manifest.GetProperty("weights").GetProperty("vae");
         var config = vae.GetProperty("config");
