@@ -10,5 +10,6 @@ public static class ParityRunners
         ParityRegistry.Register(new T5ParityRunner());
         ParityRegistry.Register(new Wav2Vec2ParityRunner());
         ParityRegistry.Register(new TokenizerParityRunner());
+        ParityRegistry.Register(new SamplerE2eParityRunner());
     }
 }

@@ -1,4 +1,3 @@
-using LiveAvatar.Engine.Models.Vae;
 using LiveAvatar.Engine.Tensors;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
@@ -11,13 +10,13 @@ namespace LiveAvatar.Engine.Pipelines.Core;
 /// </summary>
 internal sealed class MotionHistory : IDisposable
 {
-    private readonly Wan21Vae _vae;
+    private readonly IClipVae _vae;
     private readonly ClipGeometry _geometry;
     private Tensor _frames;   // [3, 5·motion, H, W], VAE dtype and device
     private Tensor _latents;  // [16, ⌈5·motion/4⌉, h, w] float32
 
     /// <param name="ref5">The reference repeated 5×, [3, 5, H, W].</param>
-    public MotionHistory(Wan21Vae vae, ClipGeometry geometry, Tensor ref5)
+    public MotionHistory(IClipVae vae, ClipGeometry geometry, Tensor ref5)
     {
         _vae = vae;
         _geometry = geometry;

@@ -16,12 +16,17 @@ namespace LiveAvatar.Engine.Pipelines.Core;
 public sealed partial class SingleDeviceSampler
 {
     private readonly CausalWanModelS2V _dit;
-    private readonly Wan21Vae _vae;
+    private readonly IClipVae _vae;
     private readonly Device _device;
     private readonly DType _dtype;
     private readonly bool _offloadKvCache;
 
     public SingleDeviceSampler(CausalWanModelS2V dit, Wan21Vae vae, Device device, DType dtype, bool offloadKvCache = false)
+        : this(dit, new Wan21ClipVae(vae), device, dtype, offloadKvCache)
+    {
+    }
+
+    internal SingleDeviceSampler(CausalWanModelS2V dit, IClipVae vae, Device device, DType dtype, bool offloadKvCache = false)
     {
         _dit = dit;
         _vae = vae;
@@ -56,9 +61,10 @@ public sealed partial class SingleDeviceSampler
                 for (var i = 0; i < schedule.Steps; i++)
                 {
                     DenoiseStep(state, inputs, options, schedule, x, r, b, i, random.NextRollingOffset());
+                    // The clean latents are complete before the last step's event, so a consumer may stop there.
+                    if (i == schedule.Steps - 1) StoreBlock(clip.Output, x.Value, r, b, g);
                     yield return new SamplerStep(r, b, i);
                 }
-                clip.Output.Narrow(1, b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock).CopyFrom(x.Value);
             }
             yield return FinishClip(state, inputs, clip.Output, r);
         }
@@ -111,10 +117,16 @@ public sealed partial class SingleDeviceSampler
         x.Replace(schedule.Step(x.Value, v, i).DetachFromScope());
     }
 
+    private void StoreBlock(Tensor clipOutput, Tensor block, int r, int b, ClipGeometry g)
+    {
+        using var scope = DisposeScope.Enter();
+        clipOutput.Narrow(1, b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock).CopyFrom(block);
+        if (b == g.Blocks - 1) Probe?.Invoke($"clean_latents_clip{r}", clipOutput);
+    }
+
     private SamplerClip FinishClip(RunState state, SamplerInputs inputs, Tensor clipOutput, int r)
     {
         using var scope = DisposeScope.Enter();
-        Probe?.Invoke($"clean_latents_clip{r}", clipOutput);
         var last = r == inputs.Clips - 1;
         // The history feeds the next clip's decode, and with online decode the clip-1 prefill.
         var video = state.History.DecodeClip(clipOutput, firstClip: r == 0, updateHistory: !last);
