@@ -13,7 +13,7 @@ public sealed record DitBenchResult(string Device, int Width, int Height, int La
     public double DitOnlyFps(int steps) => 12 / (steps * ForwardMsMedian / 1000);
 
     public override string ToString() =>
-        $"DiT block forward at {Width}x{Height} on {Device}: {Layers} layers, {Parameters / 1e9:F2} B params (synthetic, bf16), " +
+        $"DiT block forward at {Width}x{Height} on {Device}: {Layers} layers, {Parameters / 1e9:F2} B params (synthetic; bf16 on cuda, fp32 on cpu), " +
         $"{Tokens} query tokens, {CondTokens} sink tokens; materialize {MaterializeSeconds:F1} s; prefill {PrefillMs:F1} ms; " +
         $"forward median {ForwardMsMedian:F1} ms, best {ForwardMsBest:F1} ms; DiT-only rate at 4 steps {DitOnlyFps(4):F2} FPS; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB (weights {WeightBytes / 1073741824.0:F1} GiB, one step's KV ring + sink {CacheBytes / 1073741824.0:F1} GiB)";

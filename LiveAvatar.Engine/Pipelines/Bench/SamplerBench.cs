@@ -14,8 +14,8 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
     public double SteadyFps => ClipSeconds.Count > 1 ? 48 / ClipSeconds.Skip(1).Average() : Fps;
 
     public override string ToString() =>
-        $"single-device streaming generation on {Device} at {Width}x{Height}, {Clips} clips ({Frames} frames), synthetic 14B DiT + " +
-        $"Wan2.1 VAE in bf16, {(OnlineDecode ? "online" : "deferred (per clip)")} decode: time to first clip {FirstClipSeconds:F2} s " +
+        $"single-device streaming generation on {Device} at {Width}x{Height}, {Clips} clips ({Frames} frames), synthetic DiT + " +
+        $"VAE in bf16 (fp32 on cpu), {(OnlineDecode ? "online" : "deferred (per clip)")} decode: time to first clip {FirstClipSeconds:F2} s " +
         $"(after {SetupSeconds:F2} s of reference/motion encode + sink prefill inside it), total {TotalSeconds:F2} s, {Fps:F2} FPS overall, " +
         $"{SteadyFps:F2} FPS after the first clip; per clip {string.Join(", ", ClipSeconds.Select(c => c.ToString("F2")))} s; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB";
