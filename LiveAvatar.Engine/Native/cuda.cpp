@@ -11,6 +11,8 @@
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime_api.h>
 #define LA_CUDA_ONLY(fail, ...) LA_GUARD(fail, __VA_ARGS__)
+// The caching allocator sets a device up on its first allocation and rejects the index before that.
+static void touch(int dev) { at::empty({1}, at::TensorOptions().device(at::kCUDA, (c10::DeviceIndex)dev)); }
 static void check(cudaError_t e) {
   if (e != cudaSuccess) throw std::runtime_error(std::string("CUDA: ") + cudaGetErrorString(e));
 }
@@ -62,10 +64,11 @@ int la_cuda_mem_stats(int dev, int64_t* out4) {
   })
 }
 int la_cuda_reset_peak(int dev) {
-  LA_CUDA_ONLY(-1, { c10::cuda::CUDACachingAllocator::resetPeakStats((c10::DeviceIndex)dev); return 0; })
+  LA_CUDA_ONLY(-1, { touch(dev); c10::cuda::CUDACachingAllocator::resetPeakStats((c10::DeviceIndex)dev); return 0; })
 }
 int la_cuda_set_memory_fraction(double fraction, int dev) {
   LA_CUDA_ONLY(-1, {
+    touch(dev);
     c10::cuda::CUDACachingAllocator::setMemoryFraction(fraction, (c10::DeviceIndex)dev);
     return 0;
   })
