@@ -31,6 +31,7 @@ public static class CliApp
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     stderr.WriteLine($"liveavatar {c.Name}: {e.Message}");
+                    if (Environment.GetEnvironmentVariable("LIVEAVATAR_DEBUG") == "1") stderr.WriteLine(e);
                     return 1;
                 }
             }

@@ -22,6 +22,7 @@ public static partial class BenchCommand
         var clips = a.Int("clips", 3, 1);
         var layers = a.Int("layers", 0, 0);
         var online = a.Flag("online_decode");
+        DType? dtype = a.String("dtype") is { } dt ? DTypeInfo.Parse(dt) : null;
         a.RejectUnknown();
         Torch.DisableGrad();
         var dit = tiny ? DemoCheckpoint.Dit(64) : DitConfig.Wan14B;
@@ -29,9 +30,9 @@ public static partial class BenchCommand
         var vae = tiny ? DemoCheckpoint.Vae : VaeConfig.Wan21;
         object result = kind switch
         {
-            "dit" => DitBench.Run(dit, size, iw, ih, device, iters),
+            "dit" => DitBench.Run(dit, size, iw, ih, device, iters, dtypeOverride: dtype),
             "vae" => VaeBench.Run(vae, size, iw, ih, device, iters),
-            _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online),
+            _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, dtypeOverride: dtype),
         };
         stdout.WriteLine(result.ToString());
         return 0;

@@ -38,8 +38,18 @@ public static class NN
         Tensor.Wrap(la_group_norm(x.Handle, groups, Tensor.HandleOrNull(weight), Tensor.HandleOrNull(bias), eps), "group_norm");
 
     /// <summary>F.pad: pads given last-dim first, (left, right, top, bottom, front, back).</summary>
-    public static Tensor Pad(Tensor x, long[] pads, PadMode mode = PadMode.Constant, double value = 0) =>
-        Tensor.Wrap(la_pad(x.Handle, pads, pads.Length, (int)mode, value), $"pad ({mode})");
+    public static Tensor Pad(Tensor x, long[] pads, PadMode mode = PadMode.Constant, double value = 0)
+    {
+        // CPU libtorch 1.13 has no half-precision replicate/reflect pad; padding only copies values, so going
+        // through fp32 is exact.
+        if (mode != PadMode.Constant && x.Device.Type == DeviceType.Cpu && x.DType is DType.BFloat16 or DType.Float16)
+        {
+            using var scope = DisposeScope.Enter();
+            using var wide = x.To(DType.Float32);
+            return Pad(wide, pads, mode, value).To(x.DType).MoveToOuterScope();
+        }
+        return Tensor.Wrap(la_pad(x.Handle, pads, pads.Length, (int)mode, value), $"pad ({mode})");
+    }
 
     /// <summary>F.interpolate to explicit output sizes. <paramref name="scales"/>, when given, are passed to the
     /// kernel as PyTorch does for scale_factor= calls (they change the source index arithmetic).</summary>

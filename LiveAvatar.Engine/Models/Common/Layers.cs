@@ -14,7 +14,22 @@ public sealed class Linear : Module
         Bias = bias ? Param("bias", outFeatures) : null;
     }
 
-    public Tensor Forward(Tensor x) => NN.Linear(x, Weight.T, Bias?.T);
+    /// <summary>Runs in the weight's dtype, casting the input as autocast to the parameter dtype does.</summary>
+    public Tensor Forward(Tensor x)
+    {
+        var w = Weight.T;
+        if (x.DType == w.DType) return NN.Linear(x, w, Bias?.T);
+        using var scope = DisposeScope.Enter();
+        return NN.Linear(x.To(w.DType), w, Bias?.T).MoveToOuterScope();
+    }
+
+    /// <summary>Runs in fp32 with the weights upcast (the original's autocast(float32) regions).</summary>
+    public Tensor ForwardFloat32(Tensor x)
+    {
+        if (Weight.T.DType == DType.Float32 && x.DType == DType.Float32) return NN.Linear(x, Weight.T, Bias?.T);
+        using var scope = DisposeScope.Enter();
+        return NN.Linear(x.To(DType.Float32), Weight.T.To(DType.Float32), Bias?.T.To(DType.Float32)).MoveToOuterScope();
+    }
 }
 
 /// <summary>nn.Conv1d/2d/3d with square or per-dim kernel, stride, padding; weight [out, in/groups, *k].</summary>
@@ -35,7 +50,15 @@ public sealed class Conv : Module
         Groups = groups;
     }
 
-    public Tensor Forward(Tensor x) => Stride.Length switch
+    /// <summary>Runs in the weight's dtype, casting the input as autocast to the parameter dtype does.</summary>
+    public Tensor Forward(Tensor x)
+    {
+        if (x.DType == Weight.T.DType) return Run(x);
+        using var scope = DisposeScope.Enter();
+        return Run(x.To(Weight.T.DType)).MoveToOuterScope();
+    }
+
+    private Tensor Run(Tensor x) => Stride.Length switch
     {
         1 => NN.Conv1d(x, Weight.T, Bias?.T, Stride[0], Padding[0], 1, Groups),
         2 => NN.Conv2d(x, Weight.T, Bias?.T, Stride, Padding, null, Groups),
@@ -62,7 +85,13 @@ public sealed class LayerNorm : Module
         }
     }
 
-    public Tensor Forward(Tensor x) => NN.LayerNorm(x, [_dim], Weight?.T, Bias?.T, _eps);
+    /// <summary>Normalises in x's dtype; affine parameters of another dtype are cast to it.</summary>
+    public Tensor Forward(Tensor x)
+    {
+        if (Weight == null || Weight.T.DType == x.DType) return NN.LayerNorm(x, [_dim], Weight?.T, Bias?.T, _eps);
+        using var scope = DisposeScope.Enter();
+        return NN.LayerNorm(x, [_dim], Weight.T.To(x.DType), Bias?.T.To(x.DType), _eps).MoveToOuterScope();
+    }
 }
 
 /// <summary>nn.Embedding: a lookup table [num, dim].</summary>

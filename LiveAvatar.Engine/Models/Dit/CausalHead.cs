@@ -29,6 +29,6 @@ public sealed class CausalHead : Module
         var m = (Modulation.T + e.Unsqueeze(1)).View(b, f, 2, _dim);      // [B, F, 2, C]
         var n = NN.LayerNorm(x.To(DType.Float32), [_dim], null, null, _eps).View(b, f, l / f, _dim);
         var h = n * (1.0 + m.Narrow(2, 1, 1)) + m.Narrow(2, 0, 1);
-        return Head.Forward(h.Flatten(1, 2)).To(x.DType).MoveToOuterScope();
+        return Head.ForwardFloat32(h.Flatten(1, 2)).To(x.DType).MoveToOuterScope();
     }
 }

@@ -72,9 +72,9 @@ public sealed partial class CausalWanModelS2V : Module
         using var scope = DisposeScope.Enter();
         long b = t.Shape[0], f = t.Shape[1];
         var rows = Tensor.Cat([t, Tensor.Zeros([1, f], t.DType, t.Device)], 0); // zero_timestep row
-        var e = TimeEmbedding.Forward(Sinusoid(rows.Flatten()).To(DType.Float32));
+        var e = TimeEmbedding.ForwardFloat32(Sinusoid(rows.Flatten()).To(DType.Float32));
         probe?.Invoke("time_embedding.out", e);
-        var proj = TimeProjection.Forward(e);
+        var proj = TimeProjection.ForwardFloat32(e);
         probe?.Invoke("time_projection.out", proj);
         var e0 = proj.View(b + 1, f, 6, Config.Dim);
         var slot0 = e0.Narrow(0, 0, b).Unsqueeze(3);

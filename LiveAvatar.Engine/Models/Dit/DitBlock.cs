@@ -73,6 +73,8 @@ public sealed class DitBlock : Module
         var f = Ffn.Forward(h2.To(x.DType));
         p?.Invoke(name + ".ffn.out", f);
         x = x + Gate(f, e[5], ctx);
+        // The original ends each block with a cast to the parameter dtype (bf16 in the shipped model).
+        x = x.To(Modulation.T.DType == DType.Float32 ? x.DType : Ffn.L0.Weight.T.DType);
         p?.Invoke(name + ".out", x);
         return x.MoveToOuterScope();
     }

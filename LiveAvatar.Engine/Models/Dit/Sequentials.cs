@@ -22,6 +22,13 @@ public sealed class LinearActLinear : Module
         using var scope = DisposeScope.Enter();
         return L2.Forward(_act(L0.Forward(x))).MoveToOuterScope();
     }
+
+    /// <summary>The same in fp32 with upcast weights (time_embedding runs under autocast(float32)).</summary>
+    public Tensor ForwardFloat32(Tensor x)
+    {
+        using var scope = DisposeScope.Enter();
+        return L2.ForwardFloat32(_act(L0.ForwardFloat32(x))).MoveToOuterScope();
+    }
 }
 
 /// <summary>nn.Sequential(SiLU, Linear): time_projection, key "1".</summary>
@@ -35,5 +42,12 @@ public sealed class SiluLinear : Module
     {
         using var scope = DisposeScope.Enter();
         return L1.Forward(x.Silu()).MoveToOuterScope();
+    }
+
+    /// <summary>The same in fp32 with upcast weights (time_projection runs under autocast(float32)).</summary>
+    public Tensor ForwardFloat32(Tensor x)
+    {
+        using var scope = DisposeScope.Enter();
+        return L1.ForwardFloat32(x.To(DType.Float32).Silu()).MoveToOuterScope();
     }
 }

@@ -22,11 +22,11 @@ public sealed record DitBenchResult(string Device, int Width, int Height, int La
 /// <summary>One DiT block forward (3 latent frames at one step) with synthetic full-size weights: time and memory.</summary>
 public static class DitBench
 {
-    public static DitBenchResult Run(DitConfig config, string size, int imageWidth, int imageHeight, Device device, int iters, int warmup = 2)
+    public static DitBenchResult Run(DitConfig config, string size, int imageWidth, int imageHeight, Device device, int iters, int warmup = 2, DType? dtypeOverride = null)
     {
         var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
         int lh = h / 8, lw = w / 8;
-        var dtype = device.IsCuda ? DType.BFloat16 : DType.Float32;
+        var dtype = dtypeOverride ?? (device.IsCuda ? DType.BFloat16 : DType.Float32);
         if (device.IsCuda) { Cuda.EmptyCache(); Cuda.ResetPeakMemory(device.Index); }
         var sw = Stopwatch.StartNew();
         using var dit = new CausalWanModelS2V(config);

@@ -26,10 +26,10 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
 public static class SamplerBench
 {
     public static SamplerBenchResult Run(DitConfig ditConfig, VaeConfig vaeConfig, string size, int imageWidth, int imageHeight,
-        Device device, int clips, bool onlineDecode, bool offloadKv = false)
+        Device device, int clips, bool onlineDecode, bool offloadKv = false, DType? dtypeOverride = null)
     {
         var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
-        var dtype = device.IsCuda ? DType.BFloat16 : DType.Float32;
+        var dtype = dtypeOverride ?? (device.IsCuda ? DType.BFloat16 : DType.Float32);
         if (device.IsCuda) { Cuda.EmptyCache(); Cuda.ResetPeakMemory(device.Index); }
         using var dit = new CausalWanModelS2V(ditConfig);
         SyntheticWeights.Materialize(dit, device, dtype);
