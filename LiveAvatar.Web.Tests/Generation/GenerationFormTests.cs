@@ -15,6 +15,12 @@ public class GenerationFormTests
     private static GenerationForm Complete() => new() { Image = Image(720, 400), Audio = Audio(60) };
 
     [Fact]
+    public void The_lora_is_on_by_default_because_the_distilled_sampler_needs_it()
+    {
+        Assert.True(new GenerationForm().LoraEnabled);
+    }
+
+    [Fact]
     public void The_defaults_are_the_original_gradio_apps()
     {
         var form = new GenerationForm();
@@ -79,12 +85,13 @@ public class GenerationFormTests
     }
 
     [Fact]
-    public void Lora_on_without_a_path_asks_for_one()
+    public void Lora_on_without_a_path_uses_the_default_file()
     {
         var form = Complete();
         form.LoraEnabled = true;
 
-        Assert.Contains("path", form.Validate()["lora-path"]);
+        Assert.False(form.Validate().ContainsKey("lora-path"));
+        Assert.Null(form.ToParameters().LoraPath is { Length: > 0 } p ? p : null);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed record JobParameters
     public bool OnlineDecode { get; init; }
     public bool VaeParallel { get; init; }
     public bool Fp8 { get; init; }
-    public bool LoraEnabled { get; init; }
+    public bool LoraEnabled { get; init; } = true;
     public string? LoraPath { get; init; }
 }
 

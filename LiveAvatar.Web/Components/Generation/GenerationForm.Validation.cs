@@ -20,7 +20,6 @@ public sealed partial class GenerationForm
             errors["infer-frames"] = $"Frames per clip must be a multiple of {FrameMultiple} from {MinInferFrames} to {MaxInferFrames} " +
                 "(other counts leave latents undenoised).";
         if (Seed is < 0 or > MaxSeed) errors["seed"] = $"Seed must be from 0 to {MaxSeed}.";
-        if (LoraEnabled && string.IsNullOrWhiteSpace(LoraPath)) errors["lora-path"] = "Give the LoRA file's path, or turn LoRA off.";
         return errors;
     }
 }

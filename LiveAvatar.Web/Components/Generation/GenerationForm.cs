@@ -37,7 +37,8 @@ public sealed partial class GenerationForm
     public bool OnlineDecode { get; set; }
     public bool VaeParallel { get; set; }
     public bool Fp8 { get; set; }
-    public bool LoraEnabled { get; set; }
+    // The DMD LoRA is what makes the 4-step sampler work: on unless the user turns it off (as the scripts pass --load_lora).
+    public bool LoraEnabled { get; set; } = true;
     public string LoraPath { get; set; } = "";
 
     /// <summary>GPUs the generator can use; VAE parallel needs two.</summary>

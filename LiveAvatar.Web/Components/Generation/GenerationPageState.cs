@@ -186,7 +186,7 @@ public sealed class GenerationPageState : IDisposable
     {
         string path = Form.LoraPath.Trim();
         LoraStatus = !Form.LoraEnabled ? "LoRA is off; the next job runs the base model."
-            : path.Length == 0 ? "Give the LoRA file's path first."
+            : path.Length == 0 ? "The next job uses the default LoRA file (ckpt/LiveAvatar/liveavatar.safetensors beside the checkpoint)."
             : !File.Exists(path) ? $"No file at {path} on the server."
             : $"LoRA file found ({new FileInfo(path).Length / (1024 * 1024)} MB); the next job loads it.";
     }

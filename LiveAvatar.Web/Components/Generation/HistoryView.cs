@@ -19,7 +19,7 @@ public static class HistoryView
         string parameters = $"{p.Size} · {p.NumClip} clips · {p.SampleSteps} steps · {p.InferFrames} frames/clip · " +
             $"guide {DisplayFormat.Number(p.GuideScale)} · seed {p.Seed}" +
             (p.OnlineDecode ? " · online decode" : "") + (p.VaeParallel ? " · VAE parallel" : "") + (p.Fp8 ? " · FP8" : "") +
-            (p.LoraEnabled ? $" · LoRA {p.LoraPath}" : "");
+            (!p.LoraEnabled ? " · no LoRA" : string.IsNullOrEmpty(p.LoraPath) ? "" : $" · LoRA {p.LoraPath}");
         string timing = r switch
         {
             { Elapsed: { } e, TimeToFirstClip: { } f } => $"took {DisplayFormat.Duration(e)}, first clip after {DisplayFormat.Duration(f)}",
