@@ -22,6 +22,7 @@ public static partial class BenchCommand
         var clips = a.Int("clips", 3, 1);
         var layers = a.Int("layers", 0, 0);
         var online = a.Flag("online_decode");
+        var a2Soak = a.Flag("memory");
         DType? dtype = a.String("dtype") is { } dt ? DTypeInfo.Parse(dt) : null;
         a.RejectUnknown();
         Torch.DisableGrad();
@@ -35,6 +36,7 @@ public static partial class BenchCommand
             _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, dtypeOverride: dtype),
         };
         stdout.WriteLine(result.ToString());
+        if (result is SamplerBenchResult sr && a2Soak) stdout.WriteLine(sr.MemoryReport(Math.Max(1, clips / 10)));
         return 0;
     }
 }

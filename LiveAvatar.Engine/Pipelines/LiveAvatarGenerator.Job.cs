@@ -88,8 +88,9 @@ public sealed partial class LiveAvatarGenerator
     {
         var o = models.Options;
         using var scope = DisposeScope.Enter();
-        var context = models.TextEncoder.EncodePrompts(models.Tokenizer, [request.Prompt])[0];
-        var (audioEmb, _) = new AudioEncoder(models.AudioModel).EncodeAudio(audio.Samples, o.Device, 25, request.InferFrames);
+        var context = models.TextEncoder.EncodePrompts(models.Tokenizer, [request.Prompt])[0].To(o.Device, o.DType);
+        var (audioEmbHost, _) = new AudioEncoder(models.AudioModel).EncodeAudio(audio.Samples, o.EncoderDevice, 25, request.InferFrames);
+        var audioEmb = audioEmbHost.To(o.Device, o.DType);
         var refPixels = Tensor.FromArray(image.Chw, [3, 1, image.Height, image.Width]);
         var inputs = new SamplerInputs(refPixels, context, audioEmb, clips, request.InferFrames, request.SampleSteps,
             request.OnlineDecode, Norm3Bf16: o.DType == DType.BFloat16);

@@ -84,6 +84,7 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
             LoadLora = r?.LoadLora ?? true,
             LoraPath = r?.LoraPath,
             VaeDevice = r?.Devices.VaeDevice is { } v ? Device.Parse(v) : null,
+            EncodersOnCpu = (r?.OffloadModel ?? false) && device.IsCuda,
         };
     }
 

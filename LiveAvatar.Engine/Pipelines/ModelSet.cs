@@ -18,6 +18,13 @@ public sealed record ModelSetOptions(string CheckpointDirectory, Device Device, 
     /// <summary>liveavatar.safetensors; default: &lt;ckpt_dir&gt;/../LiveAvatar/liveavatar.safetensors.</summary>
     public string? LoraPath { get; init; }
 
+    /// <summary>--offload_model: the text and audio encoders (used once per job) live and run on the CPU in fp32,
+    /// leaving the device to the DiT, its caches and the VAE.</summary>
+    public bool EncodersOnCpu { get; init; }
+
+    public Device EncoderDevice => EncodersOnCpu ? Device.Cpu : Device;
+    public DType EncoderDType => EncodersOnCpu ? DType.Float32 : DType;
+
     /// <summary>Where the VAE runs (the VAE-parallel device, or the last DiT device).</summary>
     public Device? VaeDevice { get; init; }
 
@@ -66,9 +73,9 @@ public sealed class ModelSet : IDisposable
                         $"{o.EffectiveLoraPath} adapted no layer of the DiT ({lora.Unmatched.Count} unmatched modules)", "check that the file is liveavatar.safetensors");
             }
             vae = Wan21Vae.Load(Path.Combine(dir, CheckpointLayout.Vae), vaeDevice, o.DType, vaeConfig);
-            t5 = T5Encoder.Load(Path.Combine(dir, CheckpointLayout.T5), t5Config, o.Device, o.DType);
+            t5 = T5Encoder.Load(Path.Combine(dir, CheckpointLayout.T5), t5Config, o.EncoderDevice, o.EncoderDType);
             var tokenizer = new WanTextTokenizer(UnigramTokenizer.FromFolder(Path.Combine(dir, "google", "umt5-xxl")), dit.Config.TextLen);
-            audio = Wav2Vec2Model.Load(Path.Combine(dir, CheckpointLayout.Wav2Vec2Dir), o.Device, o.DType);
+            audio = Wav2Vec2Model.Load(Path.Combine(dir, CheckpointLayout.Wav2Vec2Dir), o.EncoderDevice, o.EncoderDType);
             return new ModelSet
             {
                 Dit = dit, Vae = vae, TextEncoder = t5, Tokenizer = tokenizer, AudioModel = audio,

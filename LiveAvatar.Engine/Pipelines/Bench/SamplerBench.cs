@@ -7,9 +7,26 @@ using LiveAvatar.Engine.Tensors;
 
 namespace LiveAvatar.Engine.Pipelines.Bench;
 
+/// <summary>Host and device memory after one clip.</summary>
+public sealed record MemorySample(int Clip, long HostBytes, long DeviceAllocatedBytes, long LiveTensors);
+
 public sealed record SamplerBenchResult(string Device, int Width, int Height, int Clips, int Frames, double SetupSeconds,
-    double FirstClipSeconds, double TotalSeconds, IReadOnlyList<double> ClipSeconds, long PeakBytes, bool OnlineDecode)
+    double FirstClipSeconds, double TotalSeconds, IReadOnlyList<double> ClipSeconds, long PeakBytes, bool OnlineDecode,
+    IReadOnlyList<MemorySample> Memory)
 {
+    /// <summary>Memory over the run: samples every <paramref name="every"/> clips plus the spread after clip 2.</summary>
+    public string MemoryReport(int every)
+    {
+        var lines = Memory.Where(m => m.Clip % every == 0 || m.Clip == 1 || m.Clip == Memory.Count)
+            .Select(m => $"  clip {m.Clip,5}: host {m.HostBytes / 1048576.0,8:F1} MiB, device {m.DeviceAllocatedBytes / 1048576.0,8:F1} MiB, live tensors {m.LiveTensors}");
+        var steady = Memory.Skip(2).ToList();
+        var summary = steady.Count == 0 ? "" :
+            $"  after clip 2: host {steady.Min(m => m.HostBytes) / 1048576.0:F1}..{steady.Max(m => m.HostBytes) / 1048576.0:F1} MiB, " +
+            $"device {steady.Min(m => m.DeviceAllocatedBytes) / 1048576.0:F1}..{steady.Max(m => m.DeviceAllocatedBytes) / 1048576.0:F1} MiB, " +
+            $"live tensors {steady.Min(m => m.LiveTensors)}..{steady.Max(m => m.LiveTensors)}";
+        return string.Join(Environment.NewLine, lines.Append(summary));
+    }
+
     public double Fps => Frames / TotalSeconds;
     public double SteadyFps => ClipSeconds.Count > 1 ? 48 / ClipSeconds.Skip(1).Average() : Fps;
 
@@ -17,7 +34,7 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
         $"single-device streaming generation on {Device} at {Width}x{Height}, {Clips} clips ({Frames} frames), synthetic DiT + " +
         $"VAE in bf16 (fp32 on cpu), {(OnlineDecode ? "online" : "deferred (per clip)")} decode: time to first clip {FirstClipSeconds:F2} s " +
         $"(after {SetupSeconds:F2} s of reference/motion encode + sink prefill inside it), total {TotalSeconds:F2} s, {Fps:F2} FPS overall, " +
-        $"{SteadyFps:F2} FPS after the first clip; per clip {string.Join(", ", ClipSeconds.Select(c => c.ToString("F2")))} s; " +
+        $"{SteadyFps:F2} FPS after the first clip; per clip {(ClipSeconds.Count <= 8 ? string.Join(", ", ClipSeconds.Select(c => c.ToString("F2"))) : $"{ClipSeconds.Min():F2}..{ClipSeconds.Max():F2}")} s; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB";
 }
 
@@ -47,6 +64,8 @@ public static class SamplerBench
         var clock = Stopwatch.StartNew();
         double setup = -1, first = 0, last = 0;
         var perClip = new List<double>();
+        var memory = new List<MemorySample>();
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
         var frames = 0;
         foreach (var e in sampler.Run(inputs, new SeededRandomness(420)))
         {
@@ -61,9 +80,11 @@ public static class SamplerBench
                 if (first == 0) first = now;
                 perClip.Add(now - last);
                 last = now;
+                self.Refresh();
+                memory.Add(new MemorySample(c.Clip + 1, self.WorkingSet64, device.IsCuda ? Cuda.MemoryStats(device.Index).Allocated : 0, Tensor.LiveCount));
             }
         }
         var peak = device.IsCuda ? Cuda.MemoryStats(device.Index).PeakAllocated : 0;
-        return new SamplerBenchResult(device.ToString(), w, h, clips, frames, setup, first, clock.Elapsed.TotalSeconds, perClip, peak, onlineDecode);
+        return new SamplerBenchResult(device.ToString(), w, h, clips, frames, setup, first, clock.Elapsed.TotalSeconds, perClip, peak, onlineDecode, memory);
     }
 }
