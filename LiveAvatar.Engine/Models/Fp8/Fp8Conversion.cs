@@ -45,23 +45,23 @@ public static class Fp8Conversion
     public static Fp8ConversionReport Apply(Module dit)
     {
         var selection = Select(dit);
-        if (selection.Convert.Count == 0) return new Fp8ConversionReport(0, selection.Skipped, 0);
-        var device = selection.Convert[0].Layer.Weight.T.Device;
+        var todo = selection.Convert.Where(c => c.Layer.Fp8 == null).ToList(); // a second Apply converts nothing
+        if (todo.Count == 0) return new Fp8ConversionReport(0, selection.Skipped, 0);
+        var device = todo[0].Layer.Weight.T.Device;
         EnsureSupported(device);
-        var bad = selection.Convert
-            .Where(c => c.Layer.Fp8 == null)
+        var bad = todo
             .Select(c => (c.Name, Problem: Fp8Weight.ShapeProblem(c.Layer.Weight.Shape[0], c.Layer.Weight.Shape[1])))
             .Where(c => c.Problem != null)
             .Select(c => $"{c.Name}: {c.Problem}")
             .ToList();
         if (bad.Count > 0) throw new NotSupportedException("FP8 cannot convert these layers: " + string.Join("; ", bad));
-        var elsewhere = selection.Convert.Where(c => c.Layer.Fp8 == null && c.Layer.Weight.T.Device != device).Select(c => c.Name).ToList();
+        var elsewhere = todo.Where(c => c.Layer.Weight.T.Device != device).Select(c => c.Name).ToList();
         if (elsewhere.Count > 0)
             throw new NotSupportedException($"FP8 conversion expects every layer on {device}; {string.Join(", ", elsewhere.Take(5))} are not");
 
         long saved = 0;
-        foreach (var (_, layer) in selection.Convert) saved += layer.QuantizeFp8();
-        return new Fp8ConversionReport(selection.Convert.Count, selection.Skipped, saved);
+        foreach (var (_, layer) in todo) saved += layer.QuantizeFp8();
+        return new Fp8ConversionReport(todo.Count, selection.Skipped, saved);
     }
 
     /// <summary>Throws naming what is missing when FP8 cannot run on <paramref name="device"/>.</summary>
