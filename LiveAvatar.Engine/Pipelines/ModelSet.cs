@@ -3,6 +3,7 @@ using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Diagnostics;
 using LiveAvatar.Engine.Models.Audio;
 using LiveAvatar.Engine.Models.Dit;
+using LiveAvatar.Engine.Models.Fp8;
 using LiveAvatar.Engine.Models.Lora;
 using LiveAvatar.Engine.Models.Text;
 using LiveAvatar.Engine.Models.Vae;
@@ -25,6 +26,9 @@ public sealed record ModelSetOptions(string CheckpointDirectory, Device Device, 
     public Device EncoderDevice => EncodersOnCpu ? Device.Cpu : Device;
     public DType EncoderDType => EncodersOnCpu ? DType.Float32 : DType;
 
+    /// <summary>`--fp8`: the DiT's Linear layers become per-tensor E4M3 after the LoRA merge (spec §3.7).</summary>
+    public bool Fp8 { get; init; }
+
     /// <summary>Where the VAE runs (the VAE-parallel device, or the last DiT device).</summary>
     public Device? VaeDevice { get; init; }
 
@@ -41,11 +45,15 @@ public sealed class ModelSet : IDisposable
     public required Wav2Vec2Model AudioModel { get; init; }
     public required bool IsDemo { get; init; }
     public LoraMergeReport? Lora { get; init; }
+    public Fp8ConversionReport? Fp8 { get; init; }
     public required ModelSetOptions Options { get; init; }
 
     /// <summary>Loads everything, checking every file first so one message lists all that is missing.</summary>
     public static ModelSet Load(ModelSetOptions o)
     {
+        // First: no set of files makes FP8 work on a machine without it, and the 14B load is long.
+        if (o.Fp8 && Fp8Conversion.MissingFor(o.Device) is { } fp8Missing)
+            throw new GenerationException(GenerationErrorKind.BadInput, $"{Fp8Conversion.Requirement}; {fp8Missing}", "run without --fp8");
         var dir = Path.GetFullPath(o.CheckpointDirectory);
         var status = CheckpointLayout.Inspect(dir);
         var missing = status.Missing.Select(m => Path.Combine(dir, m)).ToList();
@@ -72,6 +80,7 @@ public sealed class ModelSet : IDisposable
                     throw new GenerationException(GenerationErrorKind.MissingCheckpoint,
                         $"{o.EffectiveLoraPath} adapted no layer of the DiT ({lora.Unmatched.Count} unmatched modules)", "check that the file is liveavatar.safetensors");
             }
+            var fp8 = o.Fp8 ? Fp8Conversion.Apply(dit) : null;
             vae = Wan21Vae.Load(Path.Combine(dir, CheckpointLayout.Vae), vaeDevice, o.DType, vaeConfig);
             t5 = T5Encoder.Load(Path.Combine(dir, CheckpointLayout.T5), t5Config, o.EncoderDevice, o.EncoderDType);
             var tokenizer = new WanTextTokenizer(UnigramTokenizer.FromFolder(Path.Combine(dir, "google", "umt5-xxl")), dit.Config.TextLen);
@@ -79,7 +88,7 @@ public sealed class ModelSet : IDisposable
             return new ModelSet
             {
                 Dit = dit, Vae = vae, TextEncoder = t5, Tokenizer = tokenizer, AudioModel = audio,
-                IsDemo = status.IsDemo, Lora = lora, Options = o,
+                IsDemo = status.IsDemo, Lora = lora, Fp8 = fp8, Options = o,
             };
         }
         catch

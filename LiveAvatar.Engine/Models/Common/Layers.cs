@@ -1,12 +1,17 @@
+using LiveAvatar.Engine.Models.Fp8;
 using LiveAvatar.Engine.Tensors;
 
 namespace LiveAvatar.Engine.Models.Common;
 
-/// <summary>nn.Linear: weight [out, in], optional bias [out].</summary>
+/// <summary>nn.Linear: weight [out, in], optional bias [out]. After <see cref="QuantizeFp8"/> it runs as the
+/// original's FP8ScaleLinear (per-tensor E4M3 weight and activations, bf16 output).</summary>
 public sealed class Linear : Module
 {
     public Parameter Weight { get; }
     public Parameter? Bias { get; }
+
+    /// <summary>The E4M3 weight once quantised; null for a plain bf16/fp32 layer.</summary>
+    public Fp8Weight? Fp8 { get; private set; }
 
     public Linear(long inFeatures, long outFeatures, bool bias = true)
     {
@@ -17,18 +22,44 @@ public sealed class Linear : Module
     /// <summary>Runs in the weight's dtype, casting the input as autocast to the parameter dtype does.</summary>
     public Tensor Forward(Tensor x)
     {
+        if (Fp8 != null) return Fp8.Forward(x);
         var w = Weight.T;
         if (x.DType == w.DType) return NN.Linear(x, w, Bias?.T);
         using var scope = DisposeScope.Enter();
         return NN.Linear(x.To(w.DType), w, Bias?.T).MoveToOuterScope();
     }
 
-    /// <summary>Runs in fp32 with the weights upcast (the original's autocast(float32) regions).</summary>
+    /// <summary>Runs in fp32 with the weights upcast (the original's autocast(float32) regions). An FP8 layer
+    /// stays FP8 and returns fp32, as FP8ScaleLinear casts its output to the input dtype.</summary>
     public Tensor ForwardFloat32(Tensor x)
     {
-        if (Weight.T.DType == DType.Float32 && x.DType == DType.Float32) return NN.Linear(x, Weight.T, Bias?.T);
         using var scope = DisposeScope.Enter();
+        if (Fp8 != null) return Fp8.Forward(x).To(DType.Float32).MoveToOuterScope();
+        if (Weight.T.DType == DType.Float32 && x.DType == DType.Float32) return NN.Linear(x, Weight.T, Bias?.T).MoveToOuterScope();
         return NN.Linear(x.To(DType.Float32), Weight.T.To(DType.Float32), Bias?.T.To(DType.Float32)).MoveToOuterScope();
+    }
+
+    /// <summary>
+    /// Replaces the weight by E4M3 + inverse scale on its device and frees it; returns the bytes saved. The weight
+    /// parameter keeps a meta tensor of the old shape and dtype (as the original does), so code that asks a layer
+    /// for its dtype still works; the bias moves into <see cref="Fp8"/> as bf16.
+    /// </summary>
+    public long QuantizeFp8()
+    {
+        if (Fp8 != null) return 0;
+        var w = Weight.T;
+        var before = w.Shape[0] * w.Shape[1] * w.DType.ElementSize() + (Bias?.T is { } b ? b.Shape[0] * b.DType.ElementSize() : 0);
+        Fp8 = Fp8Weight.Quantize(w, Bias?.T);
+        Weight.Set(Tensor.Empty(Weight.Shape, w.DType, Device.Meta));
+        if (Bias?.T is { } bias) Bias.Set(Tensor.Empty(Bias.Shape, bias.DType, Device.Meta));
+        return before - Fp8.Bytes;
+    }
+
+    public override void Dispose()
+    {
+        Fp8?.Dispose();
+        Fp8 = null;
+        base.Dispose();
     }
 }
 

@@ -58,6 +58,14 @@ public abstract class Module : IDisposable
             foreach (var x in m.NamedParameters(prefix + n + ".")) yield return x;
     }
 
+    /// <summary>This module ("") and every descendant with its dotted path, parents first, like torch named_modules.</summary>
+    public IEnumerable<(string Name, Module M)> NamedModules(string prefix = "")
+    {
+        yield return (prefix, this);
+        foreach (var (n, m) in _children)
+            foreach (var x in m.NamedModules(prefix.Length == 0 ? n : prefix + "." + n)) yield return x;
+    }
+
     public long ParameterCount() => NamedParameters().Sum(x => x.P.Shape.Aggregate(1L, (a, b) => a * b));
 
     /// <summary>
