@@ -15,8 +15,7 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
     };
 
     /// <summary>Wan's default negative prompt (used only when guide scale &gt; 1).</summary>
-    public const string DefaultNegativePrompt =
-        "色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，最差质量，低质量，JPEG压缩残留，丑陋的，残缺的，多余的手指，画得不好的手部，画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，静止不动的画面，杂乱的背景，三条腿，背景人很多，倒着走";
+    public const string DefaultNegativePrompt = NegativePrompts.WanDefault;
 
     public const string Usage = """
         usage: liveavatar generate --image IMG --audio WAV [options]   (flag names as in the original)

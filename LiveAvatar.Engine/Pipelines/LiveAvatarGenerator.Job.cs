@@ -88,12 +88,17 @@ public sealed partial class LiveAvatarGenerator
     {
         var o = models.Options;
         using var scope = DisposeScope.Enter();
-        var context = models.TextEncoder.EncodePrompts(models.Tokenizer, [request.Prompt])[0].To(o.Device, o.DType);
+        // Guidance (> 1) adds the negative prompt's context; the prompts go through T5 together.
+        var guided = request.GuideScale > 1;
+        var contexts = models.TextEncoder.EncodePrompts(models.Tokenizer,
+            guided ? [request.Prompt, request.NegativePrompt ?? NegativePrompts.WanDefault] : [request.Prompt])
+            .Select(c => c.To(o.Device, o.DType)).ToArray();
         var (audioEmbHost, _) = new AudioEncoder(models.AudioModel).EncodeAudio(audio.Samples, o.EncoderDevice, 25, request.InferFrames);
         var audioEmb = audioEmbHost.To(o.Device, o.DType);
         var refPixels = Tensor.FromArray(image.Chw, [3, 1, image.Height, image.Width]);
-        var inputs = new SamplerInputs(refPixels, context, audioEmb, clips, request.InferFrames, request.SampleSteps,
-            request.OnlineDecode, Norm3Bf16: o.DType == DType.BFloat16);
+        var inputs = new SamplerInputs(refPixels, contexts[0], audioEmb, clips, request.InferFrames, request.SampleSteps,
+            request.OnlineDecode, Norm3Bf16: o.DType == DType.BFloat16,
+            NegativeContext: guided ? contexts[1] : null, GuideScale: request.GuideScale);
         var sampler = new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, request.OffloadKvCache);
         var geometry = ClipGeometry.For(inputs);
         var blocks = geometry.Blocks;

@@ -6,6 +6,12 @@ namespace LiveAvatar.Engine.Pipelines;
 public sealed partial class LiveAvatarGenerator
 {
     /// <summary>Everything wrong with a request, each saying what to change. Files are checked later by content.</summary>
+    private static Device SafeParse(string d)
+    {
+        try { return Device.Parse(d); }
+        catch (FormatException) { return Device.Cpu; }
+    }
+
     public IReadOnlyList<string> Validate(GenerationRequest r)
     {
         var p = new List<string>();
@@ -16,8 +22,9 @@ public sealed partial class LiveAvatarGenerator
         if (r.InferFrames <= 0 || r.InferFrames % 12 != 0) p.Add($"frames per clip {r.InferFrames}: use a positive multiple of 12 (48 is the trained length).");
         if (r.NumClip is < 1) p.Add($"clips {r.NumClip}: use 1 or more.");
         if (r.Solver != "euler") p.Add($"solver '{r.Solver}': only euler is implemented (as in the original).");
-        if (r.GuideScale > 1) p.Add($"guide scale {r.GuideScale}: classifier-free guidance (> 1) is not implemented yet; use 0 (the distilled model needs none).");
-        if (r.Fp8) p.Add("FP8 is not implemented yet in this build; turn it off.");
+        if (double.IsNaN(r.GuideScale)) p.Add("guide scale is not a number: use 0 (the distilled model needs none) or a value above 1 for classifier-free guidance.");
+        if (r.Fp8 && r.Devices.DitDevices.Count > 0 && Models.Fp8.Fp8Conversion.MissingFor(SafeParse(r.Devices.DitDevices[0])) is { } missing)
+            p.Add($"FP8 cannot run here: {missing}; turn it off.");
         if (r.Devices.DitDevices.Count == 0) p.Add("the device plan names no DiT device.");
         else if (r.Devices.DitDevices.Count > 1) p.Add("the multi-GPU pipeline is not implemented yet in this build; use one device.");
         foreach (var d in r.Devices.DitDevices.Append(r.Devices.EffectiveVaeDevice))

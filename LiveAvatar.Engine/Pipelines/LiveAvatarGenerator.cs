@@ -85,6 +85,7 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
             LoraPath = r?.LoraPath,
             VaeDevice = r?.Devices.VaeDevice is { } v ? Device.Parse(v) : null,
             EncodersOnCpu = (r?.OffloadModel ?? false) && device.IsCuda,
+            Fp8 = r?.Fp8 ?? false,
         };
     }
 

@@ -5,7 +5,9 @@ namespace LiveAvatar.Engine.Pipelines.Core;
 /// <summary>
 /// Everything one generation needs besides the models. The caller keeps ownership of the tensors; the sampler
 /// only reads them. <see cref="MotionFrames"/> is the pipeline's motion_frames (73): the pixel history that
-/// conditions decoding and the audio window's prepend length.
+/// conditions decoding and the audio window's prepend length. <see cref="GuideScale"/> ≤ 1 is the original's
+/// behaviour (one conditional forward per step, the scale ignored); above 1 every step also runs an unconditional
+/// forward on <see cref="NegativeContext"/> and mixes the two velocities (classifier-free guidance).
 /// </summary>
 public sealed record SamplerInputs(
     Tensor RefPixels,        // [3, 1, H, W] float in [−1, 1], the preprocessed reference image
@@ -16,4 +18,10 @@ public sealed record SamplerInputs(
     int Steps,
     bool OnlineDecode,
     bool Norm3Bf16,
-    int MotionFrames = 73);
+    int MotionFrames = 73,
+    Tensor? NegativeContext = null, // [L', text_dim] trimmed T5 output of the negative prompt; needed when GuideScale > 1
+    double GuideScale = 0)
+{
+    /// <summary>Whether every step runs the conditional and the unconditional forward.</summary>
+    public bool UsesGuidance => GuideScale > 1;
+}

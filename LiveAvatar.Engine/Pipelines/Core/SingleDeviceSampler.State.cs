@@ -38,7 +38,7 @@ public sealed partial class SingleDeviceSampler
                 refLatent = refEncoded.Narrow(1, 1, 1).Contiguous().DetachFromScope();
                 history = new MotionHistory(s._vae, g, ref5);
                 s.Probe?.Invoke("vae/motion_encode_out", history.Latents);
-                caches = new StepCaches(s._dit, g, inputs.Steps, s._device, s._dtype, s._offloadKvCache);
+                caches = new StepCaches(s._dit, g, inputs.Steps, BranchesFor(inputs), s._device, s._dtype, s._offloadKvCache);
                 return new RunState(g, caches, history, refLatent);
             }
             catch

@@ -11,7 +11,8 @@ namespace LiveAvatar.Engine.Pipelines.Core;
 /// own KV ring, and the clip's decode against the motion history. Each clip is decoded as soon as it is generated,
 /// which gives exactly the original's deferred decode (it depends only on this clip and the previous decodes).
 /// Online decode adds the adaptive sink: after clip 0 the reference latent becomes the first clean latent and
-/// the prefill runs again at clip 1 with the re-encoded motion latents.
+/// the prefill runs again at clip 1 with the re-encoded motion latents. A guide scale above 1 adds a second,
+/// unconditional branch with caches and prefills of its own (SingleDeviceSampler.Guidance.cs).
 /// </summary>
 public sealed partial class SingleDeviceSampler
 {
@@ -81,12 +82,13 @@ public sealed partial class SingleDeviceSampler
             throw new ArgumentException($"AudioEmbedding covers {audio[3]} frames, {inputs.Clips} clips need {inputs.Clips * inputs.InferFrames}");
         if (inputs.Context.Dim != 2 || inputs.Context.Shape[1] != _dit.Config.TextDim)
             throw new ArgumentException($"Context must be [L, {_dit.Config.TextDim}]; got [{string.Join(", ", inputs.Context.Shape)}]");
+        ValidateGuidance(inputs, _dit.Config.TextDim);
         if (_dit.FrameSeqLen(g.LatentH, g.LatentW) != g.FrameSeqLen)
             throw new ArgumentException($"the DiT's patch size does not tile a {g.LatentH}×{g.LatentW} latent grid");
     }
 
-    // Sink prefill: one run fills the cond cache every step's ring shares (the original repeats the identical call
-    // once per step cache; with one shared cond cache the repeats rewrite the same rows).
+    // Sink prefill: one run per branch fills the cond cache every step's ring of that branch shares (the original
+    // repeats the identical call once per step cache; with one shared cond cache the repeats rewrite the same rows).
     private void Prefill(RunState state, SamplerInputs inputs, DitRunOptions options, int clip)
     {
         using var scope = DisposeScope.Enter();
@@ -98,10 +100,11 @@ public sealed partial class SingleDeviceSampler
             probe($"prefill{index}/ref_latents", state.RefLatent.Unsqueeze(0));
             probe($"prefill{index}/motion_latents_last{n}", motion.Narrow(1, motion.Shape[1] - n, n).Unsqueeze(0));
         }
-        _dit.Prefill(new DitSinkInput(state.RefLatent, motion, inputs.Context), state.Caches.Cond, options);
+        for (var branch = 0; branch < state.Caches.Branches; branch++)
+            _dit.Prefill(new DitSinkInput(state.RefLatent, motion, ContextOf(inputs, branch)), state.Caches.Cond(branch), options);
     }
 
-    // One DiT call and Euler step for block (r, b) at step i; x is replaced by the updated latents.
+    // One DiT call (two with guidance) and Euler step for block (r, b) at step i; x is replaced by the updated latents.
     private void DenoiseStep(RunState state, SamplerInputs inputs, DitRunOptions options, FlowMatchSchedule schedule,
         TensorSlot x, int r, int b, int i, int rollingOffset)
     {
@@ -110,10 +113,9 @@ public sealed partial class SingleDeviceSampler
         var audio = inputs.AudioEmbedding.Narrow(3, (long)r * inputs.InferFrames + b * g.BlockVideoFrames, g.BlockVideoFrames);
         var currentStart = g.BlockStartFrame(r, b) * g.FrameSeqLen;
         var input = new DitStreamInput(x.Value, schedule.Timesteps[i], inputs.Context, audio, currentStart, rollingOffset);
-        var ring = state.Caches.Acquire(i);
-        var v = _dit.Forward(input, ring, state.Caches.Cond, options);                    // [16, 3, h, w]
-        state.Caches.Release(i);
-        Probe?.Invoke($"c{r}b{b}s{i}/velocity", v);
+        var name = $"c{r}b{b}s{i}";
+        var v = Velocity(state, inputs, options, input, i, name);                       // [16, 3, h, w]
+        Probe?.Invoke($"{name}/velocity", v);
         x.Replace(schedule.Step(x.Value, v, i).DetachFromScope());
     }
 

@@ -4,26 +4,36 @@ using LiveAvatar.Engine.Tensors;
 namespace LiveAvatar.Engine.Pipelines.Core;
 
 /// <summary>
-/// One KV ring per denoising step ("timestep forcing") plus the shared sink cache. With offloading the rings live
-/// on the CPU and one working ring on the device is filled before each DiT call and written back after it
+/// One KV ring per denoising step ("timestep forcing") plus the sink cache, for each guidance branch: branch 0 is
+/// the conditional (prompt) forward, branch 1, present only with classifier-free guidance, the unconditional
+/// (negative prompt) one. The branches never share rows: their keys and values differ through cross-attention on
+/// different text, so each also needs its own sink prefill. With offloading the rings live on the CPU and one
+/// working ring on the device, shared by both branches, is filled before each DiT call and written back after it
 /// (the original's --offload_kv_cache moves each step's cache to the GPU and back the same way).
 /// </summary>
 internal sealed class StepCaches : IDisposable
 {
-    private readonly DitRingCache[] _rings;
+    private readonly DitRingCache[][] _rings;
+    private readonly DitCondCache[] _cond;
     private readonly DitRingCache? _working;
     private readonly int _layers;
 
-    public StepCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, Device device, DType dtype, bool offload)
+    public StepCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, int branches, Device device, DType dtype, bool offload)
     {
+        if (branches is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(branches), "1 (no guidance) or 2 (guidance)");
         _layers = dit.Config.NumLayers;
         var ringDevice = offload ? Device.Cpu : device;
-        _rings = new DitRingCache[steps];
+        _rings = new DitRingCache[branches][];
+        _cond = new DitCondCache[branches];
         try
         {
-            for (var i = 0; i < steps; i++) _rings[i] = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, ringDevice, dtype);
+            for (var br = 0; br < branches; br++)
+            {
+                _rings[br] = new DitRingCache[steps];
+                for (var i = 0; i < steps; i++) _rings[br][i] = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, ringDevice, dtype);
+                _cond[br] = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
+            }
             if (offload) _working = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype);
-            Cond = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
         }
         catch
         {
@@ -32,20 +42,24 @@ internal sealed class StepCaches : IDisposable
         }
     }
 
-    public DitCondCache Cond { get; } = null!;
+    /// <summary>1 without guidance, 2 with it.</summary>
+    public int Branches => _rings.Length;
 
-    /// <summary>The ring of <paramref name="step"/>, on the working device.</summary>
-    public DitRingCache Acquire(int step)
+    /// <summary>The sink cache of <paramref name="branch"/>.</summary>
+    public DitCondCache Cond(int branch) => _cond[branch];
+
+    /// <summary>The ring of <paramref name="step"/> in <paramref name="branch"/>, on the working device.</summary>
+    public DitRingCache Acquire(int branch, int step)
     {
-        if (_working is null) return _rings[step];
-        Copy(_rings[step], _working);
+        if (_working is null) return _rings[branch][step];
+        Copy(_rings[branch][step], _working);
         return _working;
     }
 
-    /// <summary>Ends the use of <paramref name="step"/>'s ring (writes the working copy back when offloading).</summary>
-    public void Release(int step)
+    /// <summary>Ends the use of the ring (writes the working copy back when offloading).</summary>
+    public void Release(int branch, int step)
     {
-        if (_working is not null) Copy(_working, _rings[step]);
+        if (_working is not null) Copy(_working, _rings[branch][step]);
     }
 
     private void Copy(DitRingCache from, DitRingCache to)
@@ -59,8 +73,9 @@ internal sealed class StepCaches : IDisposable
 
     public void Dispose()
     {
-        foreach (var r in _rings) r?.Dispose();
+        foreach (var branch in _rings)
+            foreach (var r in branch ?? []) r?.Dispose();
+        foreach (var c in _cond) c?.Dispose();
         _working?.Dispose();
-        Cond?.Dispose();
     }
 }

@@ -1,0 +1,9 @@
+namespace LiveAvatar.Engine.Pipelines;
+
+/// <summary>Negative prompts for classifier-free guidance (guide scale &gt; 1).</summary>
+public static class NegativePrompts
+{
+    /// <summary>Wan's default sample_neg_prompt (Wan2.2 configs/shared_config.py), used when a request names none.</summary>
+    public const string WanDefault =
+        "色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，最差质量，低质量，JPEG压缩残留，丑陋的，残缺的，多余的手指，画得不好的手部，画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，静止不动的画面，杂乱的背景，三条腿，背景人很多，倒着走";
+}
