@@ -23,6 +23,7 @@ public static partial class BenchCommand
         var layers = a.Int("layers", 0, 0);
         var online = a.Flag("online_decode");
         var a2Soak = a.Flag("memory");
+        var fp8 = a.Flag("fp8");
         DType? dtype = a.String("dtype") is { } dt ? DTypeInfo.Parse(dt) : null;
         a.RejectUnknown();
         Torch.DisableGrad();
@@ -31,7 +32,9 @@ public static partial class BenchCommand
         var vae = tiny ? DemoCheckpoint.Vae : VaeConfig.Wan21;
         object result = kind switch
         {
-            "dit" => DitBench.Run(dit, size, iw, ih, device, iters, dtypeOverride: dtype),
+            "dit" => DitBench.Run(dit, size, iw, ih, device, iters, dtypeOverride: dtype, fp8: fp8),
+            "fp8" => string.Join(Environment.NewLine, new[] { (1024, 5120, 5120), (3001, 5120, 13824), (3001, 13824, 5120) }
+                .Select(s => LiveAvatar.Engine.Models.Fp8.Fp8SelfCheck.CompareLinearDetailed(device, s.Item1, s.Item2, s.Item3).ToString())),
             "vae" => VaeBench.Run(vae, size, iw, ih, device, iters),
             _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, dtypeOverride: dtype),
         };

@@ -22,7 +22,7 @@ public sealed record DitBenchResult(string Device, int Width, int Height, int La
 /// <summary>One DiT block forward (3 latent frames at one step) with synthetic full-size weights: time and memory.</summary>
 public static class DitBench
 {
-    public static DitBenchResult Run(DitConfig config, string size, int imageWidth, int imageHeight, Device device, int iters, int warmup = 2, DType? dtypeOverride = null)
+    public static DitBenchResult Run(DitConfig config, string size, int imageWidth, int imageHeight, Device device, int iters, int warmup = 2, DType? dtypeOverride = null, bool fp8 = false)
     {
         var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
         int lh = h / 8, lw = w / 8;
@@ -31,9 +31,10 @@ public static class DitBench
         var sw = Stopwatch.StartNew();
         using var dit = new CausalWanModelS2V(config);
         SyntheticWeights.Materialize(dit, device, dtype);
+        var fp8Saved = fp8 ? Models.Fp8.Fp8Conversion.Apply(dit).BytesSaved : 0;
         Sync(device);
         var materialize = sw.Elapsed.TotalSeconds;
-        var weightBytes = dit.NamedParameters().Sum(p => p.P.Shape.Aggregate(1L, (a, b) => a * b)) * dtype.ElementSize();
+        var weightBytes = dit.NamedParameters().Sum(p => p.P.Shape.Aggregate(1L, (a, b) => a * b)) * dtype.ElementSize() - fp8Saved;
         var fsl = dit.FrameSeqLen(lh, lw);
         var condLen = config.CondLength(lh, lw);
         using var cond = dit.NewCondCache(lh, lw, device, dtype);
@@ -60,7 +61,7 @@ public static class DitBench
         }
         times.Sort();
         var peak = device.IsCuda ? Cuda.MemoryStats(device.Index).PeakAllocated : 0;
-        return new DitBenchResult(device.ToString(), w, h, config.NumLayers, dit.ParameterCount(), materialize, prefill,
+        return new DitBenchResult(device.ToString() + (fp8 ? " (FP8 linears)" : ""), w, h, config.NumLayers, dit.ParameterCount(), materialize, prefill,
             times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes);
     }
 
