@@ -65,12 +65,16 @@ public sealed partial class PipelineSampler
         /// <summary>The next event; null when the run is complete. Rethrows a worker's error or the cancellation.</summary>
         public SamplerEvent? Next()
         {
-            try
+            // Once stopped, queued events are dropped: clips finished after a cancel are not handed out.
+            if (!Token.IsCancellationRequested)
             {
-                if (_events.TryTake(out var e, Timeout.Infinite, Token)) return e;
-            }
-            catch (OperationCanceledException)
-            {
+                try
+                {
+                    if (_events.TryTake(out var e, Timeout.Infinite, Token)) return e;
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
             _error?.Throw();
             _userToken.ThrowIfCancellationRequested();
