@@ -1,0 +1,80 @@
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Pipelines.Core;
+
+public sealed partial class PipelineSampler
+{
+    private sealed partial class PipelineRun
+    {
+        // The VAE rank: encodes the sink inputs for every stage, then stream-decodes each clean block as it arrives
+        // and reports a clip once its last block is decoded.
+        private void DecodeLoop()
+        {
+            var vae = _sampler._vae;
+            var sink = EncodeSink();
+            _sink.SetResult(sink);
+            using var decoder = vae.CreateStreamDecoder();
+            using (DisposeScope.Enter())
+            {
+                // Priming makes the decoder continue from the reference instead of starting a fresh video; its
+                // frames are discarded, like the original's first stream_decode call.
+                var prime = Math.Min(DecoderPrimeLatents, (int)sink.Motion.Shape[1]);
+                decoder.Decode(sink.Motion.Narrow(1, 0, prime));
+            }
+            var latents = new List<Tensor>();
+            var frames = new List<Tensor>();
+            try
+            {
+                for (var r = 0; r < _inputs.Clips; r++)
+                {
+                    for (var b = 0; b < _g.Blocks; b++)
+                    {
+                        Token.ThrowIfCancellationRequested();
+                        using var work = Receive(LastStage, r, b);
+                        frames.Add(DecodeBlock(decoder, work.Latents, r, b));
+                        latents.Add(work.Latents.Clone());
+                    }
+                    Report(FinishClip(r, latents, frames));
+                }
+            }
+            finally
+            {
+                foreach (var t in latents.Concat(frames)) t.Dispose();
+            }
+        }
+
+        // ref [3, 1, H, W] → RefLatent [16, 1, h, w] (latent 0 of a one-frame encode); the ref repeated
+        // motion_frames times → Motion [16, ⌈motion/4⌉, h, w].
+        private SinkLatents EncodeSink()
+        {
+            var vae = _sampler._vae;
+            using var scope = DisposeScope.Enter();
+            var refPixels = _inputs.RefPixels.To(vae.Device, vae.DType);
+            var refLatent = vae.Encode(refPixels);
+            var motion = vae.Encode(refPixels.Repeat(1, _inputs.MotionFrames, 1, 1));
+            return new SinkLatents(refLatent.DetachFromScope(), motion.DetachFromScope());
+        }
+
+        // block [16, 3, h, w] → its 12 frames [3, 12, H, W] (9 for the very first block), float32.
+        private Tensor DecodeBlock(Models.Vae.VaeStreamDecoder decoder, Tensor block, int r, int b)
+        {
+            using var scope = DisposeScope.Enter();
+            var video = decoder.Decode(block);
+            var keep = (int)Math.Min(video.Shape[1], _g.BlockVideoFrames);
+            if (r == 0 && b == 0) keep -= ClipGeometry.DroppedFirstFrames;
+            return video.Narrow(1, video.Shape[1] - keep, keep).Contiguous().DetachFromScope();
+        }
+
+        // Hands the clip's blocks over as one SamplerClip; the lists are emptied.
+        private static SamplerClip FinishClip(int r, List<Tensor> latents, List<Tensor> frames)
+        {
+            using var scope = DisposeScope.Enter();
+            var clipLatents = Tensor.Cat(latents, 1).DetachFromScope();                   // [16, F, h, w]
+            var video = Tensor.Cat(frames, 1).DetachFromScope();                          // [3, T, H, W]
+            foreach (var t in latents.Concat(frames)) t.Dispose();
+            latents.Clear();
+            frames.Clear();
+            return new SamplerClip(r, clipLatents, video);
+        }
+    }
+}

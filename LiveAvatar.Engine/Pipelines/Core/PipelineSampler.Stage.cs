@@ -1,0 +1,155 @@
+using LiveAvatar.Engine.Models.Dit;
+using LiveAvatar.Engine.Tensors;
+
+namespace LiveAvatar.Engine.Pipelines.Core;
+
+public sealed partial class PipelineSampler
+{
+    private sealed partial class PipelineRun
+    {
+        // One DiT stage (a DiT rank of the original): its own rings and sink cache on its device. Stage 0 draws
+        // the noise and the rolling offsets; every other stage receives blocks from the stage before it.
+        private void StageLoop(int s)
+        {
+            var (dit, device) = _sampler._stages[s];
+            var (first, count) = _ranges[s];
+            using var caches = new StageCaches(dit, _g, count, device, _sampler._dtype);
+            Tensor? noise = null;
+            try
+            {
+                for (var r = 0; r < _inputs.Clips; r++)
+                {
+                    if (s == 0) noise = DrawNoise(r, device);
+                    for (var b = 0; b < _g.Blocks; b++)
+                    {
+                        Token.ThrowIfCancellationRequested();
+                        var work = s == 0 ? NewBlock(noise!, r, b) : Receive(s - 1, r, b);
+                        if (s == 0 && b == _g.Blocks - 1)
+                        {
+                            // Freed as soon as the clip's last block exists, so a stage 0 waiting for the next
+                            // clip holds nothing.
+                            noise!.Dispose();
+                            noise = null;
+                        }
+                        try
+                        {
+                            if (b == 0 && r <= 1) Prefill(dit, caches.Cond, r);
+                            for (var i = first; i < first + count; i++)
+                            {
+                                DenoiseStep(dit, caches, work, i - first, i);
+                                Report(new SamplerStep(r, b, i));
+                            }
+                            if (s == LastStage && r == 0 && b == 0 && _inputs.Clips > 1) PublishAdaptiveRef(work.Latents);
+                            work.Replace(MoveTo(work.Latents, s == LastStage ? _sampler._vae.Device : _sampler._stages[s + 1].Device));
+                        }
+                        catch
+                        {
+                            work.Dispose();
+                            throw;
+                        }
+                        Send(s, work);
+                    }
+                }
+            }
+            finally
+            {
+                noise?.Dispose();
+            }
+        }
+
+        // noise [16, latT, h, w] of clip r on stage 0's device, in the latents' dtype.
+        private Tensor DrawNoise(int r, Device device)
+        {
+            using var scope = DisposeScope.Enter();
+            long[] shape = [_sampler._stages[0].Dit.Config.InDim, _g.LatentFrames, _g.LatentH, _g.LatentW];
+            var drawn = _random.Noise(r, shape);
+            if (!drawn.Shape.SequenceEqual(shape))
+            {
+                drawn.Dispose();
+                throw new InvalidOperationException($"noise of clip {r} is {Tensor.Describe(drawn.Shape)}, expected {Tensor.Describe(shape)}");
+            }
+            var noise = drawn.To(device, _sampler._dtype).DetachFromScope();
+            drawn.Dispose();
+            return noise;
+        }
+
+        private BlockWork NewBlock(Tensor noise, int r, int b)
+        {
+            var offsets = new int[_schedule.Steps];
+            for (var i = 0; i < offsets.Length; i++) offsets[i] = _random.NextRollingOffset();
+            using var scope = DisposeScope.Enter();
+            var latents = noise.Narrow(1, b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock).Clone().DetachFromScope();
+            return new BlockWork(r, b, latents, offsets);
+        }
+
+        // Sink prefill at clip 0 with the one-frame ref latent and at clip 1 with the first clean latent (the
+        // adaptive sink; waiting for it is the original's pipeline drain). Motion latents never change in TPP.
+        private void Prefill(CausalWanModelS2V dit, DitCondCache cond, int r)
+        {
+            _sink.Task.Wait(Token);
+            var sink = _sink.Task.Result;
+            var refLatent = r == 0 ? sink.RefLatent : WaitAdaptiveRef();
+            using var scope = DisposeScope.Enter();
+            dit.Prefill(new DitSinkInput(refLatent, sink.Motion, _inputs.Context), cond, _options);
+        }
+
+        private Tensor WaitAdaptiveRef()
+        {
+            _adaptiveRef.Task.Wait(Token);
+            return _adaptiveRef.Task.Result;
+        }
+
+        private void PublishAdaptiveRef(Tensor block)
+        {
+            using var scope = DisposeScope.Enter();
+            var first = block.Narrow(1, 0, 1).Clone().DetachFromScope();               // [16, 1, h, w]
+            _adaptiveRef.SetResult(first);
+        }
+
+        // One DiT call and Euler step of block (r, b) at global step i, with the stage's ring for that step.
+        private void DenoiseStep(CausalWanModelS2V dit, StageCaches caches, BlockWork work, int ring, int i)
+        {
+            using var scope = DisposeScope.Enter();
+            var (r, b) = (work.Clip, work.Block);
+            var audio = _inputs.AudioEmbedding.Narrow(3, (long)r * _inputs.InferFrames + b * _g.BlockVideoFrames, _g.BlockVideoFrames);
+            var currentStart = _g.BlockStartFrame(r, b) * _g.FrameSeqLen;
+            var input = new DitStreamInput(work.Latents, _schedule.Timesteps[i], _inputs.Context, audio, currentStart, work.RollingOffsets[i]);
+            var v = dit.Forward(input, caches.Rings[ring], caches.Cond, _options);        // [16, 3, h, w]
+            work.Replace(_schedule.Step(work.Latents, v, i).DetachFromScope());
+        }
+
+        private static Tensor MoveTo(Tensor latents, Device device)
+        {
+            using var scope = DisposeScope.Enter();
+            return latents.To(device).DetachFromScope();
+        }
+    }
+
+    /// <summary>A stage's caches: one KV ring per step it runs and its own sink cache.</summary>
+    private sealed class StageCaches : IDisposable
+    {
+        public StageCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, Device device, DType dtype)
+        {
+            Rings = new DitRingCache[steps];
+            try
+            {
+                for (var i = 0; i < steps; i++) Rings[i] = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype);
+                Cond = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        public DitRingCache[] Rings { get; }
+        public DitCondCache Cond { get; } = null!;
+
+        public void Dispose()
+        {
+            foreach (var r in Rings) r?.Dispose();
+            Cond?.Dispose();
+        }
+    }
+}
