@@ -24,6 +24,8 @@ public static partial class BenchCommand
         var online = a.Flag("online_decode");
         var a2Soak = a.Flag("memory");
         var fp8 = a.Flag("fp8");
+        var stages = a.Int("stages", 1, 1, 8);
+        var vaeParallel = a.Flag("vae_parallel");
         DType? dtype = a.String("dtype") is { } dt ? DTypeInfo.Parse(dt) : null;
         a.RejectUnknown();
         Torch.DisableGrad();
@@ -36,7 +38,7 @@ public static partial class BenchCommand
             "fp8" => string.Join(Environment.NewLine, new[] { (1024, 5120, 5120), (3001, 5120, 13824), (3001, 13824, 5120) }
                 .Select(s => LiveAvatar.Engine.Models.Fp8.Fp8SelfCheck.CompareLinearDetailed(device, s.Item1, s.Item2, s.Item3).ToString())),
             "vae" => VaeBench.Run(vae, size, iw, ih, device, iters),
-            _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, dtypeOverride: dtype),
+            _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, dtypeOverride: dtype, stages: stages, vaeParallel: vaeParallel),
         };
         stdout.WriteLine(result.ToString());
         if (result is SamplerBenchResult sr && a2Soak) stdout.WriteLine(sr.MemoryReport(Math.Max(1, clips / 10)));

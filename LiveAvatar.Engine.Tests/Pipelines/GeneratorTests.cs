@@ -84,6 +84,18 @@ public sealed class GeneratorTests(GeneratorFixture f) : IClassFixture<Generator
     }
 
     [Fact]
+    public async Task A_two_stage_device_plan_runs_the_timestep_forcing_pipeline_with_every_stage_on_the_cpu()
+    {
+        var r = f.Request(5, 2, "tpp") with { Devices = new DevicePlan(["cpu", "cpu"]) };
+        Assert.Empty(f.Generator.Validate(r));
+        var updates = await Collect(f.Generator, r);
+        var done = Assert.IsType<GenerationCompleted>(updates[^1]);
+        Assert.Equal(93, done.Frames);
+        Assert.Equal(2 * 4 * 4, updates.OfType<GenerationProgress>().Count());
+        f.Generator.EnsureLoaded(f.Request(1, 1, "reset"));
+    }
+
+    [Fact]
     public async Task A_text_file_posing_as_an_image_fails_as_bad_input_without_touching_the_models()
     {
         var fake = Path.Combine(Path.GetDirectoryName(f.Image)!, "not-an-image.png");

@@ -99,14 +99,17 @@ public sealed partial class LiveAvatarGenerator
         var inputs = new SamplerInputs(refPixels, contexts[0], audioEmb, clips, request.InferFrames, request.SampleSteps,
             request.OnlineDecode, Norm3Bf16: o.DType == DType.BFloat16,
             NegativeContext: guided ? contexts[1] : null, GuideScale: request.GuideScale);
-        var sampler = new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, request.OffloadKvCache);
+        // One DiT device: the original's single-GPU path. Several: its timestep-forcing pipeline (stage i runs step i).
+        IEnumerable<SamplerEvent> Events(SamplerInputs si, ISamplerRandomness rnd) => models.DitStages.Count > 1
+            ? new PipelineSampler(models.DitStages, models.Vae, o.DType).Run(si, rnd, ct)
+            : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, request.OffloadKvCache).Run(si, rnd, ct);
         var geometry = ClipGeometry.For(inputs);
         var blocks = geometry.Blocks;
         var totalSteps = (double)clips * blocks * request.SampleSteps;
         var done = 0;
         var firstFrame = 0;
         var denoiseStart = clock.Elapsed;
-        foreach (var e in sampler.Run(inputs, new SeededRandomness((ulong)request.Seed), ct))
+        foreach (var e in Events(inputs, new SeededRandomness((ulong)request.Seed)))
         {
             switch (e)
             {

@@ -26,7 +26,8 @@ public sealed partial class LiveAvatarGenerator
         if (r.Fp8 && r.Devices.DitDevices.Count > 0 && Models.Fp8.Fp8Conversion.MissingFor(SafeParse(r.Devices.DitDevices[0])) is { } missing)
             p.Add($"FP8 cannot run here: {missing}; turn it off.");
         if (r.Devices.DitDevices.Count == 0) p.Add("the device plan names no DiT device.");
-        else if (r.Devices.DitDevices.Count > 1) p.Add("the multi-GPU pipeline is not implemented yet in this build; use one device.");
+        else if (r.Devices.DitDevices.Count > r.SampleSteps) p.Add($"{r.Devices.DitDevices.Count} DiT devices exceed {r.SampleSteps} steps: each pipeline stage runs at least one step.");
+        if (r.Devices.DitDevices.Count > 1 && (r.OffloadKvCache || r.OffloadModel)) p.Add("offloading applies to a single device; drop it for the multi-device pipeline.");
         foreach (var d in r.Devices.DitDevices.Append(r.Devices.EffectiveVaeDevice))
         {
             Device dev;

@@ -86,6 +86,7 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
             VaeDevice = r?.Devices.VaeDevice is { } v ? Device.Parse(v) : null,
             EncodersOnCpu = (r?.OffloadModel ?? false) && device.IsCuda,
             Fp8 = r?.Fp8 ?? false,
+            ExtraDitDevices = r?.Devices.DitDevices.Skip(1).Select(Device.Parse).ToList() ?? [],
         };
     }
 

@@ -29,6 +29,9 @@ public sealed record ModelSetOptions(string CheckpointDirectory, Device Device, 
     /// <summary>`--fp8`: the DiT's Linear layers become per-tensor E4M3 after the LoRA merge (spec §3.7).</summary>
     public bool Fp8 { get; init; }
 
+    /// <summary>DiT devices after the first (the timestep-forcing pipeline loads one copy of the weights per device).</summary>
+    public IReadOnlyList<Device> ExtraDitDevices { get; init; } = [];
+
     /// <summary>Where the VAE runs (the VAE-parallel device, or the last DiT device).</summary>
     public Device? VaeDevice { get; init; }
 
@@ -46,6 +49,9 @@ public sealed class ModelSet : IDisposable
     public required bool IsDemo { get; init; }
     public LoraMergeReport? Lora { get; init; }
     public Fp8ConversionReport? Fp8 { get; init; }
+
+    /// <summary>One DiT per pipeline stage (the first is <see cref="Dit"/>; stages on the same device share it).</summary>
+    public IReadOnlyList<(CausalWanModelS2V Dit, Device Device)> DitStages { get; init; } = [];
     public required ModelSetOptions Options { get; init; }
 
     /// <summary>Loads everything, checking every file first so one message lists all that is missing.</summary>
@@ -68,6 +74,7 @@ public sealed class ModelSet : IDisposable
         Wan21Vae? vae = null;
         T5Encoder? t5 = null;
         Wav2Vec2Model? audio = null;
+        var extra = new List<CausalWanModelS2V>();
         try
         {
             dit = CausalWanModelS2V.FromCheckpoint(dir, o.Device, o.DType);
@@ -81,6 +88,17 @@ public sealed class ModelSet : IDisposable
                         $"{o.EffectiveLoraPath} adapted no layer of the DiT ({lora.Unmatched.Count} unmatched modules)", "check that the file is liveavatar.safetensors");
             }
             var fp8 = o.Fp8 ? Fp8Conversion.Apply(dit) : null;
+            var stages = new List<(CausalWanModelS2V, Device)> { (dit, o.Device) };
+            foreach (var d in o.ExtraDitDevices)
+            {
+                var same = stages.FirstOrDefault(s => s.Item2 == d);
+                if (same.Item1 != null) { stages.Add((same.Item1, d)); continue; }
+                var copy = CausalWanModelS2V.FromCheckpoint(dir, d, o.DType);
+                extra.Add(copy);
+                if (o.LoadLora) { using var r2 = CheckpointReader.Open(o.EffectiveLoraPath); LoraMerger.Merge(copy, r2); }
+                if (o.Fp8) Fp8Conversion.Apply(copy);
+                stages.Add((copy, d));
+            }
             vae = Wan21Vae.Load(Path.Combine(dir, CheckpointLayout.Vae), vaeDevice, o.DType, vaeConfig);
             t5 = T5Encoder.Load(Path.Combine(dir, CheckpointLayout.T5), t5Config, o.EncoderDevice, o.EncoderDType);
             var tokenizer = new WanTextTokenizer(UnigramTokenizer.FromFolder(Path.Combine(dir, "google", "umt5-xxl")), dit.Config.TextLen);
@@ -88,12 +106,13 @@ public sealed class ModelSet : IDisposable
             return new ModelSet
             {
                 Dit = dit, Vae = vae, TextEncoder = t5, Tokenizer = tokenizer, AudioModel = audio,
-                IsDemo = status.IsDemo, Lora = lora, Fp8 = fp8, Options = o,
+                IsDemo = status.IsDemo, Lora = lora, Fp8 = fp8, Options = o, DitStages = stages, ExtraDits = extra,
             };
         }
         catch
         {
             dit?.Dispose(); vae?.Dispose(); t5?.Dispose(); audio?.Dispose();
+            foreach (var m in extra) m.Dispose();
             throw;
         }
     }
@@ -109,8 +128,11 @@ public sealed class ModelSet : IDisposable
                 r.TryGetProperty("t5_config", out var t) ? T5Config.FromJson(t) : T5Config.Xxl);
     }
 
+    private IReadOnlyList<CausalWanModelS2V> ExtraDits { get; init; } = [];
+
     public void Dispose()
     {
+        foreach (var m in ExtraDits) m.Dispose();
         Dit.Dispose();
         Vae.Dispose();
         TextEncoder.Dispose();

@@ -7,6 +7,11 @@ using LiveAvatar.Engine.Tensors;
 
 namespace LiveAvatar.Engine.Pipelines.Bench;
 
+internal sealed class Disposer(IReadOnlyList<IDisposable> items) : IDisposable
+{
+    public void Dispose() { foreach (var i in items) i.Dispose(); }
+}
+
 /// <summary>Host and device memory after one clip.</summary>
 public sealed record MemorySample(int Clip, long HostBytes, long DeviceAllocatedBytes, long LiveTensors);
 
@@ -31,7 +36,7 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
     public double SteadyFps => ClipSeconds.Count > 1 ? 48 / ClipSeconds.Skip(1).Average() : Fps;
 
     public override string ToString() =>
-        $"single-device streaming generation on {Device} at {Width}x{Height}, {Clips} clips ({Frames} frames), synthetic DiT + " +
+        $"streaming generation on {Device} at {Width}x{Height}, {Clips} clips ({Frames} frames), synthetic DiT + " +
         $"VAE in bf16 (fp32 on cpu), {(OnlineDecode ? "online" : "deferred (per clip)")} decode: time to first clip {FirstClipSeconds:F2} s " +
         $"(after {SetupSeconds:F2} s of reference/motion encode + sink prefill inside it), total {TotalSeconds:F2} s, {Fps:F2} FPS overall, " +
         $"{SteadyFps:F2} FPS after the first clip; per clip {(ClipSeconds.Count <= 8 ? string.Join(", ", ClipSeconds.Select(c => c.ToString("F2"))) : $"{ClipSeconds.Min():F2}..{ClipSeconds.Max():F2}")} s; " +
@@ -43,23 +48,36 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
 public static class SamplerBench
 {
     public static SamplerBenchResult Run(DitConfig ditConfig, VaeConfig vaeConfig, string size, int imageWidth, int imageHeight,
-        Device device, int clips, bool onlineDecode, bool offloadKv = false, DType? dtypeOverride = null)
+        Device device, int clips, bool onlineDecode, bool offloadKv = false, DType? dtypeOverride = null,
+        int stages = 1, bool vaeParallel = false)
     {
         var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
         var dtype = dtypeOverride ?? (device.IsCuda ? DType.BFloat16 : DType.Float32);
-        if (device.IsCuda) { Cuda.EmptyCache(); Cuda.ResetPeakMemory(device.Index); }
-        using var dit = new CausalWanModelS2V(ditConfig);
-        SyntheticWeights.Materialize(dit, device, dtype);
+        if (device.IsCuda) { Cuda.EmptyCache(); for (var i = 0; i < Cuda.DeviceCount; i++) Cuda.ResetPeakMemory(i); }
+        // Stage i on cuda:i (all on the CPU when benchmarking there); the VAE on its own device or the last stage's.
+        var stageDevices = Enumerable.Range(0, stages).Select(i => device.IsCuda ? Device.Cuda(device.Index + i) : device).ToList();
+        var vaeDevice = vaeParallel && device.IsCuda ? Device.Cuda(device.Index + stages) : stageDevices[^1];
+        var dits = new List<(CausalWanModelS2V Dit, Device Device)>();
+        foreach (var d in stageDevices)
+        {
+            var shared = dits.FirstOrDefault(x => x.Device == d).Dit;
+            if (shared == null) { shared = new CausalWanModelS2V(ditConfig); SyntheticWeights.Materialize(shared, d, dtype); }
+            dits.Add((shared, d));
+        }
+        using var disposeDits = new Disposer(dits.Select(x => x.Dit).Distinct().ToList());
+        var dit = dits[0].Dit;
         var vaeModel = new WanVae(vaeConfig);
-        SyntheticWeights.Materialize(vaeModel, device, dtype, 1000);
-        using var vae = new Wan21Vae(vaeModel, device, dtype);
+        SyntheticWeights.Materialize(vaeModel, vaeDevice, dtype, 1000);
+        using var vae = new Wan21Vae(vaeModel, vaeDevice, dtype);
         using var scope = DisposeScope.Enter();
         var inputs = new SamplerInputs(
             Tensor.Empty([3, 1, h, w], DType.Float32, device).UniformInPlace(1, -1, 1),
             Tensor.Empty([40, ditConfig.TextDim], dtype, device).NormalInPlace(2, 0.1),
             Tensor.Empty([1, ditConfig.NumAudioLayers, ditConfig.AudioDim, clips * 48], dtype, device).NormalInPlace(3),
             clips, 48, 4, onlineDecode, Norm3Bf16: dtype == DType.BFloat16);
-        var sampler = new SingleDeviceSampler(dit, vae, device, dtype, offloadKv);
+        IEnumerable<SamplerEvent> Events() => stages > 1
+            ? new PipelineSampler(dits, vae, dtype).Run(inputs, new SeededRandomness(420))
+            : new SingleDeviceSampler(dit, vae, device, dtype, offloadKv).Run(inputs, new SeededRandomness(420));
         DitBench.Sync(device);
         var clock = Stopwatch.StartNew();
         double setup = -1, first = 0, last = 0;
@@ -67,7 +85,7 @@ public static class SamplerBench
         var memory = new List<MemorySample>();
         using var self = System.Diagnostics.Process.GetCurrentProcess();
         var frames = 0;
-        foreach (var e in sampler.Run(inputs, new SeededRandomness(420)))
+        foreach (var e in Events())
         {
             if (e is SamplerStep && setup < 0) { DitBench.Sync(device); setup = clock.Elapsed.TotalSeconds; }
             if (e is SamplerClip c)
@@ -84,7 +102,8 @@ public static class SamplerBench
                 memory.Add(new MemorySample(c.Clip + 1, self.WorkingSet64, device.IsCuda ? Cuda.MemoryStats(device.Index).Allocated : 0, Tensor.LiveCount));
             }
         }
-        var peak = device.IsCuda ? Cuda.MemoryStats(device.Index).PeakAllocated : 0;
-        return new SamplerBenchResult(device.ToString(), w, h, clips, frames, setup, first, clock.Elapsed.TotalSeconds, perClip, peak, onlineDecode, memory);
+        var peak = device.IsCuda ? stageDevices.Append(vaeDevice).Distinct().Max(d => Cuda.MemoryStats(d.Index).PeakAllocated) : 0;
+        var where = stages > 1 ? $"{stages} pipeline stages on {string.Join(", ", stageDevices.Distinct())}, VAE on {vaeDevice}" : device.ToString();
+        return new SamplerBenchResult(where, w, h, clips, frames, setup, first, clock.Elapsed.TotalSeconds, perClip, peak, onlineDecode, memory);
     }
 }
