@@ -21,7 +21,7 @@ public static class RequestBuilder
         Fp8 = p.Fp8,
         LoadLora = p.LoraEnabled,
         LoraPath = p.LoraEnabled && !string.IsNullOrWhiteSpace(p.LoraPath) ? p.LoraPath.Trim() : null,
-        Devices = Plan(info?.Devices ?? [], p.VaeParallel),
+        Devices = Plan(info?.Devices ?? [], p.VaeParallel, p.SampleSteps),
         OutputPath = outputPath,
     };
 
@@ -29,12 +29,14 @@ public static class RequestBuilder
         devices.Where(d => d.StartsWith("cuda", StringComparison.OrdinalIgnoreCase)).ToList();
 
     /// <summary>One GPU (or the CPU) runs everything; with VAE parallel the last GPU decodes and the others run the
-    /// DiT steps, as the original's multi-GPU launcher does.</summary>
-    public static DevicePlan Plan(IReadOnlyList<string> devices, bool vaeParallel)
+    /// DiT steps, as the original's multi-GPU launcher does.
+    /// Each DiT stage runs at least one denoising step, so at most <paramref name="maxDitStages"/> GPUs run the DiT.</summary>
+    public static DevicePlan Plan(IReadOnlyList<string> devices, bool vaeParallel, int maxDitStages = 4)
     {
         var gpus = Gpus(devices);
         if (gpus.Count == 0) return DevicePlan.Single(devices.FirstOrDefault() ?? "cpu");
-        if (vaeParallel && gpus.Count >= 2) return new DevicePlan(gpus.Take(gpus.Count - 1).ToList(), gpus[^1]);
+        if (vaeParallel && gpus.Count >= 2)
+            return new DevicePlan(gpus.Take(Math.Clamp(gpus.Count - 1, 1, Math.Max(1, maxDitStages))).ToList(), gpus[^1]);
         return DevicePlan.Single(gpus[0]);
     }
 }
