@@ -33,13 +33,17 @@ def write(path, body):
 
 
 entities = sorted(html.entities.html5.items())
+# One file per table: the HTML5 entities, the code points html.unescape drops, and ftfy's all-caps extras.
 body = "internal static partial class HtmlEntityTable\n{\n"
 body += "    // Name (with its trailing ';' where the standard has one) and replacement, as in html.entities.html5.\n"
 body += "    private static readonly string[] Pairs =\n    [\n"
 body += "\n".join("        %s, %s," % (cs_str(k), cs_str(v)) for k, v in entities)
-body += "\n    ];\n\n"
+body += "\n    ];\n}\n"
+write("HtmlEntityTable.g.cs", body)
+body = "internal static partial class HtmlEntityTable\n{\n"
 body += "    // Code points that html.unescape turns into nothing (html._invalid_codepoints).\n"
-body += "    private static readonly int[] InvalidCodePoints =\n    [\n" + ints(sorted(html._invalid_codepoints)) + "\n    ];\n"
+body += "    private static readonly int[] InvalidCodePoints =\n    [\n" + ints(sorted(html._invalid_codepoints)) + "\n    ];\n}\n"
+write("HtmlInvalidCodePoints.g.cs", body)
 # ftfy (chardata._build_html_entities) also decodes all-caps spellings of lowercase entities, when html.unescape
 # would leave them alone; the replacement is the Python str.upper() of the character(s).
 upper = []
@@ -48,12 +52,12 @@ for name, char in sorted(html.entities.html5.items()):
         entity_upper = "&" + name.upper()
         if html.unescape(entity_upper) == entity_upper:
             upper += [name.upper(), char.upper()]
-body += "\n    // ftfy's extra all-caps entities: name (with ';') and replacement.\n"
+body = "internal static partial class HtmlEntityTable\n{\n"
+body += "    // ftfy's extra all-caps entities: name (with ';') and replacement.\n"
 body += "    private static readonly string[] UpperCasePairs =\n    [\n"
 body += "\n".join("        %s, %s," % (cs_str(upper[i]), cs_str(upper[i + 1])) for i in range(0, len(upper), 2))
-body += "\n    ];\n"
-body += "}\n"
-write("HtmlEntityTable.g.cs", body)
+body += "\n    ];\n}\n"
+write("HtmlUpperCaseEntities.g.cs", body)
 
 ccc, decomp, comp = [], [], []
 for cp in range(0x110000):
@@ -69,15 +73,19 @@ for cp in range(0x110000):
         decomp += [cp, parts[0], parts[1] if len(parts) > 1 else -1]
         if len(parts) == 2 and unicodedata.normalize("NFC", chr(parts[0]) + chr(parts[1])) == ch:
             comp += [parts[0], parts[1], cp]
-body = "internal static partial class CanonicalTables\n{\n"
-body += "    // (code point, canonical combining class) for every non-zero class.\n"
-body += "    private static readonly int[] CombiningClassPairs =\n    [\n" + ints(ccc) + "\n    ];\n\n"
-body += "    // (code point, first, second or -1): one level of canonical decomposition.\n"
-body += "    private static readonly int[] DecompositionTriples =\n    [\n" + ints(decomp, 15) + "\n    ];\n\n"
-body += "    // (first, second, composite) for every primary composite (composition exclusions already left out).\n"
-body += "    private static readonly int[] CompositionTriples =\n    [\n" + ints(comp, 15) + "\n    ];\n"
-body += "}\n"
-write("CanonicalTables.g.cs", body)
+# One file per table: combining classes, decompositions, primary composites.
+def canonical(name, comment, field, values, per_line=None):
+    body = "internal static partial class CanonicalTables\n{\n"
+    body += "    // %s\n" % comment
+    body += "    private static readonly int[] %s =\n    [\n" % field
+    body += (ints(values, per_line) if per_line else ints(values)) + "\n    ];\n}\n"
+    write(name, body)
+
+
+canonical("CombiningClasses.g.cs", "(code point, canonical combining class) for every non-zero class.", "CombiningClassPairs", ccc)
+canonical("Decompositions.g.cs", "(code point, first, second or -1): one level of canonical decomposition.", "DecompositionTriples", decomp, 15)
+canonical("Compositions.g.cs", "(first, second, composite) for every primary composite (composition exclusions already left out).",
+          "CompositionTriples", comp, 15)
 
 # ftfy's fix_character_width (chardata._build_width_map): U+3000 and every U+FF01..U+FFEF whose NFKC differs.
 width = [(0x3000, " ")]
