@@ -27,6 +27,24 @@ internal abstract class CheckpointReaderBase : ICheckpointReader
         return _byName.TryGetValue(name, out tensor!);
     }
 
+    /// <summary>Reads the file's header or index and fills the table (called once, by <see cref="LoadOrDispose{T}"/>).</summary>
+    protected abstract void Load();
+
+    /// <summary>Loads a new reader, releasing its mappings when the file turns out to be bad.</summary>
+    protected static T LoadOrDispose<T>(T reader) where T : CheckpointReaderBase
+    {
+        try
+        {
+            reader.Load();
+            return reader;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
     protected void Add(CheckpointTensor tensor)
     {
         if (!_byName.TryAdd(tensor.Name, tensor))

@@ -15,20 +15,10 @@ internal sealed partial class SafetensorsReader : CheckpointReaderBase
 
     public static SafetensorsReader Open(string path)
     {
-        var reader = new SafetensorsReader(System.IO.Path.GetFullPath(path));
-        try
-        {
-            reader.Load();
-            return reader;
-        }
-        catch
-        {
-            reader.Dispose();
-            throw;
-        }
+        return LoadOrDispose(new SafetensorsReader(System.IO.Path.GetFullPath(path)));
     }
 
-    private void Load()
+    protected override void Load()
     {
         var file = Own(MappedFile.Open(Path));
         if (file.Length < 8)

@@ -12,20 +12,10 @@ internal sealed class ShardedSafetensorsReader : CheckpointReaderBase
 
     public static ShardedSafetensorsReader Open(string indexPath)
     {
-        var reader = new ShardedSafetensorsReader(System.IO.Path.GetFullPath(indexPath));
-        try
-        {
-            reader.Load();
-            return reader;
-        }
-        catch
-        {
-            reader.Dispose();
-            throw;
-        }
+        return LoadOrDispose(new ShardedSafetensorsReader(System.IO.Path.GetFullPath(indexPath)));
     }
 
-    private void Load()
+    protected override void Load()
     {
         var weightMap = ReadIndex();
         var folder = System.IO.Path.GetDirectoryName(Path)!;

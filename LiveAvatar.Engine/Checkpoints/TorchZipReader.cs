@@ -20,20 +20,10 @@ internal sealed class TorchZipReader : CheckpointReaderBase
 
     public static TorchZipReader Open(string path)
     {
-        var reader = new TorchZipReader(System.IO.Path.GetFullPath(path));
-        try
-        {
-            reader.Load();
-            return reader;
-        }
-        catch
-        {
-            reader.Dispose();
-            throw;
-        }
+        return LoadOrDispose(new TorchZipReader(System.IO.Path.GetFullPath(path)));
     }
 
-    private void Load()
+    protected override void Load()
     {
         _file = Own(MappedFile.Open(Path));
         if (!ZipDirectory.HasZipMagic(_file))
