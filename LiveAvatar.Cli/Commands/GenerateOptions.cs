@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using LiveAvatar.Engine.Media;
 using LiveAvatar.Engine.Pipelines;
 
@@ -116,10 +114,6 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
         return new GenerateOptions(request with { OutputPath = output }, ckpt, saveDir, saveFile);
     }
 
-    /// <summary>The original's name: {YYYYmmdd_HHMMSS}_{steps}step_{prompt[:50] with ' ' and '/' → '_'}.mp4.</summary>
-    public static string DefaultFileName(int steps, string prompt, DateTime at)
-    {
-        var p = new StringBuilder(prompt.Length > 50 ? prompt[..50] : prompt).Replace(' ', '_').Replace('/', '_').ToString();
-        return $"{at.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}_{steps}step_{p}.mp4";
-    }
+    /// <summary>The original's name for an unnamed output (see <see cref="OutputNames.Default"/>).</summary>
+    public static string DefaultFileName(int steps, string prompt, DateTime at) => OutputNames.Default(steps, prompt, at);
 }

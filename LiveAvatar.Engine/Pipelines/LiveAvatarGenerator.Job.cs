@@ -17,7 +17,7 @@ public sealed partial class LiveAvatarGenerator
         var clock = Stopwatch.StartNew();
         Mp4VideoWriter? writer = null;
         var output = Path.GetFullPath(request.OutputPath ?? Path.Combine(Options.OutputDirectory,
-            $"{DateTime.Now:yyyyMMdd_HHmmss}_{request.SampleSteps}step_{FileSafe(request.Prompt)}.mp4"));
+            OutputNames.Default(request.SampleSteps, request.Prompt, DateTime.Now)));
         Exception? failure = null;
         try
         {
@@ -157,11 +157,5 @@ public sealed partial class LiveAvatarGenerator
                     "lower the resolution (688*368 or 384*256), use fewer frames per clip, enable online decode, or --offload_kv_cache / --fp8", t),
             _ => new GenerationException(GenerationErrorKind.Internal, e.Message + kept, null, e),
         };
-    }
-
-    private static string FileSafe(string prompt)
-    {
-        var p = prompt.Length > 50 ? prompt[..50] : prompt;
-        return p.Replace(' ', '_').Replace('/', '_');
     }
 }
