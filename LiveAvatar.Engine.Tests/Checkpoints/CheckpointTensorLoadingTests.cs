@@ -7,14 +7,7 @@ namespace LiveAvatar.Engine.Tests.Checkpoints;
 [Collection(TorchCollection.Name)]
 public sealed class CheckpointTensorLoadingTests
 {
-    private static readonly string Golden = Path.Combine(RepoRoot(), "..", "shared", "golden", "dit_block", "weights_blocks.safetensors");
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "LiveAvatar.sln"))) return d.FullName;
-        throw new InvalidOperationException("repo root not found");
-    }
+    private static readonly string Golden = Path.Combine(GoldenPaths.Folder("dit_block"), "weights_blocks.safetensors");
 
     [Fact]
     public void A_mapped_tensor_loads_with_the_bytes_the_file_holds()

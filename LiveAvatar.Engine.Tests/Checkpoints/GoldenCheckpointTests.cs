@@ -8,20 +8,7 @@ namespace LiveAvatar.Engine.Tests.Checkpoints;
 /// <summary>Reads the real fixture files under ../shared/golden, written by the Python safetensors library.</summary>
 public sealed class GoldenCheckpointTests
 {
-    internal static string GoldenDir
-    {
-        get
-        {
-            foreach (var candidate in new[] { Environment.GetEnvironmentVariable("LIVEAVATAR_GOLDEN"), "/work/shared/golden" })
-                if (candidate is not null && Directory.Exists(candidate)) return candidate;
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            {
-                var g = Path.Combine(d.FullName, "shared", "golden");
-                if (Directory.Exists(g)) return g;
-            }
-            throw new DirectoryNotFoundException("golden fixtures not found; set LIVEAVATAR_GOLDEN to the shared/golden folder");
-        }
-    }
+    internal static string GoldenDir => TestSupport.GoldenPaths.Root;
 
     [Fact]
     public void Block_weights_match_every_name_shape_and_dtype_in_the_manifest()

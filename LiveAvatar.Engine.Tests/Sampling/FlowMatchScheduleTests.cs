@@ -24,7 +24,7 @@ public sealed class FlowMatchScheduleTests
     [Fact]
     public void Four_step_schedule_equals_the_dit_fixture_bit_for_bit()
     {
-        using var golden = new GoldenFolder(DitGoldenPaths.Folder("dit_block"));
+        using var golden = new GoldenFolder(GoldenPaths.Folder("dit_block"));
         var cfg = golden.Config;
         var s = FlowMatchSchedule.Create(cfg.GetProperty("num_steps").GetInt32());
         var t = cfg.GetProperty("timesteps").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();

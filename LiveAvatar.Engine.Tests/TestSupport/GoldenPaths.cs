@@ -1,6 +1,7 @@
 namespace LiveAvatar.Engine.Tests.TestSupport;
 
-/// <summary>Finds ../shared/golden beside the repository root (the layout CI and developers share).</summary>
+/// <summary>Finds the golden fixtures: $LIVEAVATAR_GOLDEN, else ../shared/golden beside the repository root (the layout
+/// CI and developers share).</summary>
 public static class GoldenPaths
 {
     public static string RepoRoot
@@ -13,5 +14,17 @@ public static class GoldenPaths
         }
     }
 
-    public static string Root => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "golden"));
+    public static string Root
+    {
+        get
+        {
+            var env = Environment.GetEnvironmentVariable("LIVEAVATAR_GOLDEN");
+            if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return Path.GetFullPath(env);
+            var g = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "golden"));
+            return Directory.Exists(g) ? g
+                : throw new DirectoryNotFoundException($"golden fixtures not found at {g}; set LIVEAVATAR_GOLDEN to the shared/golden folder");
+        }
+    }
+
+    public static string Folder(string name) => Path.Combine(Root, name);
 }

@@ -13,7 +13,7 @@ public sealed class DitBlockParityTests(ITestOutputHelper output)
     {
         var before = Tensor.LiveCount;
         List<ParityCheck> checks;
-        using (var folder = new GoldenFolder(DitGoldenPaths.Folder("dit_block")))
+        using (var folder = new GoldenFolder(GoldenPaths.Folder("dit_block")))
             checks = new DitBlockParityRunner().Run(folder, Device.Cpu).ToList();
         foreach (var c in checks) output.WriteLine(c.ToString());
         Assert.True(checks.Count > 60, $"only {checks.Count} checks ran");

@@ -11,7 +11,7 @@ public sealed class DitStructureTests
     [Fact]
     public void Full_14B_model_on_meta_has_exactly_the_released_keys_and_shapes()
     {
-        var folder = DitGoldenPaths.Folder("keys_14b");
+        var folder = GoldenPaths.Folder("keys_14b");
         using var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "manifest.json")));
         var dit = manifest.RootElement.GetProperty("models").GetProperty("dit");
         var config = DitConfig.FromJson(dit.GetProperty("ctor_kwargs"));

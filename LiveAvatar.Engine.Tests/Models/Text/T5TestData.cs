@@ -5,7 +5,7 @@ namespace LiveAvatar.Engine.Tests.Models.Text;
 /// <summary>Where the shared golden data lives (../shared/golden from the repository root) and the approved key lists.</summary>
 internal static class T5TestData
 {
-    public static string Golden { get; } = FindGolden();
+    public static string Golden => TestSupport.GoldenPaths.Root;
 
     public static string Fixture(string name) => Path.Combine(Golden, name);
 
@@ -17,11 +17,4 @@ internal static class T5TestData
             .ToDictionary(p => p[0], p => p[1].Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray());
 
-    private static string FindGolden()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "LiveAvatar.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "golden"));
-        return "/work/shared/golden";
-    }
 }

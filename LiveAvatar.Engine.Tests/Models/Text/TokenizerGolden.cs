@@ -11,21 +11,12 @@ internal sealed record TokenizerCase(int Index, string Raw, string WanCleaned, s
 
 internal static class TokenizerGolden
 {
-    public static string Folder { get; } = FindFolder();
+    public static string Folder { get; } = TestSupport.GoldenPaths.Folder("tokenizer");
 
     public static IReadOnlyList<TokenizerCase> Cases { get; } = ReadCases();
 
     public static IEnumerable<object[]> CaseIndices => Cases.Select(c => new object[] { c.Index });
 
-    private static string FindFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "golden", "tokenizer");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        return "/work/shared/golden/tokenizer";
-    }
 
     private static List<TokenizerCase> ReadCases()
     {

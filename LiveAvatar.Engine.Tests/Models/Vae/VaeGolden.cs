@@ -4,25 +4,10 @@ using LiveAvatar.Engine.Tensors;
 
 namespace LiveAvatar.Engine.Tests.Models.Vae;
 
-/// <summary>The shared golden folder (LIVEAVATAR_GOLDEN, ../shared/golden above the repo root, or /work/shared/golden).</summary>
+/// <summary>The VAE fixture in the shared golden folder (see <see cref="TestSupport.GoldenPaths"/>).</summary>
 internal static class VaeGolden
 {
-    public static string Root
-    {
-        get
-        {
-            foreach (var candidate in new[] { Environment.GetEnvironmentVariable("LIVEAVATAR_GOLDEN") })
-                if (!string.IsNullOrEmpty(candidate) && Directory.Exists(candidate)) return candidate;
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-            {
-                if (!File.Exists(Path.Combine(d.FullName, "LiveAvatar.sln"))) continue;
-                var g = Path.Combine(d.FullName, "..", "shared", "golden");
-                if (Directory.Exists(g)) return Path.GetFullPath(g);
-            }
-            if (Directory.Exists("/work/shared/golden")) return "/work/shared/golden";
-            throw new DirectoryNotFoundException("golden fixtures not found; set LIVEAVATAR_GOLDEN to the shared/golden folder");
-        }
-    }
+    public static string Root => TestSupport.GoldenPaths.Root;
 
     public static string VaeDir => Path.Combine(Root, "vae");
 

@@ -50,7 +50,7 @@ public sealed class SamplerE2eParityTests(ITestOutputHelper output)
     {
         var before = Tensor.LiveCount;
         List<ParityCheck> checks;
-        using (var folder = new GoldenFolder(DitGoldenPaths.Folder("sampler_e2e")))
+        using (var folder = new GoldenFolder(GoldenPaths.Folder("sampler_e2e")))
             checks = new SamplerE2eParityRunner(runs).Run(folder, Device.Cpu).ToList();
         foreach (var c in checks) output.WriteLine(c.ToString());
         var failed = checks.Where(c => !c.Passed).Select(c => c.ToString()).ToList();

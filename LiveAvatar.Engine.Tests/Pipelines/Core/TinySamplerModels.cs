@@ -5,6 +5,8 @@ using LiveAvatar.Engine.Pipelines.Core;
 using LiveAvatar.Engine.Tensors;
 using LiveAvatar.Engine.Tests.Models.Dit;
 
+using LiveAvatar.Engine.Tests.TestSupport;
+
 namespace LiveAvatar.Engine.Tests.Pipelines.Core;
 
 /// <summary>The sampler_e2e fixture's tiny DiT and VAE with its reference image and context, loaded once. Tests
@@ -17,7 +19,7 @@ public sealed class TinySamplerModels : IDisposable
     {
         Torch.EnsureLoaded();
         Torch.DisableGrad();
-        _folder = new GoldenFolder(DitGoldenPaths.Folder("sampler_e2e"));
+        _folder = new GoldenFolder(GoldenPaths.Folder("sampler_e2e"));
         using var scope = DisposeScope.Enter();
         Dit = SamplerE2eParityRunner.LoadDit(_folder, Device.Cpu);
         Vae = SamplerE2eParityRunner.LoadVae(_folder, Device.Cpu);
