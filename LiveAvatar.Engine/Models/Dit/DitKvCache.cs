@@ -2,74 +2,53 @@ using LiveAvatar.Engine.Tensors;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
-/// <summary>
-/// The sink (cond) cache: per layer the un-RoPE'd keys and raw values of the ref + FramePack tokens, written by the
-/// sink prefill and re-RoPE'd on every streaming call. Sized from the resolution, never a fixed 2800/3000 rows.
-/// </summary>
-public sealed class DitCondCache : IDisposable
+/// <summary>Per-layer key and value rows [1, rows, N, D], zero at start; owned and freed by the cache.</summary>
+public abstract class DitLayerRows : IDisposable
 {
     private readonly Tensor[] _k;
     private readonly Tensor[] _v;
 
-    // per layer k, v [1, Lc, N, D]
-    public DitCondCache(DitConfig config, int condLength, Device device, DType dtype)
+    protected DitLayerRows(DitConfig config, int rows, Device device, DType dtype)
     {
-        Length = condLength;
+        Length = rows;
         _k = new Tensor[config.NumLayers];
         _v = new Tensor[config.NumLayers];
         for (var i = 0; i < config.NumLayers; i++)
         {
-            _k[i] = Tensor.Zeros([1, condLength, config.NumHeads, config.HeadDim], dtype, device).DetachFromScope();
-            _v[i] = Tensor.Zeros([1, condLength, config.NumHeads, config.HeadDim], dtype, device).DetachFromScope();
+            _k[i] = Tensor.Zeros([1, rows, config.NumHeads, config.HeadDim], dtype, device).DetachFromScope();
+            _v[i] = Tensor.Zeros([1, rows, config.NumHeads, config.HeadDim], dtype, device).DetachFromScope();
         }
     }
 
     public int Length { get; }
+    public Tensor K(int layer) => _k[layer];
+    public Tensor V(int layer) => _v[layer];
 
+    public void Dispose()
+    {
+        foreach (var t in _k.Concat(_v)) t.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>
+/// The sink (cond) cache: per layer the un-RoPE'd keys and raw values of the ref + FramePack tokens, written by the
+/// sink prefill and re-RoPE'd on every streaming call. Sized from the resolution, never a fixed 2800/3000 rows.
+/// </summary>
+public sealed class DitCondCache(DitConfig config, int condLength, Device device, DType dtype)
+    : DitLayerRows(config, condLength, device, dtype) // per layer k, v [1, Lc, N, D]
+{
     /// <summary>Latent size of the last prefill; streaming rebuilds the cond RoPE grid from it.</summary>
     public int LatentH { get; internal set; }
     public int LatentW { get; internal set; }
 
     /// <summary>Rows filled by the last prefill (cond_end).</summary>
     public int End { get; internal set; }
-
-    public Tensor K(int layer) => _k[layer];
-    public Tensor V(int layer) => _v[layer];
-
-    public void Dispose()
-    {
-        foreach (var t in _k.Concat(_v)) t.Dispose();
-    }
 }
 
 /// <summary>
 /// One denoising step's KV ring: per layer RoPE'd keys and values of the noisy blocks at that step, S tokens
 /// (12 latent frames) long, written at current_start mod S.
 /// </summary>
-public sealed class DitRingCache : IDisposable
-{
-    private readonly Tensor[] _k;
-    private readonly Tensor[] _v;
-
-    // per layer k, v [1, S, N, D]
-    public DitRingCache(DitConfig config, int ringTokens, Device device, DType dtype)
-    {
-        Length = ringTokens;
-        _k = new Tensor[config.NumLayers];
-        _v = new Tensor[config.NumLayers];
-        for (var i = 0; i < config.NumLayers; i++)
-        {
-            _k[i] = Tensor.Zeros([1, ringTokens, config.NumHeads, config.HeadDim], dtype, device).DetachFromScope();
-            _v[i] = Tensor.Zeros([1, ringTokens, config.NumHeads, config.HeadDim], dtype, device).DetachFromScope();
-        }
-    }
-
-    public int Length { get; }
-    public Tensor K(int layer) => _k[layer];
-    public Tensor V(int layer) => _v[layer];
-
-    public void Dispose()
-    {
-        foreach (var t in _k.Concat(_v)) t.Dispose();
-    }
-}
+public sealed class DitRingCache(DitConfig config, int ringTokens, Device device, DType dtype)
+    : DitLayerRows(config, ringTokens, device, dtype); // per layer k, v [1, S, N, D]
