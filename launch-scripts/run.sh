@@ -15,7 +15,7 @@ if [[ " $* " != *" --checkpoint "* && -z "${LIVEAVATAR_CKPT_DIR:-}" && ! -f ckpt
   if [[ ! -f build/demo-ckpt/Wan2.2-S2V-14B/liveavatar-demo.json ]]; then
     echo "run: no checkpoint in ckpt/Wan2.2-S2V-14B; writing the demo checkpoint to build/demo-ckpt (see README, 'Model weights')"
     dotnet build LiveAvatar.Cli -c Release -nologo -v quiet -clp:NoSummary
-    dotnet LiveAvatar.Cli/bin/Release/net9.0/liveavatar.dll make-demo-checkpoint build/demo-ckpt
+    dotnet LiveAvatar.Cli/bin/Release/net10.0/liveavatar.dll make-demo-checkpoint build/demo-ckpt
   fi
   extra=(--checkpoint "$la_root/build/demo-ckpt/Wan2.2-S2V-14B")
 fi

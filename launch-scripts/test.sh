@@ -7,7 +7,7 @@ cd "$la_root"
 dotnet build LiveAvatar.sln -c Release -nologo -v quiet || exit 1
 # Generation tests (engine and browser) run on the demo checkpoint: tiny random weights in the real layout.
 if [[ ! -f build/demo-ckpt/Wan2.2-S2V-14B/liveavatar-demo.json ]]; then
-  dotnet LiveAvatar.Cli/bin/Release/net9.0/liveavatar.dll make-demo-checkpoint build/demo-ckpt >/dev/null || exit 1
+  dotnet LiveAvatar.Cli/bin/Release/net10.0/liveavatar.dll make-demo-checkpoint build/demo-ckpt >/dev/null || exit 1
 fi
 # The full sampler_e2e parity (every run, video included) takes minutes on 2 cores; CI has the time.
 export LIVEAVATAR_FULL_PARITY="${LIVEAVATAR_FULL_PARITY:-1}"
