@@ -27,7 +27,7 @@ public sealed class OneEncodePerFrameTests : IDisposable
             {
                 var n = clip == 0 ? 45 : 48;
                 segments.AddRange(await encoder.WriteBatchAsync(TestFrames.Range(first, n, 64, 64)));
-                encoders.UnionWith(X264Children());
+                encoders.UnionWith(X264Children(encoder.WorkFolder));
                 first += n;
             }
             segments.AddRange(await encoder.CompleteAsync());
@@ -42,8 +42,9 @@ public sealed class OneEncodePerFrameTests : IDisposable
         Assert.Contains("nb_read_frames=477", v);
     }
 
-    /// <summary>ffmpeg processes of this test host that run libx264, read from /proc (Linux only).</summary>
-    private static IEnumerable<int> X264Children()
+    /// <summary>ffmpeg processes of this test host that run libx264 into this encoder's work folder (other tests may
+    /// run encoders at the same time), read from /proc (Linux only).</summary>
+    private static IEnumerable<int> X264Children(string workFolder)
     {
         var self = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -58,7 +59,8 @@ public sealed class OneEncodePerFrameTests : IDisposable
             catch (IOException) { continue; }
             catch (UnauthorizedAccessException) { continue; }
             var parent = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1];
-            if (parent == self && cmdline.Contains("libx264", StringComparison.Ordinal)) yield return pid;
+            if (parent == self && cmdline.Contains("libx264", StringComparison.Ordinal)
+                && cmdline.Contains(workFolder, StringComparison.Ordinal)) yield return pid;
         }
     }
 }
