@@ -35,7 +35,7 @@ public sealed class BadInputCatalogueTests : IDisposable
     public Task A_pdf_is_refused_as_unreadable_media() =>
         MediaAssert.ImageRefusedAsync(_dir,
             _dir.Write("doc.pdf", "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"u8.ToArray()),
-            "is not a picture", "is not a media file ffmpeg can read");
+            "is not a media file ffmpeg can read", "Use a JPEG, PNG");
 
     [Fact]
     public Task An_8000_by_8000_image_exceeds_the_pixel_limit() =>

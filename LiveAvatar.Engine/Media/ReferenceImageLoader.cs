@@ -137,7 +137,7 @@ public static class ReferenceImageLoader
         }
         catch (MediaException e)
         {
-            return new MediaException($"'{path}' is not a picture: {e.Message} {Accepted}", e);
+            return new MediaException($"{e.Message} {Accepted}", e); // neither ImageSharp nor ffmpeg reads it
         }
         return new MediaException($"'{path}' is not a still image in a format we read: ffprobe sees {probe.Describe()}. {Accepted}");
     }
