@@ -59,7 +59,7 @@ public static class ProbeCommand
             if (image is not null)
             {
                 var img = await ReferenceImageLoader.LoadAsync(image, size!).ConfigureAwait(false);
-                stdout.WriteLine($"image: {image} ({img.Source.Codec}, {img.Source.Width}×{img.Source.Height} upright, " +
+                stdout.WriteLine($"image: {image} ({img.Source.Format}, {img.Source.Width}×{img.Source.Height} upright, " +
                     $"EXIF orientation {img.Source.Orientation})");
                 stdout.WriteLine($"output size: {img.Width}×{img.Height} (W×H) for --size {size}");
             }

@@ -19,7 +19,8 @@ public sealed class FakeGenerator : IVideoGenerator
         await Task.Yield();
         if (request.ImagePath.Contains("fail", StringComparison.Ordinal))
             throw new GenerationException(GenerationErrorKind.BadInput, "image is not a picture", "use a JPEG or PNG");
-        yield return new GenerationStarted(64, 64, 1, 45, 25, [1], "video/mp4", true);
+        yield return new GenerationStarted(64, 64, 1, 45, 25, true);
+        yield return new PreviewReady([1], "video/mp4");
         yield return new GenerationProgress(1, 1, 1, 4, 1, 4, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), [], "");
         yield return new ClipReady(0, 0, 45, [2], TimeSpan.FromSeconds(2));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.OutputPath!))!);

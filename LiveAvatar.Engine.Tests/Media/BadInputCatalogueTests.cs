@@ -35,7 +35,7 @@ public sealed class BadInputCatalogueTests : IDisposable
     public Task A_pdf_is_refused_as_unreadable_media() =>
         MediaAssert.ImageRefusedAsync(_dir,
             _dir.Write("doc.pdf", "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"u8.ToArray()),
-            "is not a media file ffmpeg can read");
+            "is not a media file ffmpeg can read", "Use a JPEG, PNG");
 
     [Fact]
     public Task An_8000_by_8000_image_exceeds_the_pixel_limit() =>
@@ -88,9 +88,9 @@ public sealed class BadInputCatalogueTests : IDisposable
     [Fact]
     public Task A_missing_ffmpeg_names_the_debian_package()
     {
-        var options = new MediaOptions { Tools = new FfmpegTools("/nonexistent/ffmpeg", "/nonexistent/ffprobe") };
-        return MediaAssert.RefusesAsync(() => ReferenceImageLoader.LoadAsync(Jpeg(), "704*384", options),
-            "ffprobe was not found", "apt-get install ffmpeg");
+        var options = new MediaOptions { Tools = new FfmpegTools("/nonexistent") };
+        return MediaAssert.RefusesAsync(() => AudioLoader.LoadAsync(Wav(), options),
+            "ffprobe was not found in '/nonexistent'", "apt-get install ffmpeg");
     }
 
     [Fact]
@@ -169,14 +169,16 @@ public sealed class BadInputCatalogueTests : IDisposable
 
         var e = await Assert.ThrowsAsync<FfmpegException>(async () =>
         {
-            await using var writer = await Mp4VideoWriter.StartAsync(output, 64, 64, Wav(), preset: "no-such-preset");
-            for (var i = 0; i < 50; i++) await writer.WriteFrameAsync(new byte[64 * 64 * 3]);
-            await writer.CompleteAsync();
+            await using var encoder = await FragmentedVideoEncoder.StartAsync(output,
+                new VideoEncoderSettings(64, 64, Wav(), new SegmentPlan(50, 50), Preset: "no-such-preset"));
+            await encoder.WriteBatchAsync(Enumerable.Range(0, 50).Select(_ => new byte[64 * 64 * 3]).ToList());
+            await encoder.CompleteAsync();
         });
 
         Assert.Contains("ffmpeg failed", e.Message);
         Assert.Contains("no-such-preset", e.StderrTail);
         Assert.False(File.Exists(output));
         Assert.Empty(_dir.Leftovers());
+        Assert.Empty(Directory.GetDirectories(_dir.Root));
     }
 }

@@ -24,13 +24,20 @@ public sealed class CancellationTests : IDisposable
     }
 
     [Fact]
-    public async Task Cancelling_a_clip_encode_throws_operation_cancelled()
+    public async Task Cancelling_a_batch_write_throws_operation_cancelled_and_completing_keeps_what_was_encoded()
     {
-        var segmenter = await FragmentedMp4Segmenter.CreateAsync(128, 64, audioPath: null);
-        var frames = Enumerable.Range(0, 48).Select(i => (ReadOnlyMemory<byte>)Mp4VideoWriterTests.Frame(i)).ToList();
+        var output = _dir.PathOf("kept.mp4");
+        await using var encoder = await FragmentedVideoEncoder.StartAsync(output,
+            new VideoEncoderSettings(128, 64, null, new SegmentPlan(48, 48), Preset: "veryfast"));
+        await encoder.WriteBatchAsync(TestFrames.Range(0, 48));
         using var cts = new CancellationTokenSource();
         cts.Cancel();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => segmenter.EncodeClipAsync(frames, 0, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => encoder.WriteBatchAsync(TestFrames.Range(48, 48), cts.Token));
+        await encoder.CompleteAsync();
+
+        var v = MediaTestDir.Probe(output, "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames");
+        Assert.Contains("nb_read_frames=48", v);
+        Assert.Empty(_dir.Leftovers());
     }
 }

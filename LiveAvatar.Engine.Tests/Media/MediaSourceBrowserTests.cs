@@ -20,16 +20,15 @@ public sealed class MediaSourceBrowserTests : IDisposable
     {
         if (!File.Exists(Chromium)) return;
         var audio = _dir.Ffmpeg("voice.wav", "-f", "lavfi", "-i", "sine=f=330:r=22050:d=5");
-        var segmenter = await FragmentedMp4Segmenter.CreateAsync(128, 64, audio);
-        var parts = new List<byte[]> { segmenter.InitSegment };
-        var first = 0;
-        foreach (var n in new[] { 45, 48 })
-        {
-            var frames = Enumerable.Range(first, n).Select(i => (ReadOnlyMemory<byte>)Mp4VideoWriterTests.Frame(i)).ToList();
-            parts.Add(await segmenter.EncodeClipAsync(frames, first));
-            first += n;
-        }
-        var page = _dir.Write("mse.html", Encoding.UTF8.GetBytes(Page(segmenter.MimeType, parts)));
+        await using var encoder = await FragmentedVideoEncoder.StartAsync(_dir.PathOf("out.mp4"),
+            new VideoEncoderSettings(128, 64, audio, SegmentPlan.PerClip(48, 3), Preset: "veryfast"));
+        var segments = new List<VideoSegment>();
+        segments.AddRange(await encoder.WriteBatchAsync(TestFrames.Range(0, 45)));
+        segments.AddRange(await encoder.WriteBatchAsync(TestFrames.Range(45, 48)));
+        segments.AddRange(await encoder.CompleteAsync());
+        var parts = new List<byte[]> { encoder.InitSegment! };
+        parts.AddRange(segments.Select(s => s.Bytes));
+        var page = _dir.Write("mse.html", Encoding.UTF8.GetBytes(Page(encoder.MimeType!, parts)));
 
         var dom = MediaTestDir.Run(Chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--virtual-time-budget=8000",
             "--user-data-dir=" + _dir.PathOf("profile"), "--dump-dom", "file://" + page]);

@@ -118,21 +118,16 @@ public sealed class ReferenceImageLoaderTests : IDisposable
     }
 }
 
-/// <summary>Inserts a minimal EXIF APP1 (big-endian TIFF, one IFD entry: Orientation) after the JPEG SOI.</summary>
+/// <summary>Re-saves a JPEG through ImageSharp with an EXIF Orientation tag, as a phone camera would store it.</summary>
 internal static class ExifJpeg
 {
     public static byte[] WithOrientation(byte[] jpeg, int orientation)
     {
-        byte[] tiff =
-        [
-            (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8, // header, IFD0 at 8
-            0, 1, // one entry
-            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte)orientation, 0, 0, // Orientation SHORT
-            0, 0, 0, 0, // no next IFD
-        ];
-        var body = "Exif\0\0"u8.ToArray().Concat(tiff).ToArray();
-        var length = body.Length + 2;
-        byte[] app1 = [0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. body];
-        return [.. jpeg[..2], .. app1, .. jpeg[2..]];
+        using var image = SixLabors.ImageSharp.Image.Load(jpeg);
+        image.Metadata.ExifProfile = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+        image.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation, (ushort)orientation);
+        using var output = new MemoryStream();
+        image.Save(output, new SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder { Quality = 95 });
+        return output.ToArray();
     }
 }

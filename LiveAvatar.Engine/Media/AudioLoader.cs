@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using FFMpegCore;
 
 namespace LiveAvatar.Engine.Media;
 
@@ -21,19 +22,19 @@ public static class AudioLoader
         CheckDeclaredDuration(path, probe, audio, options.MaxAudioDuration);
 
         var maxSamples = (long)(options.MaxAudioDuration.TotalSeconds * AudioTrack.SampleRate);
-        var r = await FfmpegRunner.RunAsync(options.Tools.Ffmpeg,
-        [
-            "-nostdin", "-v", "error", "-i", InputFile.FfmpegUrl(path), "-map", $"0:{audio.Index}", "-vn",
-            "-af", MonoFilter(audio.Channels) + $"aresample={AudioTrack.SampleRate}:resampler=soxr:precision=20",
-            "-ac", "1", "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1",
-        ], ct, maxStdoutBytes: (maxSamples + 1) * sizeof(float)).ConfigureAwait(false);
+        var sink = new CappedPipeSink("f32le", (maxSamples + 1) * sizeof(float));
+        var filter = MonoFilter(audio.Channels) + $"aresample={AudioTrack.SampleRate}:resampler=soxr:precision=20";
+        var command = FFMpegArguments.FromFileInput(InputFile.ForFfmpeg(path, "audio"), verifyExists: false)
+            .OutputToPipe(sink, o => o.WithCustomArgument($"-map 0:{audio.Index} -vn -af {filter} -ac 1 -c:a pcm_f32le"));
+        var r = await FfmpegRun.RunAsync(command, options.Tools, ct).ConfigureAwait(false);
 
-        if (r.StdoutOverflowed) throw TooLong(path, options.MaxAudioDuration, null);
-        if (r.ExitCode != 0)
+        if (sink.Overflowed) throw TooLong(path, options.MaxAudioDuration, null);
+        if (!r.Succeeded)
             throw new MediaException($"'{path}' could not be decoded as audio: {FfmpegException.Quote(r.StderrTail)}");
-        if (r.Stdout.Length < sizeof(float))
+        var bytes = sink.Bytes;
+        if (bytes.Length < sizeof(float))
             throw new MediaException($"'{path}' contains no audio samples (zero length).");
-        var samples = MemoryMarshal.Cast<byte, float>(r.Stdout.AsSpan(0, r.Stdout.Length / sizeof(float) * sizeof(float))).ToArray();
+        var samples = MemoryMarshal.Cast<byte, float>(bytes[..(bytes.Length / sizeof(float) * sizeof(float))]).ToArray();
         if (samples.Length < AudioClipMath.MinSamples)
             throw new MediaException($"'{path}' is only {samples.Length * 1000.0 / AudioTrack.SampleRate:0.#} ms long; " +
                 $"at least {AudioClipMath.MinSamples * 1000 / AudioTrack.SampleRate} ms of audio is needed.");

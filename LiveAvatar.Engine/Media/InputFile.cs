@@ -28,7 +28,14 @@ public static class InputFile
     }
 
     /// <summary>
-    /// An absolute file: URL, so names starting with '-' or containing ':' are never read as options or protocols.
+    /// The path as ffmpeg gets it from FFMpegCore (inside double quotes): absolute, so a name starting with '-' is
+    /// never an option and one containing ':' never a protocol. A double quote cannot be passed through that quoting.
     /// </summary>
-    internal static string FfmpegUrl(string path) => "file:" + Path.GetFullPath(path);
+    internal static string ForFfmpeg(string path, string role)
+    {
+        var full = Path.GetFullPath(path);
+        if (full.Contains('"'))
+            throw new MediaException($"The {role} file name '{path}' contains a double quote (\"), which ffmpeg cannot be given; rename the file.");
+        return full;
+    }
 }

@@ -27,4 +27,11 @@ public sealed class FfmpegException : MediaException
 
     internal static string Quote(string tail) =>
         string.IsNullOrWhiteSpace(tail) ? "(no message)" : tail.Trim().ReplaceLineEndings(" | ");
+
+    /// <summary>The last lines ffmpeg wrote, short enough for a message.</summary>
+    internal static string Tail(IEnumerable<string> lines, int maxChars = 1500)
+    {
+        var text = string.Join("\n", lines.Where(l => !string.IsNullOrWhiteSpace(l)));
+        return text.Length > maxChars ? text[^maxChars..] : text;
+    }
 }

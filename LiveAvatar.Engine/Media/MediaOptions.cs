@@ -1,11 +1,5 @@
 namespace LiveAvatar.Engine.Media;
 
-/// <summary>Where ffmpeg and ffprobe live; plain names are looked up on PATH.</summary>
-public sealed record FfmpegTools(string Ffmpeg = "ffmpeg", string Ffprobe = "ffprobe")
-{
-    public static FfmpegTools Default { get; } = new();
-}
-
 /// <summary>Limits for decoded inputs. The defaults are the documented product limits.</summary>
 public sealed record MediaOptions
 {
@@ -18,6 +12,12 @@ public sealed record MediaOptions
     /// hundreds of megabytes of RGB that would be shrunk to well under one megapixel anyway.
     /// </summary>
     public long MaxImagePixels { get; init; } = 50_000_000;
+
+    /// <summary>
+    /// A reference picture is a photo: 64 MB holds any sane one. The cap keeps a file stuffed with metadata (a PNG
+    /// text chunk of hundreds of megabytes) from being read at all.
+    /// </summary>
+    public long MaxImageBytes { get; init; } = 64L << 20;
 
     /// <summary>Below 64 px a side the smallest output grid (multiples of 64) would be mostly upscaled blur.</summary>
     public int MinImageSide { get; init; } = 64;

@@ -1,48 +1,71 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
 namespace LiveAvatar.Engine.Media;
 
 /// <summary>
 /// Loads a reference image the way the original does (PIL open → convert('RGB') → Resize(shorter side) →
-/// CenterCrop → [-1,1]), with ffmpeg doing the decoding and the bilinear resize.
+/// CenterCrop → [-1,1]), with ImageSharp doing the decoding and the bilinear resize.
 /// <list type="bullet">
-/// <item>Alpha is dropped, not composited: PIL's convert('RGB') keeps the stored RGB under transparent pixels.</item>
+/// <item>The header is read first (<c>Image.Identify</c>); oversize images are refused before any pixel is decoded.</item>
+/// <item>Alpha is dropped, not composited: PIL's convert('RGB') keeps the stored RGB under transparent pixels, and
+/// decoding straight to Rgb24 does the same.</item>
 /// <item>EXIF orientation is applied (the original ignores it; a phone photo should come out upright).</item>
 /// <item>Animated GIF (and any multi-frame image): the first frame is used, as PIL's Image.open does.</item>
-/// <item>Videos are refused even though their first frame would decode: passing one is almost surely a mistake.</item>
-/// <item>A decode that makes ffmpeg log an error (a truncated JPEG, say) is refused, as PIL refuses it.</item>
+/// <item>Anything ImageSharp does not recognise is described by ffprobe in the refusal, so a video or a song passed
+/// as the picture gets a message saying what it is.</item>
 /// </list>
 /// </summary>
 public static class ReferenceImageLoader
 {
-    // Still-image codecs (ffprobe codec_name). mjpeg inside AVI/MOV is caught by the container check.
-    private static readonly HashSet<string> ImageCodecs =
-    [
-        "mjpeg", "jpegls", "png", "apng", "webp", "bmp", "gif", "tiff", "jpeg2000", "jpegxl", "ppm", "pgm", "pgmyuv",
-        "pbm", "pam", "targa", "sgi", "qoi", "dds", "exr", "hdr", "pcx", "xbm", "xwd", "sunrast", "photocd", "pictor",
-    ];
+    private const string Accepted = "Use a JPEG, PNG, WebP, BMP, GIF or TIFF picture.";
 
     public static async Task<ImageInfo> InspectAsync(string path, MediaOptions? options = null, CancellationToken ct = default)
     {
         options ??= MediaOptions.Default;
         InputFile.EnsureReadable(path, "image");
-        var probe = await MediaProbe.ProbeAsync(path, options.Tools, ct).ConfigureAwait(false);
-        var video = probe.VideoStreams.FirstOrDefault();
-        var isContainer = !(probe.FormatName == "image2" || probe.FormatName.EndsWith("_pipe", StringComparison.Ordinal)
-            || probe.FormatName is "gif" or "apng" or "webp");
-        if (video is null || probe.AudioStreams.Any() || isContainer || !ImageCodecs.Contains(video.CodecName))
-            throw new MediaException($"'{path}' is not a still image: ffprobe sees {probe.Describe()}. " +
-                "Use a JPEG, PNG, WebP, BMP or GIF picture.");
-        if (video.Width <= 0 || video.Height <= 0)
-            throw new MediaException($"'{path}' is not a valid {video.CodecName} image: ffmpeg cannot read its size.");
-        if ((long)video.Width * video.Height > options.MaxImagePixels)
-            throw new MediaException($"'{path}' is {video.Width}×{video.Height} = {(long)video.Width * video.Height:N0} " +
-                $"pixels; the limit is {options.MaxImagePixels:N0}. Shrink the image first.");
-        if (Math.Min(video.Width, video.Height) < options.MinImageSide)
-            throw new MediaException($"'{path}' is only {video.Width}×{video.Height}; each side must be at least " +
-                $"{options.MinImageSide} px.");
+        var bytes = new FileInfo(path).Length;
+        if (bytes > options.MaxImageBytes)
+            throw new MediaException($"'{path}' is {bytes / (1 << 20)} MB; a reference image may be at most " +
+                $"{options.MaxImageBytes / (1 << 20)} MB. Save it as an ordinary JPEG or PNG first.");
 
-        var orientation = ExifOrientation.Read(await ReadHeadAsync(path, ct).ConfigureAwait(false));
-        var (w, h) = ExifOrientation.SwapsSides(orientation) ? (video.Height, video.Width) : (video.Width, video.Height);
-        return new ImageInfo(path, probe.FormatName, video.CodecName, w, h, orientation);
+        IImageInfo? header;
+        SixLabors.ImageSharp.Formats.IImageFormat? format;
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            (header, format) = await Image.IdentifyWithFormatAsync(ImageDecoding.For(options), stream, ct).ConfigureAwait(false);
+        }
+        catch (UnknownImageFormatException)
+        {
+            header = null;
+            format = null;
+        }
+        catch (Exception e) when (e is ImageFormatException or InvalidOperationException or ArgumentException or EndOfStreamException)
+        {
+            // TIFF's reader fails on a damaged header with a general exception rather than ImageFormatException.
+            throw Corrupt(path, e);
+        }
+        if (header is null || format is null) throw await NotAnImageAsync(path, options, ct).ConfigureAwait(false);
+
+        var (w, h) = (header.Width, header.Height);
+        if (w <= 0 || h <= 0)
+            throw new MediaException($"'{path}' is not a valid {format.Name} image: its header gives no size.");
+        if ((long)w * h > options.MaxImagePixels)
+            throw new MediaException($"'{path}' is {w}×{h} = {(long)w * h:N0} pixels; the limit is " +
+                $"{options.MaxImagePixels:N0}. Shrink the image first.");
+        if (Math.Min(w, h) < options.MinImageSide)
+            throw new MediaException($"'{path}' is only {w}×{h}; each side must be at least {options.MinImageSide} px.");
+
+        if (ImageEnding.LooksCut(path, format.Name))
+            throw new MediaException($"'{path}' could not be decoded (truncated or corrupt image): the {format.Name} data " +
+                "stops before its end marker. Export or download the picture again.");
+        var orientation = Orientation(header);
+        if (orientation is >= 5 and <= 8) (w, h) = (h, w);
+        return new ImageInfo(path, format.Name, format.DefaultMimeType, format.FileExtensions.First(), w, h, orientation);
     }
 
     /// <summary>Decodes, orients, resizes and crops to the size <paramref name="sizeKey"/> gives this image.</summary>
@@ -54,7 +77,7 @@ public static class ReferenceImageLoader
         var info = await InspectAsync(path, options, ct).ConfigureAwait(false);
         var (outH, outW) = GenerationSize.Compute(info.Height, info.Width, maxArea);
         var (resW, resH) = ResizedSize(info.Width, info.Height, Math.Min(outH, outW));
-        var rgb = await DecodeAsync(info, resW, resH, options.Tools, ct).ConfigureAwait(false);
+        var rgb = await DecodeAsync(info, resW, resH, options, ct).ConfigureAwait(false);
         return new ReferenceImage(CenterCrop.ToChw(rgb, resW, resH, outW, outH), outW, outH, info);
     }
 
@@ -66,33 +89,56 @@ public static class ReferenceImageLoader
         return width <= height ? (shortSide, longOut) : (longOut, shortSide);
     }
 
-    private static async Task<byte[]> DecodeAsync(ImageInfo info, int width, int height, FfmpegTools tools, CancellationToken ct)
+    private static async Task<byte[]> DecodeAsync(ImageInfo info, int width, int height, MediaOptions options, CancellationToken ct)
     {
-        var filters = new List<string>();
-        if (ExifOrientation.Filter(info.Orientation) is { } orient) filters.Add(orient);
-        // swscale's bilinear widens its kernel when shrinking, like PIL's; rgb24 output simply drops alpha.
-        filters.Add($"scale={width}:{height}:flags=bilinear+accurate_rnd+full_chroma_int");
-        filters.Add("format=rgb24");
-        // ffmpeg's own autorotate depends on the version and format (5.1 turns JPEG EXIF into a display matrix
-        // and applies it; older builds do not), so it is off and the tag is applied above, alike for all formats.
-        List<string> args = ["-nostdin", "-v", "error", "-noautorotate"];
-        // Only the image2 demuxer knows pattern_type (ffmpeg rejects unused input options); it keeps '%d' literal.
-        if (info.Format == "image2") args.AddRange(["-pattern_type", "none"]);
-        args.AddRange(["-i", InputFile.FfmpegUrl(info.Path), "-map", "0:v:0", "-frames:v", "1",
-            "-vf", string.Join(",", filters), "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
-        var r = await FfmpegRunner.RunAsync(tools.Ffmpeg, args, ct).ConfigureAwait(false);
-        var expected = width * height * 3;
-        if (r.ExitCode != 0 || !string.IsNullOrWhiteSpace(r.StderrTail) || r.Stdout.Length != expected)
-            throw new MediaException($"'{info.Path}' could not be decoded cleanly (truncated or corrupt " +
-                $"{info.Codec} image): {FfmpegException.Quote(r.StderrTail)}");
-        return r.Stdout;
+        try
+        {
+            await using var stream = File.OpenRead(info.Path);
+            // Rgb24 drops alpha exactly as PIL's convert('RGB') does: the stored colour stays, nothing is blended.
+            using var image = await Image.LoadAsync<Rgb24>(ImageDecoding.For(options), stream, ct).ConfigureAwait(false);
+            // Triangle is bilinear with the kernel widened when shrinking, which is what PIL's BILINEAR does.
+            image.Mutate(x => x.AutoOrient().Resize(width, height, KnownResamplers.Triangle));
+            var rgb = new byte[width * height * 3];
+            image.CopyPixelDataTo(rgb);
+            return rgb;
+        }
+        catch (ImageFormatException e)
+        {
+            throw Corrupt(info.Path, e);
+        }
+        catch (InvalidMemoryOperationException e)
+        {
+            throw new MediaException($"'{info.Path}' needs more memory to decode than its size allows; the file is " +
+                $"corrupt or crafted: {e.Message}", e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or EndOfStreamException)
+        {
+            // Some decoders (TIFF) fail on damaged data with a general exception rather than ImageFormatException.
+            throw Corrupt(info.Path, e);
+        }
     }
 
-    private static async Task<byte[]> ReadHeadAsync(string path, CancellationToken ct)
+    private static int Orientation(IImageInfo header)
     {
-        await using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var buffer = new byte[(int)Math.Min(s.Length, ExifOrientation.HeadBytes)];
-        await s.ReadExactlyAsync(buffer, ct).ConfigureAwait(false);
-        return buffer;
+        var value = header.Metadata.ExifProfile?.GetValue(ExifTag.Orientation)?.Value;
+        return value is >= 1 and <= 8 ? value.Value : 1;
+    }
+
+    private static MediaException Corrupt(string path, Exception e) =>
+        new($"'{path}' could not be decoded (truncated or corrupt image): {e.Message}", e);
+
+    /// <summary>ImageSharp does not know the format: ffprobe says what the file is, so the message can name it.</summary>
+    private static async Task<MediaException> NotAnImageAsync(string path, MediaOptions options, CancellationToken ct)
+    {
+        ProbeResult probe;
+        try
+        {
+            probe = await MediaProbe.ProbeAsync(path, options.Tools, ct).ConfigureAwait(false);
+        }
+        catch (MediaException e)
+        {
+            return new MediaException($"{e.Message} {Accepted}", e); // neither ImageSharp nor ffmpeg reads it
+        }
+        return new MediaException($"'{path}' is not a still image in a format we read: ffprobe sees {probe.Describe()}. {Accepted}");
     }
 }

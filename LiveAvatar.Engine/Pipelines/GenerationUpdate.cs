@@ -1,13 +1,17 @@
 namespace LiveAvatar.Engine.Pipelines;
 
-/// <summary>What a running job reports, in order: Started, then Progress and ClipReady interleaved, then Completed.
+/// <summary>What a running job reports, in order: Started, then Progress, PreviewReady (once) and ClipReady interleaved,
+/// then Completed.
 /// Failures end the stream with a <see cref="GenerationException"/>; clips already reported stay valid.</summary>
 public abstract record GenerationUpdate;
 
-/// <summary>The job's geometry, known once inputs are decoded. <see cref="InitSegment"/> starts the live preview.</summary>
+/// <summary>The job's geometry, known once inputs are decoded.</summary>
 public sealed record GenerationStarted(
-    int Width, int Height, int Clips, int TotalFrames, double Fps,
-    byte[] InitSegment, string MimeType, bool Untrained) : GenerationUpdate;
+    int Width, int Height, int Clips, int TotalFrames, double Fps, bool Untrained) : GenerationUpdate;
+
+/// <summary>The live preview's fMP4 init segment and MediaSource type. ffmpeg writes them with the first media
+/// segment (the encoder must have seen frames to describe its stream), so this comes just before the first ClipReady.</summary>
+public sealed record PreviewReady(byte[] InitSegment, string MimeType) : GenerationUpdate;
 
 public sealed record DeviceMemory(string Device, long AllocatedBytes, long? TotalBytes);
 

@@ -15,10 +15,11 @@ public sealed partial class LiveAvatarGenerator
     private async Task RunJobAsync(GenerationRequest request, ChannelWriter<GenerationUpdate> updates, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        Mp4VideoWriter? writer = null;
+        FragmentedVideoEncoder? encoder = null;
         var output = Path.GetFullPath(request.OutputPath ?? Path.Combine(Options.OutputDirectory,
             OutputNames.Default(request.SampleSteps, request.Prompt, DateTime.Now)));
         Exception? failure = null;
+        var kept = 0;
         try
         {
             var image = await Guard(() => ReferenceImageLoader.LoadAsync(request.ImagePath, request.Size, Options.Media, ct));
@@ -27,40 +28,55 @@ public sealed partial class LiveAvatarGenerator
             var allowed = audio.ClipCount(request.InferFrames);
             var clips = Math.Min(request.NumClip ?? allowed, allowed);
             var totalFrames = clips * request.InferFrames - ClipGeometry.DroppedFirstFrames;
-            var segmenter = await Guard(() => FragmentedMp4Segmenter.CreateAsync(image.Width, image.Height, request.AudioPath, Options.Media.Tools, ct));
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-            writer = await Mp4VideoWriter.StartAsync(output, image.Width, image.Height, request.AudioPath, Options.Media.Tools, ct: ct);
-            await updates.WriteAsync(new GenerationStarted(image.Width, image.Height, clips, totalFrames, Mp4VideoWriter.Fps,
-                segmenter.InitSegment, segmenter.MimeType, models.IsDemo), ct);
+            // One encoder for the whole job; a segment is cut wherever the sampler hands frames over (a clip today).
+            var segments = SegmentPlan.PerClip(request.InferFrames, ClipGeometry.DroppedFirstFrames);
+            encoder = await Guard(() => FragmentedVideoEncoder.StartAsync(output,
+                new VideoEncoderSettings(image.Width, image.Height, request.AudioPath, segments), Options.Media.Tools, ct));
+            await updates.WriteAsync(new GenerationStarted(image.Width, image.Height, clips, totalFrames, FragmentedVideoEncoder.Fps,
+                models.IsDemo), ct);
 
             // Denoising runs on a thread of its own (dispose scopes are per thread); clips are encoded here meanwhile.
             var frames = Channel.CreateBounded<ClipFrames>(2);
             var producer = StartSamplerThread(models, request, image, audio, clips, clock, updates, frames.Writer, ct);
             var firstClip = TimeSpan.Zero;
-            await foreach (var clip in frames.Reader.ReadAllAsync(CancellationToken.None))
+            async Task Publish(IReadOnlyList<VideoSegment> ready)
             {
-                foreach (var f in clip.Frames) await writer.WriteFrameAsync(f, CancellationToken.None);
-                var segment = await segmenter.EncodeClipAsync(clip.Frames.Select(f => (ReadOnlyMemory<byte>)f).ToList(), clip.FirstFrame, CancellationToken.None);
-                if (firstClip == TimeSpan.Zero) firstClip = clock.Elapsed;
-                await updates.WriteAsync(new ClipReady(clip.Index, clip.FirstFrame, clip.Frames.Count, segment, clock.Elapsed), CancellationToken.None);
+                foreach (var segment in ready)
+                {
+                    if (segment.Number == 1)
+                    {
+                        firstClip = clock.Elapsed;
+                        await updates.WriteAsync(new PreviewReady(encoder.InitSegment!, encoder.MimeType!), CancellationToken.None);
+                    }
+                    await updates.WriteAsync(new ClipReady(segment.Number - 1, segment.FirstFrame, segment.FrameCount, segment.Bytes, clock.Elapsed), CancellationToken.None);
+                }
             }
+            await foreach (var clip in frames.Reader.ReadAllAsync(CancellationToken.None))
+                await Publish(await encoder.WriteBatchAsync(clip.Frames, CancellationToken.None));
             await producer;
-            await writer.CompleteAsync(CancellationToken.None);
-            await updates.WriteAsync(new GenerationCompleted(output, writer.FramesWritten, Mp4VideoWriter.Fps, clock.Elapsed, firstClip, models.IsDemo), CancellationToken.None);
+            await Publish(await encoder.CompleteAsync(CancellationToken.None));
+            await updates.WriteAsync(new GenerationCompleted(output, encoder.FramesWritten, FragmentedVideoEncoder.Fps, clock.Elapsed, firstClip, models.IsDemo), CancellationToken.None);
         }
         catch (Exception e)
         {
             failure = e;
             // Keep what was produced: a cancelled or failed run still leaves its finished clips as a playable MP4.
-            if (writer is { FramesWritten: > 0 })
+            if (encoder is { FramesWritten: > 0 })
             {
-                try { await writer.CompleteAsync(CancellationToken.None); } catch (MediaException) { }
+                try
+                {
+                    await encoder.CompleteAsync(CancellationToken.None);
+                    kept = encoder.FramesWritten;
+                }
+                catch (MediaException) { }
+                catch (ObjectDisposedException) { } // the encoder had already failed and cleaned up
             }
         }
         finally
         {
-            if (writer != null) await writer.DisposeAsync();
-            updates.TryComplete(Translate(failure, output, writer));
+            if (encoder != null) await encoder.DisposeAsync();
+            updates.TryComplete(Translate(failure, output, kept));
         }
     }
 
@@ -144,9 +160,9 @@ public sealed partial class LiveAvatarGenerator
         catch (MediaException e) { throw new GenerationException(GenerationErrorKind.BadInput, e.Message, null, e); }
     }
 
-    private static Exception? Translate(Exception? e, string output, Mp4VideoWriter? writer)
+    private static Exception? Translate(Exception? e, string output, int keptFrames)
     {
-        var kept = writer is { FramesWritten: > 0 } && File.Exists(output) ? $" The {writer.FramesWritten} frames finished so far are in {output}." : "";
+        var kept = keptFrames > 0 && File.Exists(output) ? $" The {keptFrames} frames finished so far are in {output}." : "";
         return e switch
         {
             null => null,

@@ -12,7 +12,7 @@ public class GenerationBrowserTests(BrowserFixture fixture)
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(5);
 
     [GeneratorFact]
-    public async Task Two_clips_preview_while_rendering_and_download_as_a_valid_mp4()
+    public async Task Three_clips_preview_while_rendering_and_download_as_a_valid_mp4()
     {
         var page = await OpenAsync();
         try
@@ -23,7 +23,9 @@ public class GenerationBrowserTests(BrowserFixture fixture)
             await page.GetByTestId("audio-upload").SetInputFilesAsync(Path.Combine(RepoPaths.Examples, "speech-hello.wav"));
             await Expect(page.GetByTestId("audio-duration")).ToBeVisibleAsync();
             await page.GetByTestId("preset-quick").ClickAsync();
-            await SetNumberAsync(page, "num-clip", 2);
+            // Three clips: a clip's preview segment is cut when the next clip reaches the encoder, so the first
+            // segment plays while the third clip renders.
+            await SetNumberAsync(page, "num-clip", 3);
             // Remember what the job was doing when the preview started to play.
             await page.EvaluateAsync("""
                 () => document.querySelector('[data-testid=preview]').addEventListener('playing', () =>

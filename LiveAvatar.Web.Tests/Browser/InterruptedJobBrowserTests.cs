@@ -24,16 +24,23 @@ public sealed class InterruptedJobFixture : BrowserFixture
             audio = await uploads.SaveAsync(UploadKind.Audio, s, "speech-hello.wav");
 
         const int width = 128, height = 96, frames = 24;
-        var segmenter = await FragmentedMp4Segmenter.CreateAsync(width, height, uploads.PathOf(audio));
         Directory.CreateDirectory(folders.JobDirectory(JobId));
-        await File.WriteAllBytesAsync(folders.InitSegmentPath(JobId), segmenter.InitSegment);
+        // The segments a real job leaves: one encoder, a segment per clip, two clips done when the server died.
+        var scratch = Path.Combine(folders.JobDirectory(JobId), "encoder-output.mp4");
+        await using var encoder = await FragmentedVideoEncoder.StartAsync(scratch,
+            new VideoEncoderSettings(width, height, uploads.PathOf(audio), new SegmentPlan(frames, frames), Preset: "veryfast"));
+        var segments = new List<VideoSegment>();
         for (int clip = 0; clip < 2; clip++)
         {
             var rgb = Enumerable.Range(0, frames)
-                .Select(f => (ReadOnlyMemory<byte>)Enumerable.Repeat((byte)(40 + clip * 100 + f * 4), width * height * 3).ToArray())
+                .Select(f => Enumerable.Repeat((byte)(40 + clip * 100 + f * 4), width * height * 3).ToArray())
                 .ToList();
-            await File.WriteAllBytesAsync(folders.SegmentPath(JobId, clip + 1), await segmenter.EncodeClipAsync(rgb, clip * frames));
+            segments.AddRange(await encoder.WriteBatchAsync(rgb));
         }
+        segments.AddRange(await encoder.CompleteAsync());
+        File.Delete(scratch);
+        await File.WriteAllBytesAsync(folders.InitSegmentPath(JobId), encoder.InitSegment!);
+        foreach (var segment in segments) await File.WriteAllBytesAsync(folders.SegmentPath(JobId, segment.Number), segment.Bytes);
         new HistoryStore(folders, TimeProvider.System).Save(new JobRecord
         {
             Id = JobId,
@@ -44,7 +51,7 @@ public sealed class InterruptedJobFixture : BrowserFixture
             SubmittedAt = DateTimeOffset.UtcNow.AddMinutes(-1),
             StartedAt = DateTimeOffset.UtcNow.AddMinutes(-1),
             Width = width, Height = height, Clips = 3, TotalFrames = 3 * frames - 3, Fps = 25,
-            MimeType = segmenter.MimeType,
+            MimeType = encoder.MimeType,
             Segments = 2,
             Log = ["seeded by the test as a server killed mid-job would leave it"],
         });

@@ -36,7 +36,7 @@ internal sealed class FakeVideoGenerator : IVideoGenerator
         lock (Requests) Requests.Add(request);
         await Task.Yield();
         int clips = Math.Min(request.NumClip ?? Clips, Clips);
-        yield return new GenerationStarted(704, 384, clips, clips * request.InferFrames - 3, 25, InitBytes, Mime, Untrained: true);
+        yield return new GenerationStarted(704, 384, clips, clips * request.InferFrames - 3, 25, Untrained: true);
         for (int clip = 0; clip < clips; clip++)
         {
             if (FailAfterClips == clip) throw Failure;
@@ -50,6 +50,7 @@ internal sealed class FakeVideoGenerator : IVideoGenerator
                         $"denoising block {block}");
                 }
             }
+            if (clip == 0) yield return new PreviewReady(InitBytes, Mime);
             yield return new ClipReady(clip, clip * request.InferFrames, request.InferFrames, SegmentBytes(clip), TimeSpan.FromSeconds(clip + 1));
             FirstClipSent.TrySetResult();
             if (ClipGate is not null && clip + 1 < clips) await ClipGate.WaitAsync(cancellationToken);

@@ -63,14 +63,18 @@ public sealed partial class JobQueue
         switch (update)
         {
             case GenerationStarted s:
-                await File.WriteAllBytesAsync(folders.InitSegmentPath(job.Id), s.InitSegment);
                 history.Save(job.Update(r => r with
                 {
                     Width = s.Width, Height = s.Height, Clips = s.Clips, TotalFrames = s.TotalFrames, Fps = s.Fps,
-                    MimeType = s.MimeType, Untrained = s.Untrained,
+                    Untrained = s.Untrained,
                     Log = Job.Append(r.Log, $"{Stamp()} {s.Width}×{s.Height}, {s.Clips} clip(s), {s.TotalFrames} frames " +
                         $"at {s.Fps.ToString(CultureInfo.InvariantCulture)} fps" + (s.Untrained ? " (untrained demo weights)" : "")),
                 }));
+                break;
+            case PreviewReady preview:
+                // The init segment is on disk before the record names a type, so the player never fetches a missing one.
+                await File.WriteAllBytesAsync(folders.InitSegmentPath(job.Id), preview.InitSegment);
+                history.Save(job.Update(r => r with { MimeType = preview.MimeType }));
                 break;
             case GenerationProgress p:
                 job.Update(r => string.IsNullOrWhiteSpace(p.Message) || r.Log.Count > 0 && r.Log[^1].EndsWith(p.Message, StringComparison.Ordinal)

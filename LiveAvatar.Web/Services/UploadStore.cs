@@ -74,16 +74,7 @@ public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaO
         {
             throw new UploadRejectedException(Scrub(e.Message, path));
         }
-        var (ext, type) = info.Codec switch
-        {
-            "png" or "apng" => (".png", "image/png"),
-            "mjpeg" or "jpegls" => (".jpg", "image/jpeg"),
-            "webp" => (".webp", "image/webp"),
-            "gif" => (".gif", "image/gif"),
-            "bmp" => (".bmp", "image/bmp"),
-            _ => (".img", "application/octet-stream"),
-        };
-        return new StoredUpload(id, UploadKind.Image, id + ext, type, DisplayName(name), bytes, info.Width, info.Height);
+        return new StoredUpload(id, UploadKind.Image, id + "." + info.Extension, info.MimeType, DisplayName(name), bytes, info.Width, info.Height);
     }
 
     private async Task<StoredUpload> InspectAudioAsync(string id, string path, long bytes, string? name, CancellationToken ct)
