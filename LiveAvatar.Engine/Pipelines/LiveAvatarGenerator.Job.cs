@@ -26,11 +26,11 @@ public sealed partial class LiveAvatarGenerator
             var models = await Task.Run(() => EnsureLoaded(request), ct);
             var allowed = audio.ClipCount(request.InferFrames);
             var clips = Math.Min(request.NumClip ?? allowed, allowed);
-            var totalFrames = clips * request.InferFrames - ClipGeometry.DroppedFirstFrames;
+            var totalFrames = VideoTiming.OutputFrames(clips, request.InferFrames);
             var segmenter = await Guard(() => FragmentedMp4Segmenter.CreateAsync(image.Width, image.Height, request.AudioPath, Options.Media.Tools, ct));
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             writer = await Mp4VideoWriter.StartAsync(output, image.Width, image.Height, request.AudioPath, Options.Media.Tools, ct: ct);
-            await updates.WriteAsync(new GenerationStarted(image.Width, image.Height, clips, totalFrames, Mp4VideoWriter.Fps,
+            await updates.WriteAsync(new GenerationStarted(image.Width, image.Height, clips, totalFrames, VideoTiming.Fps,
                 segmenter.InitSegment, segmenter.MimeType, models.IsDemo), ct);
 
             // Denoising runs on a thread of its own (dispose scopes are per thread); clips are encoded here meanwhile.
@@ -46,7 +46,7 @@ public sealed partial class LiveAvatarGenerator
             }
             await producer;
             await writer.CompleteAsync(CancellationToken.None);
-            await updates.WriteAsync(new GenerationCompleted(output, writer.FramesWritten, Mp4VideoWriter.Fps, clock.Elapsed, firstClip, models.IsDemo), CancellationToken.None);
+            await updates.WriteAsync(new GenerationCompleted(output, writer.FramesWritten, VideoTiming.Fps, clock.Elapsed, firstClip, models.IsDemo), CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -93,7 +93,7 @@ public sealed partial class LiveAvatarGenerator
         var contexts = models.TextEncoder.EncodePrompts(models.Tokenizer,
             guided ? [request.Prompt, request.NegativePrompt ?? NegativePrompts.WanDefault] : [request.Prompt])
             .Select(c => c.To(o.Device, o.DType)).ToArray();
-        var (audioEmbHost, _) = new AudioEncoder(models.AudioModel).EncodeAudio(audio.Samples, o.EncoderDevice, 25, request.InferFrames);
+        var (audioEmbHost, _) = new AudioEncoder(models.AudioModel).EncodeAudio(audio.Samples, o.EncoderDevice, VideoTiming.Fps, request.InferFrames);
         var audioEmb = audioEmbHost.To(o.Device, o.DType);
         var refPixels = Tensor.FromArray(image.Chw, [3, 1, image.Height, image.Width]);
         var inputs = new SamplerInputs(refPixels, contexts[0], audioEmb, clips, request.InferFrames, request.SampleSteps,
@@ -154,7 +154,7 @@ public sealed partial class LiveAvatarGenerator
             GenerationException g => kept.Length == 0 ? g : new GenerationException(g.Kind, g.Message + kept, g.Hint, g),
             TorchException t when t.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) =>
                 new GenerationException(GenerationErrorKind.OutOfMemory, "the device ran out of memory." + kept,
-                    "lower the resolution (688*368 or 384*256), use fewer frames per clip, enable online decode, or --offload_kv_cache / --fp8", t),
+                    GenerationHints.OutOfMemory, t),
             _ => new GenerationException(GenerationErrorKind.Internal, e.Message + kept, null, e),
         };
     }

@@ -1,4 +1,4 @@
-namespace LiveAvatar.Engine.Pipelines;
+namespace LiveAvatar.Engine.Generation;
 
 /// <summary>What a running job reports, in order: Started, then Progress and ClipReady interleaved, then Completed.
 /// Failures end the stream with a <see cref="GenerationException"/>; clips already reported stay valid.</summary>
