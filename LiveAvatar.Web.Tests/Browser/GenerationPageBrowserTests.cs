@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using LiveAvatar.Web.Tests.Markup;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -15,7 +14,7 @@ public class GenerationPageBrowserTests(BrowserFixture fixture)
     {
         await WithPageAsync(async page =>
         {
-            foreach (string id in HomeMarkupTests.PageTestIds)
+            foreach (string id in Components.HomePageTests.PageTestIds)
                 await Expect(page.GetByTestId(id).First).ToBeAttachedAsync();
             using var http = new HttpClient { BaseAddress = fixture.Server.BaseUrl };
             bool hasGenerator = (await http.GetStringAsync("/api/info")).Contains("\"generator\":true");
