@@ -32,14 +32,9 @@ public abstract class PageContext : IAsyncLifetime
     private protected GenerationPageState NewState() =>
         new(Data.Queue, Data.History, Data.Uploads, Data.Examples_, Data.Time, new Random(1));
 
-    /// <summary>A panel over a page state, as Home renders it.</summary>
-    private protected IRenderedComponent<T> Panel<T>(GenerationPageState state) where T : IComponent =>
-        Bunit.Render<T>((RenderFragment)(b =>
-        {
-            b.OpenComponent<T>(0);
-            b.AddAttribute(1, "State", state);
-            b.CloseComponent();
-        }));
+    /// <summary>A panel over a page state, re-rendered after each of its changes as Home does.</summary>
+    private protected IRenderedComponent<PanelHost<T>> Panel<T>(GenerationPageState state) where T : IComponent =>
+        Bunit.Render<PanelHost<T>>(p => p.Add(x => x.State, state));
 
     public Task InitializeAsync() => Task.CompletedTask;
 

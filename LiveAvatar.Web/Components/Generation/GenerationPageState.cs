@@ -59,10 +59,13 @@ public sealed partial class GenerationPageState : IDisposable
         ? ProgressView.From(r, LiveJob?.Progress, queue.PositionOf(r.Id))
         : null;
 
-    /// <summary>Control errors to show: range errors always, missing inputs only after a Generate click.</summary>
+    /// <summary>Control errors to show: wrong values always, missing inputs only after a Generate click.</summary>
     public IReadOnlyDictionary<string, string> Errors => Form.Validate()
-        .Where(e => SubmitAttempted || e.Key is not ("prompt" or "image-upload" or "audio-upload" or "lora-path"))
+        .Where(e => SubmitAttempted || !IsMissingInput(e.Key))
         .ToDictionary(e => e.Key, e => e.Value);
+
+    private bool IsMissingInput(string control) => control is "image-upload" or "audio-upload" or "lora-path"
+        || control == "prompt" && string.IsNullOrWhiteSpace(Form.Prompt);
 
     public bool CanGenerate => GeneratorAvailable && !GenerateRequested;
     public bool CanCancel => Watched?.IsActive == true;
