@@ -40,3 +40,10 @@ export function followAudio(audio, wave) {
     audio.play().catch(() => { });
   });
 }
+
+// After Generate on a narrow screen the output column sits below the form: bring the progress into view.
+export function revealOutput() {
+  if (window.innerWidth >= 960) return;
+  const output = document.getElementById("la-output");
+  if (output) output.scrollIntoView({ behavior: "smooth", block: "start" });
+}

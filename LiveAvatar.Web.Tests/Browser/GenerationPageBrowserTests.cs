@@ -121,15 +121,15 @@ public class GenerationPageBrowserTests(BrowserFixture fixture)
         var page = await fixture.OpenPageAsync(dark: true);
         try
         {
-            await Expect(page.Locator("main[data-theme=dark]")).ToBeAttachedAsync();
+            await Expect(page.Locator(".la-main[data-theme=dark]")).ToBeAttachedAsync();
             await page.GetByTestId("example-ben").ClickAsync();
             await Expect(page.GetByTestId("audio-waveform")).ToHaveAttributeAsync("data-bars", "240");
-            string background = await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('main')).backgroundColor");
+            string background = await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.la-main')).backgroundColor");
             Assert.Equal("rgb(17, 19, 26)", background);
             await page.ScreenshotAsync("ui-dark.png");
 
             await page.GetByTestId("theme-toggle").ClickAsync();
-            await Expect(page.Locator("main[data-theme=light]")).ToBeAttachedAsync();
+            await Expect(page.Locator(".la-main[data-theme=light]")).ToBeAttachedAsync();
         }
         finally
         {

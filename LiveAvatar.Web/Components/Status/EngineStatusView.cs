@@ -55,5 +55,5 @@ public sealed class EngineStatusView
     public string Headline => !NativeLoaded ? "The engine could not start: its native library did not load."
         : Devices.FirstOrDefault(d => d.Id.StartsWith("cuda", StringComparison.Ordinal)) is { } gpu
             ? $"Running on {gpu.Name}: {gpu.Memory}."
-            : $"Running on the CPU ({Devices.FirstOrDefault()?.Name ?? "no device reported"}); no GPU is available.";
+            : $"Running on {Devices.FirstOrDefault()?.Name ?? "the CPU"}; no GPU is available.";
 }

@@ -26,8 +26,7 @@ public sealed record GeneratorStatusView(
         string weights = info.IsDemo
             ? $"demo checkpoint (untrained test weights) from {info.CheckpointDirectory}"
             : $"real checkpoint from {info.CheckpointDirectory}";
-        string features = $"FP8 {(info.SupportsFp8 ? "supported" : "not supported")} · LoRA {(info.LoraLoaded ? "loaded" : "not loaded")} · " +
-            $"sizes {string.Join(", ", info.SupportedSizes)}";
+        string features = info.LoraLoaded ? "Live Avatar LoRA merged" : "Live Avatar LoRA not merged yet";
         return new(true, "Generator ready", weights, info.Devices, features, error, lastError?.Hint, at)
         {
             ModelState = info.ModelsLoaded ? "Model loaded" : "Model not loaded yet (it loads at start-up or with the first job)",
