@@ -36,6 +36,8 @@ public class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await PrepareAsync();
+        // Two shared cores, a model loading beside the page: the first render can take longer than Playwright's 5 s.
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
         server = await WebAppServer.StartAsync(ServerArgs, ServerEnvironment);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

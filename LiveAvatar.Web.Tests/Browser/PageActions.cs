@@ -29,6 +29,8 @@ internal static class PageActions
     public static async Task ScreenshotAsync(this IPage page, string name, bool fullPage = true)
     {
         await page.Mouse.MoveAsync(0, 0);
+        // From the top, so the fixed app bar and the sticky output column sit where a person sees them.
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         Directory.CreateDirectory(RepoPaths.Screenshots);
         await page.ScreenshotAsync(new PageScreenshotOptions
         {
