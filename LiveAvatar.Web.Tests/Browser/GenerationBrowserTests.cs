@@ -162,7 +162,8 @@ public class GenerationBrowserTests(BrowserFixture fixture)
                 new() { Timeout = (float)JobTimeout.TotalMilliseconds });
             await Expect(page.GetByTestId("cancel")).ToBeEnabledAsync();
             await page.GetByTestId("cancel").ClickAsync();
-            await Expect(page.GetByTestId("progress")).ToHaveAttributeAsync("data-status", "cancelled", new() { Timeout = 120_000 });
+            await Expect(page.GetByTestId("progress")).ToHaveAttributeAsync("data-status", "cancelled",
+                new() { Timeout = (float)JobTimeout.TotalMilliseconds });
         }
         finally
         {
