@@ -4,7 +4,7 @@ using LiveAvatar.Web;
 using LiveAvatar.Web.Components;
 using LiveAvatar.Web.Services;
 using Microsoft.Extensions.FileProviders;
-using Radzen;
+using MudBlazor.Services;
 
 WebHostOptions options;
 try
@@ -51,7 +51,8 @@ builder.Services.AddSingleton<IVideoGenerator>(new LiveAvatarGenerator(new Gener
 builder.Services.AddHostedService<ModelPreloader>();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddRadzenComponents();
+builder.Services.AddMudServices();
+builder.Services.AddSingleton(sp => new AudioWaveforms(sp.GetRequiredService<UploadStore>()));
 
 var app = builder.Build();
 app.UseAntiforgery();

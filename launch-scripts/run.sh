@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 la_setup runtime
 cd "$la_root"
-# The published (self-contained) app is what serves the framework and Radzen assets.
+# The published app serves the framework and MudBlazor assets.
 echo "run: publishing LiveAvatar.Web to build/web"
 dotnet publish LiveAvatar.Web -c Release -o build/web -nologo -v quiet
 # Without a real checkpoint (no --checkpoint, no LIVEAVATAR_CKPT_DIR, nothing in ckpt/), use the demo checkpoint:

@@ -24,7 +24,7 @@ public static class BatchCommand
         Directory.CreateDirectory(saveDir);
         var results = new List<object>();
         int done = 0, skipped = 0, failed = 0;
-        Engine.Pipelines.IVideoGenerator? generator = null;
+        IVideoGenerator? generator = null;
         foreach (var item in items)
         {
             var output = Path.GetFullPath(item.Output is { } o ? (Path.IsPathRooted(o) ? o : Path.Combine(saveDir, o))
@@ -51,7 +51,7 @@ public static class BatchCommand
                 stdout.WriteLine(output);
                 done++;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or Engine.Pipelines.GenerationException or IOException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or GenerationException or IOException)
             {
                 stderr.WriteLine($"[{item.Index}/{items.Count}] failed: {e.Message}");
                 results.Add(new { item = item.Index, status = "failed", error = e.Message, seconds = Math.Round(sw.Elapsed.TotalSeconds, 2) });

@@ -1,4 +1,3 @@
-using LiveAvatar.Engine.Pipelines;
 
 namespace LiveAvatar.Cli.Commands;
 
@@ -46,7 +45,7 @@ public static class GenerateCommand
         var problems = generator.Validate(request);
         if (problems.Count > 0)
         {
-            foreach (var p in problems) stderr.WriteLine("liveavatar generate: " + p);
+            foreach (var p in CliProblems.Describe(problems)) stderr.WriteLine("liveavatar generate: " + p);
             return null;
         }
         var bar = new ProgressBar(stderr, !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error));

@@ -1,4 +1,3 @@
-using LiveAvatar.Engine.Media;
 using LiveAvatar.Engine.Pipelines;
 
 namespace LiveAvatar.Cli.Commands;
@@ -20,14 +19,14 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
           --ckpt_dir DIR              Wan2.2-S2V-14B folder (default ckpt/Wan2.2-S2V-14B or $LIVEAVATAR_CKPT_DIR)
           --load_lora [true|false]    merge the Live Avatar LoRA (default true)
           --lora_path_dmd PATH        liveavatar.safetensors (default ckpt/LiveAvatar/liveavatar.safetensors)
-          --prompt TEXT               what the scene looks like
+          --prompt TEXT               what the person and the scene look like (default: the original's anchorwoman)
           --size KEY                  704*384 (default), 720*400, 688*368, 384*256, 480*832, 832*480, 720*1280, ...
           --num_clip N                clips of infer_frames frames (default: all the audio allows)
           --sample_steps N            1-4 (default 4)
-          --sample_guide_scale G      <= 1: one forward per step (the original). > 1: real classifier-free guidance
+          --sample_guide_scale G      0-10. <= 1: one forward per step (the original). > 1: real classifier-free guidance
                                       with the negative prompt: twice the DiT work and a second set of KV caches
-          --infer_frames N            frames per clip, a multiple of 12 (default 48)
-          --base_seed N               noise seed; -1 picks one at random (default 420)
+          --infer_frames N            frames per clip, a multiple of 12 from 12 to 156 (default 48)
+          --base_seed N               noise seed, 0 to 2147483647; -1 picks one at random (default 420)
           --sample_solver euler       the only solver (as in the original)
           --enable_online_decode      decode each clip as it finishes; adaptive sink after clip 0
           --offload_model [true|false]   keep idle models on the CPU (single device)
@@ -43,72 +42,44 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
     public static GenerateOptions Parse(string[] args, int cudaDevices, Func<DateTime>? now = null)
     {
         var a = new ArgReader(args, Flags);
-        var problems = new List<string>();
-        var image = a.String("image");
-        var audio = a.String("audio");
-        if (string.IsNullOrWhiteSpace(image)) problems.Add("--image is required (a portrait: jpg, png, webp, ...)");
-        else if (!File.Exists(image)) problems.Add($"--image {image}: no such file");
-        if (string.IsNullOrWhiteSpace(audio)) problems.Add("--audio is required (wav, mp3, flac, ogg, m4a)");
-        else if (!File.Exists(audio)) problems.Add($"--audio {audio}: no such file");
-        var size = a.String("size") ?? "704*384";
-        if (!GenerationSize.SupportedKeys.Contains(size))
-            problems.Add($"--size {size} is not supported; use one of {string.Join(", ", GenerationSize.SupportedKeys)}");
-        var steps = a.Int("sample_steps", 4);
-        if (steps is < 1 or > 4) problems.Add($"--sample_steps {steps}: use 1 to 4 (the distilled model is trained for 4)");
-        var frames = a.Int("infer_frames", 48);
-        if (frames <= 0 || frames % 12 != 0)
-            problems.Add($"--infer_frames {frames}: use a positive multiple of 12 (e.g. 48); other values leave latents undenoised");
         int? numClip = a.String("num_clip") is null ? null : a.Int("num_clip", 1);
-        if (numClip is < 1) problems.Add($"--num_clip {numClip}: use 1 or more");
-        var guide = a.Double("sample_guide_scale", 0);
-        if (guide < 0) problems.Add($"--sample_guide_scale {guide}: use 0 (no guidance) or a positive scale");
-        var solver = a.String("sample_solver") ?? "euler";
-        if (solver != "euler") problems.Add($"--sample_solver {solver}: only euler is implemented (as in the original)");
-        var seed = a.Long("base_seed", 420);
-        if (seed < -1) problems.Add($"--base_seed {seed}: use -1 (random) or a non-negative seed");
-        if (seed == -1) seed = Random.Shared.NextInt64(0, int.MaxValue);
+        var guide = a.Double("sample_guide_scale", GenerationDefaults.GuideScale);
+        var seed = a.Long("base_seed", GenerationDefaults.Seed);
+        // The original's convention: -1 picks a seed at random.
+        if (seed == -1) seed = GenerationLimits.RandomSeed(Random.Shared);
+        var steps = a.Int("sample_steps", GenerationDefaults.SampleSteps);
         var gpus = a.Int("num_gpus_dit", 1);
-        var vaeParallel = a.Flag("enable_vae_parallel");
-        var device = a.String("device");
-        DevicePlan plan;
-        if (gpus < 1) { problems.Add($"--num_gpus_dit {gpus}: use 1 or more"); plan = DevicePlan.Single(); }
-        else if (gpus > 1 || vaeParallel)
-        {
-            var need = gpus + (vaeParallel ? 1 : 0);
-            if (need > cudaDevices)
-                problems.Add($"--num_gpus_dit {gpus}{(vaeParallel ? " with --enable_vae_parallel" : "")} needs {need} CUDA devices, this machine has {cudaDevices}");
-            if (gpus > steps) problems.Add($"--num_gpus_dit {gpus} exceeds --sample_steps {steps}: each DiT device runs at least one step");
-            plan = new DevicePlan(Enumerable.Range(0, gpus).Select(i => $"cuda:{i}").ToList(), vaeParallel ? $"cuda:{gpus}" : null);
-        }
-        else plan = DevicePlan.Single(device ?? (cudaDevices > 0 ? "cuda:0" : "cpu"));
+        var flagProblems = new List<string>();
+        if (gpus < 1) flagProblems.Add($"--num_gpus_dit {gpus}: use 1 or more");
+        var plan = DevicePlanner.FromCounts(gpus, a.Flag("enable_vae_parallel"), a.String("device"), cudaDevices);
         var ckpt = a.String("ckpt_dir") ?? Environment.GetEnvironmentVariable("LIVEAVATAR_CKPT_DIR") ?? "ckpt/Wan2.2-S2V-14B";
-        var prompt = a.String("prompt") ?? "";
+        var prompt = a.String("prompt") ?? GenerationDefaults.Prompt;
         var request = new GenerationRequest
         {
-            ImagePath = image ?? "",
-            AudioPath = audio ?? "",
+            ImagePath = a.String("image") ?? "",
+            AudioPath = a.String("audio") ?? "",
             Prompt = prompt,
-            Size = size,
+            Size = a.String("size") ?? GenerationDefaults.Size,
             NumClip = numClip,
             SampleSteps = steps,
             GuideScale = guide,
-            NegativePrompt = guide > 1 ? DefaultNegativePrompt : null,
-            InferFrames = frames,
+            NegativePrompt = GenerationLimits.UsesGuidance(guide) ? DefaultNegativePrompt : null,
+            InferFrames = a.Int("infer_frames", GenerationDefaults.InferFrames),
             Seed = seed,
-            Solver = solver,
+            Solver = a.String("sample_solver") ?? GenerationDefaults.Solver,
             OnlineDecode = a.Flag("enable_online_decode"),
             OffloadModel = a.FlagOrNull("offload_model") ?? false,
             OffloadKvCache = a.Flag("offload_kv_cache"),
             Fp8 = a.Flag("fp8"),
-            LoadLora = a.FlagOrNull("load_lora") ?? true,
+            LoadLora = a.FlagOrNull("load_lora") ?? GenerationDefaults.LoadLora,
             LoraPath = a.String("lora_path_dmd"),
             Devices = plan,
         };
-        if (plan.DitDevices.Count > 1 && (request.OffloadModel || request.OffloadKvCache))
-            problems.Add("--offload_model / --offload_kv_cache apply to a single device; drop them with --num_gpus_dit > 1");
         var saveDir = a.String("save_dir") ?? "./output/";
         var saveFile = a.String("save_file");
         a.RejectUnknown();
+        // FP8 is checked by the generator, which has libtorch loaded; everything else is known here.
+        var problems = flagProblems.Concat(CliProblems.Describe(GenerationValidator.Validate(request, new DeviceFacts(cudaDevices)))).ToList();
         if (problems.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, problems));
         var output = saveFile ?? Path.Combine(saveDir, DefaultFileName(steps, prompt, (now ?? (() => DateTime.Now))()));
         return new GenerateOptions(request with { OutputPath = output }, ckpt, saveDir, saveFile);

@@ -11,7 +11,7 @@ public sealed class FakeGenerator : IVideoGenerator
 
     public GeneratorInfo Info => new(true, "/ckpt", ["cpu"], false, false, []);
 
-    public IReadOnlyList<string> Validate(GenerationRequest request) => [];
+    public IReadOnlyList<GenerationProblem> Validate(GenerationRequest request) => [];
 
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken ct = default)
     {

@@ -42,13 +42,13 @@ public sealed class GenerateOptionsTests : IDisposable
     {
         var e = Assert.Throws<ArgumentException>(() => GenerateOptions.Parse(["--audio", "/nope.wav", "--size", "700*300",
             "--sample_steps", "8", "--infer_frames", "50", "--sample_solver", "unipc", "--num_clip", "0"], cudaDevices: 0));
-        Assert.Contains("--image is required", e.Message);
-        Assert.Contains("/nope.wav: no such file", e.Message);
-        Assert.Contains("--size 700*300 is not supported; use one of", e.Message);
-        Assert.Contains("--sample_steps 8: use 1 to 4", e.Message);
-        Assert.Contains("--infer_frames 50: use a positive multiple of 12", e.Message);
-        Assert.Contains("only euler", e.Message);
-        Assert.Contains("--num_clip 0", e.Message);
+        Assert.Contains("--image: A reference image is required", e.Message);
+        Assert.Contains("--audio: There is no audio file at /nope.wav", e.Message);
+        Assert.Contains("--size: '700*300' is not a supported size; use one of", e.Message);
+        Assert.Contains("--sample_steps: 8 sampling steps is outside 1 to 4", e.Message);
+        Assert.Contains("--infer_frames: 50 frames per clip: use a multiple of 12", e.Message);
+        Assert.Contains("--sample_solver: Solver 'unipc' is not available; only euler", e.Message);
+        Assert.Contains("--num_clip: 0 clips is outside 1 to 10,000", e.Message);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class GenerateOptionsTests : IDisposable
     {
         var e = Assert.Throws<ArgumentException>(() => GenerateOptions.Parse(["--image", _img, "--audio", _wav, "--num_gpus_dit", "4",
             "--enable_vae_parallel"], cudaDevices: 1));
-        Assert.Contains("needs 5 CUDA devices, this machine has 1", e.Message);
+        Assert.Contains("The plan needs cuda:1, cuda:2, cuda:3, cuda:4, which are not present: this machine has 1 CUDA device.", e.Message);
         var ok = GenerateOptions.Parse(["--image", _img, "--audio", _wav, "--num_gpus_dit", "2", "--enable_vae_parallel"], cudaDevices: 3);
         Assert.Equal(["cuda:0", "cuda:1"], ok.Request.Devices.DitDevices);
         Assert.Equal("cuda:2", ok.Request.Devices.EffectiveVaeDevice);

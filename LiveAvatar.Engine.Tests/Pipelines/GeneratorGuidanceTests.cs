@@ -23,6 +23,6 @@ public sealed class GeneratorGuidanceTests(GeneratorFixture f) : IClassFixture<G
     public void A_guide_scale_that_is_not_a_number_is_refused()
     {
         var problems = f.Generator.Validate(f.Request(1, 1, "nan") with { GuideScale = double.NaN });
-        Assert.Contains(problems, p => p.Contains("guide scale is not a number"));
+        Assert.Contains(problems, p => p.Field == GenerationField.GuideScale && p.Message.Contains("NaN is outside 0 to 10"));
     }
 }

@@ -114,8 +114,9 @@ public sealed class GeneratorTests(GeneratorFixture f) : IClassFixture<Generator
     public void Requests_the_build_cannot_run_are_refused_up_front_with_what_to_change()
     {
         var problems = f.Generator.Validate(f.Request(1, 1, "v") with { InferFrames = 50, SampleSteps = 6, Size = "1*1" });
-        Assert.Contains(problems, p => p.Contains("multiple of 12"));
-        Assert.Contains(problems, p => p.Contains("use 1 to 4"));
-        Assert.Contains(problems, p => p.Contains("size '1*1'"));
+        Assert.Contains(problems, p => p.Field == GenerationField.InferFrames && p.Message.Contains("multiple of 12"));
+        Assert.Contains(problems, p => p.Field == GenerationField.SampleSteps && p.Message.Contains("1 to 4"));
+        Assert.Contains(problems, p => p.Field == GenerationField.Size && p.Message.Contains("'1*1' is not a supported size"));
+        Assert.DoesNotContain(problems, p => p.Message.Contains("--"));
     }
 }

@@ -7,7 +7,7 @@ namespace LiveAvatar.Engine.Media;
 public static class AudioClipMath
 {
     public const int SampleRate = 16000;
-    public const int VideoFps = 25;
+    public const int VideoFps = LiveAvatar.Engine.Generation.VideoTiming.Fps;
     private const int FeatureRate = 50; // wav2vec2 frames per second
     private const int InterpolatedRate = 30; // AudioEncoder.video_rate
 

@@ -17,7 +17,7 @@ namespace LiveAvatar.Engine.Media;
 /// </summary>
 public sealed partial class FragmentedVideoEncoder : IAsyncDisposable
 {
-    public const int Fps = 25;
+    public const int Fps = LiveAvatar.Engine.Generation.VideoTiming.Fps;
     public const int AudioBitRate = 192_000;
     public const int AudioSampleRate = 48_000;
 

@@ -27,13 +27,13 @@ public sealed partial class LiveAvatarGenerator
             var models = await Task.Run(() => EnsureLoaded(request), ct);
             var allowed = audio.ClipCount(request.InferFrames);
             var clips = Math.Min(request.NumClip ?? allowed, allowed);
-            var totalFrames = clips * request.InferFrames - ClipGeometry.DroppedFirstFrames;
+            var totalFrames = VideoTiming.OutputFrames(clips, request.InferFrames);
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             // One encoder for the whole job; a segment is cut wherever the sampler hands frames over (a clip today).
             var segments = SegmentPlan.PerClip(request.InferFrames, ClipGeometry.DroppedFirstFrames);
             encoder = await Guard(() => FragmentedVideoEncoder.StartAsync(output,
                 new VideoEncoderSettings(image.Width, image.Height, request.AudioPath, segments), Options.Media.Tools, ct));
-            await updates.WriteAsync(new GenerationStarted(image.Width, image.Height, clips, totalFrames, FragmentedVideoEncoder.Fps,
+            await updates.WriteAsync(new GenerationStarted(image.Width, image.Height, clips, totalFrames, VideoTiming.Fps,
                 models.IsDemo), ct);
 
             // Denoising runs on a thread of its own (dispose scopes are per thread); clips are encoded here meanwhile.
@@ -56,7 +56,7 @@ public sealed partial class LiveAvatarGenerator
                 await Publish(await encoder.WriteBatchAsync(clip.Frames, CancellationToken.None));
             await producer;
             await Publish(await encoder.CompleteAsync(CancellationToken.None));
-            await updates.WriteAsync(new GenerationCompleted(output, encoder.FramesWritten, FragmentedVideoEncoder.Fps, clock.Elapsed, firstClip, models.IsDemo), CancellationToken.None);
+            await updates.WriteAsync(new GenerationCompleted(output, encoder.FramesWritten, VideoTiming.Fps, clock.Elapsed, firstClip, models.IsDemo), CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -109,7 +109,7 @@ public sealed partial class LiveAvatarGenerator
         var contexts = models.TextEncoder.EncodePrompts(models.Tokenizer,
             guided ? [request.Prompt, request.NegativePrompt ?? NegativePrompts.WanDefault] : [request.Prompt])
             .Select(c => c.To(o.Device, o.DType)).ToArray();
-        var (audioEmbHost, _) = new AudioEncoder(models.AudioModel).EncodeAudio(audio.Samples, o.EncoderDevice, 25, request.InferFrames);
+        var (audioEmbHost, _) = new AudioEncoder(models.AudioModel).EncodeAudio(audio.Samples, o.EncoderDevice, VideoTiming.Fps, request.InferFrames);
         var audioEmb = audioEmbHost.To(o.Device, o.DType);
         var refPixels = Tensor.FromArray(image.Chw, [3, 1, image.Height, image.Width]);
         var inputs = new SamplerInputs(refPixels, contexts[0], audioEmb, clips, request.InferFrames, request.SampleSteps,
@@ -170,7 +170,7 @@ public sealed partial class LiveAvatarGenerator
             GenerationException g => kept.Length == 0 ? g : new GenerationException(g.Kind, g.Message + kept, g.Hint, g),
             TorchException t when t.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) =>
                 new GenerationException(GenerationErrorKind.OutOfMemory, "the device ran out of memory." + kept,
-                    "lower the resolution (688*368 or 384*256), use fewer frames per clip, enable online decode, or --offload_kv_cache / --fp8", t),
+                    GenerationHints.OutOfMemory, t),
             _ => new GenerationException(GenerationErrorKind.Internal, e.Message + kept, null, e),
         };
     }

@@ -1,41 +1,15 @@
-using LiveAvatar.Engine.Media;
 using LiveAvatar.Engine.Tensors;
 
 namespace LiveAvatar.Engine.Pipelines;
 
 public sealed partial class LiveAvatarGenerator
 {
-    /// <summary>Everything wrong with a request, each saying what to change. Files are checked later by content.</summary>
-    private static Device SafeParse(string d)
+    /// <summary>The contract's rules with this machine's facts (CUDA devices, FP8 on the first DiT device).</summary>
+    public IReadOnlyList<GenerationProblem> Validate(GenerationRequest r)
     {
-        try { return Device.Parse(d); }
-        catch (FormatException) { return Device.Cpu; }
-    }
-
-    public IReadOnlyList<string> Validate(GenerationRequest r)
-    {
-        var p = new List<string>();
-        if (string.IsNullOrWhiteSpace(r.ImagePath)) p.Add("a reference image is required.");
-        if (string.IsNullOrWhiteSpace(r.AudioPath)) p.Add("an audio file is required.");
-        if (!GenerationSize.SupportedKeys.Contains(r.Size)) p.Add($"size '{r.Size}' is not supported; use one of {string.Join(", ", GenerationSize.SupportedKeys)}.");
-        if (r.SampleSteps is < 1 or > 4) p.Add($"sample steps {r.SampleSteps}: use 1 to 4.");
-        if (r.InferFrames <= 0 || r.InferFrames % 12 != 0) p.Add($"frames per clip {r.InferFrames}: use a positive multiple of 12 (48 is the trained length).");
-        if (r.NumClip is < 1) p.Add($"clips {r.NumClip}: use 1 or more.");
-        if (r.Solver != "euler") p.Add($"solver '{r.Solver}': only euler is implemented (as in the original).");
-        if (double.IsNaN(r.GuideScale)) p.Add("guide scale is not a number: use 0 (the distilled model needs none) or a value above 1 for classifier-free guidance.");
-        if (r.Fp8 && r.Devices.DitDevices.Count > 0 && Models.Fp8.Fp8Conversion.MissingFor(SafeParse(r.Devices.DitDevices[0])) is { } missing)
-            p.Add($"FP8 cannot run here: {missing}; turn it off.");
-        if (r.Devices.DitDevices.Count == 0) p.Add("the device plan names no DiT device.");
-        else if (r.Devices.DitDevices.Count > r.SampleSteps) p.Add($"{r.Devices.DitDevices.Count} DiT devices exceed {r.SampleSteps} steps: each pipeline stage runs at least one step.");
-        if (r.Devices.DitDevices.Count > 1 && (r.OffloadKvCache || r.OffloadModel)) p.Add("offloading applies to a single device; drop it for the multi-device pipeline.");
-        foreach (var d in r.Devices.DitDevices.Append(r.Devices.EffectiveVaeDevice))
-        {
-            Device dev;
-            try { dev = Device.Parse(d); }
-            catch (FormatException e) { p.Add(e.Message + "."); continue; }
-            if (dev.IsCuda && dev.Index >= Cuda.DeviceCount) p.Add($"device {d} is not present (this machine has {Cuda.DeviceCount} CUDA devices).");
-            if (dev.Type == DeviceType.Meta) p.Add("the meta device cannot run a generation.");
-        }
-        return p;
+        string? fp8 = null;
+        if (r.Fp8 && r.Devices.DitDevices.Count > 0 && DevicePlanner.TryParse(r.Devices.DitDevices[0], out _, out _))
+            fp8 = Models.Fp8.Fp8Conversion.MissingFor(Device.Parse(r.Devices.DitDevices[0]));
+        return GenerationValidator.Validate(r, new DeviceFacts(Cuda.IsAvailable ? Cuda.DeviceCount : 0, fp8));
     }
 }

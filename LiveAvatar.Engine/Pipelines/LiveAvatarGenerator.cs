@@ -34,8 +34,8 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
             var status = CheckpointLayout.Inspect(Options.CheckpointDirectory);
             var devices = new List<string> { "cpu" };
             if (Cuda.IsAvailable) devices.AddRange(Enumerable.Range(0, Cuda.DeviceCount).Select(i => $"cuda:{i}"));
-            return new GeneratorInfo(status.IsDemo, status.Directory, devices, false, _models?.Lora is { Merged: > 0 },
-                GenerationSize.SupportedKeys);
+            return new GeneratorInfo(status.IsDemo, status.Directory, devices, Fp8Supported(devices[^1]), _models?.Lora is { Merged: > 0 },
+                OutputSizes.Keys) { ModelsLoaded = _models != null };
         }
     }
 
@@ -44,7 +44,7 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
     {
         var problems = Validate(request);
         if (problems.Count > 0)
-            throw new GenerationException(GenerationErrorKind.BadInput, string.Join(" ", problems), "change the listed settings and submit again");
+            throw new GenerationException(GenerationErrorKind.BadInput, string.Join(" ", problems.Select(p => p.Message)), GenerationHints.BadRequest);
         await _gpu.WaitAsync(cancellationToken);
         try
         {
@@ -89,6 +89,10 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
             ExtraDitDevices = r?.Devices.DitDevices.Skip(1).Select(Device.Parse).ToList() ?? [],
         };
     }
+
+    // The real check (one tiny FP8 matmul on the device), done once: the answer cannot change while the process runs.
+    private bool? _fp8Supported;
+    private bool Fp8Supported(string device) => _fp8Supported ??= Models.Fp8.Fp8Conversion.MissingFor(Device.Parse(device)) is null;
 
     public void Dispose()
     {

@@ -59,15 +59,15 @@ public sealed class ModelSet : IDisposable
     {
         // First: no set of files makes FP8 work on a machine without it, and the 14B load is long.
         if (o.Fp8 && Fp8Conversion.MissingFor(o.Device) is { } fp8Missing)
-            throw new GenerationException(GenerationErrorKind.BadInput, $"{Fp8Conversion.Requirement}; {fp8Missing}", "run without --fp8");
+            throw new GenerationException(GenerationErrorKind.BadInput, $"{Fp8Conversion.Requirement}; {fp8Missing}", GenerationHints.Fp8Unavailable);
         var dir = Path.GetFullPath(o.CheckpointDirectory);
         var status = CheckpointLayout.Inspect(dir);
         var missing = status.Missing.Select(m => Path.Combine(dir, m)).ToList();
-        if (o.LoadLora && !File.Exists(o.EffectiveLoraPath)) missing.Add(o.EffectiveLoraPath + " (the Live Avatar LoRA; or pass --load_lora false)");
+        if (o.LoadLora && !File.Exists(o.EffectiveLoraPath)) missing.Add(o.EffectiveLoraPath + " (the Live Avatar LoRA; or run without the LoRA)");
         if (missing.Count > 0)
             throw new GenerationException(GenerationErrorKind.MissingCheckpoint,
                 "checkpoint files are missing: " + string.Join("; ", missing),
-                "download Wan-AI/Wan2.2-S2V-14B and Quark-Vision/Live-Avatar (see README, 'Model weights'), or run `liveavatar make-demo-checkpoint DIR` to try the tool");
+                GenerationHints.MissingCheckpoint);
         var (vaeConfig, t5Config) = ReadImplicitConfigs(dir);
         var vaeDevice = o.VaeDevice ?? o.Device;
         CausalWanModelS2V? dit = null;

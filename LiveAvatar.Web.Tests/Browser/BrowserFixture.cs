@@ -36,6 +36,8 @@ public class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await PrepareAsync();
+        // Two shared cores, a model loading beside the page: the first render can take longer than Playwright's 5 s.
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
         server = await WebAppServer.StartAsync(ServerArgs, ServerEnvironment);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -46,13 +48,17 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh page (own context, so no shared cookies or storage) opened at <paramref name="path"/>.</summary>
-    public async Task<IPage> OpenPageAsync(string path = "/")
+    /// <summary>A fresh page (own context, so no shared cookies or storage) opened at <paramref name="path"/>, at a
+    /// laptop size unless told otherwise, in the light or dark colour scheme.</summary>
+    public async Task<IPage> OpenPageAsync(string path = "/", int width = 1280, int height = 900, bool dark = false, bool touch = false)
     {
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Server.BaseUrl.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
+            HasTouch = touch,
+            IsMobile = touch,
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);

@@ -18,14 +18,14 @@ public class GenerationBrowserTests(BrowserFixture fixture)
         try
         {
             // A 64×64 portrait keeps the demo's CPU VAE work small (output size follows the image below the area).
-            await page.GetByTestId("image-upload").SetInputFilesAsync(await SmallPortraitAsync(64));
+            await page.ChooseFileAsync("image-upload", await PageActions.SmallPortraitAsync(64));
             await Expect(page.GetByTestId("image-preview")).ToBeVisibleAsync();
-            await page.GetByTestId("audio-upload").SetInputFilesAsync(Path.Combine(RepoPaths.Examples, "speech-hello.wav"));
+            await page.ChooseFileAsync("audio-upload", Path.Combine(RepoPaths.Examples, "speech-hello.wav"));
             await Expect(page.GetByTestId("audio-duration")).ToBeVisibleAsync();
             await page.GetByTestId("preset-quick").ClickAsync();
             // Three clips: a clip's preview segment is cut when the next clip reaches the encoder, so the first
             // segment plays while the third clip renders.
-            await SetNumberAsync(page, "num-clip", 3);
+            await page.TypeNumberAsync("num-clip-input", 3);
             // Remember what the job was doing when the preview started to play.
             await page.EvaluateAsync("""
                 () => document.querySelector('[data-testid=preview]').addEventListener('playing', () =>
@@ -40,14 +40,7 @@ public class GenerationBrowserTests(BrowserFixture fixture)
             await page.WaitForFunctionAsync("() => window.__playedWhile !== undefined", null,
                 new() { Timeout = 30_000 });
             Assert.Equal("running", await page.EvaluateAsync<string>("() => window.__playedWhile"));
-            await page.Mouse.MoveAsync(0, 0);
-            await page.SetViewportSizeAsync(1280, 2300);
-            Directory.CreateDirectory(RepoPaths.Screenshots);
-            await page.ScreenshotAsync(new PageScreenshotOptions
-            {
-                Path = Path.Combine(RepoPaths.Screenshots, "ui-generating.png"), FullPage = true,
-                Animations = ScreenshotAnimations.Disabled,
-            });
+            await page.ScreenshotAsync("ui-generating.png");
 
             await Expect(page.GetByTestId("download")).ToBeVisibleAsync(new() { Timeout = (float)JobTimeout.TotalMilliseconds });
             var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download").ClickAsync());
@@ -124,6 +117,62 @@ public class GenerationBrowserTests(BrowserFixture fixture)
         }
     }
 
+    [GeneratorFact]
+    public async Task Generate_pressed_right_after_choosing_the_files_waits_for_the_uploads_and_starts()
+    {
+        var page = await OpenAsync();
+        try
+        {
+            await page.GetByTestId("preset-quick").ClickAsync();
+            await page.TypeNumberAsync("num-clip-input", 1);
+            // No waiting for the previews: a quick person clicks Generate at once.
+            await page.ChooseFileAsync("image-upload", await PageActions.SmallPortraitAsync(64));
+            await page.ChooseFileAsync("audio-upload", Path.Combine(RepoPaths.Examples, "speech-hello.wav"));
+            await page.GetByTestId("generate").ClickAsync();
+
+            await Expect(page).ToHaveURLAsync(new Regex(@"\?job=[0-9a-f]{32}$"), new() { Timeout = 60_000 });
+            await Expect(page.GetByTestId("submit-errors")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("progress")).Not.ToHaveAttributeAsync("data-status", "idle");
+            await Expect(page.GetByTestId("history-item").First).ToHaveAttributeAsync("data-status", "completed",
+                new() { Timeout = (float)JobTimeout.TotalMilliseconds });
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [GeneratorFact]
+    public async Task A_reloaded_page_picks_up_the_running_job_from_its_address()
+    {
+        var page = await OpenAsync();
+        try
+        {
+            await StartLongJobAsync(page);
+            await Expect(page.GetByTestId("progress")).ToHaveAttributeAsync("data-status", "running",
+                new() { Timeout = (float)JobTimeout.TotalMilliseconds });
+            string url = page.Url;
+            string id = url[(url.LastIndexOf('=') + 1)..];
+
+            // A new connection (what a reconnect after a network drop or a reload does) finds the job again.
+            await page.ReloadAsync();
+
+            await Expect(page).ToHaveURLAsync(url);
+            await Expect(page.GetByTestId("progress")).ToHaveAttributeAsync("data-status", new Regex("running|completed"));
+            await Expect(page.GetByTestId("preview")).ToHaveAttributeAsync("data-job", id, new() { Timeout = (float)JobTimeout.TotalMilliseconds });
+            await Expect(page.GetByTestId("preview")).ToHaveAttributeAsync("data-appended", new Regex("[1-9]"),
+                new() { Timeout = (float)JobTimeout.TotalMilliseconds });
+            await Expect(page.GetByTestId("cancel")).ToBeEnabledAsync();
+            await page.GetByTestId("cancel").ClickAsync();
+            await Expect(page.GetByTestId("progress")).ToHaveAttributeAsync("data-status", "cancelled",
+                new() { Timeout = (float)JobTimeout.TotalMilliseconds });
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
     private async Task<IPage> OpenAsync()
     {
         var page = await fixture.OpenPageAsync();
@@ -133,34 +182,15 @@ public class GenerationBrowserTests(BrowserFixture fixture)
 
     private static async Task StartLongJobAsync(IPage page)
     {
-        await page.GetByTestId("image-upload").SetInputFilesAsync(await SmallPortraitAsync(128));
+        await page.ChooseFileAsync("image-upload", await PageActions.SmallPortraitAsync(128));
         await Expect(page.GetByTestId("image-preview")).ToBeVisibleAsync();
-        await page.GetByTestId("audio-upload").SetInputFilesAsync(Path.Combine(RepoPaths.Examples, "speech-hello.wav"));
+        await page.ChooseFileAsync("audio-upload", Path.Combine(RepoPaths.Examples, "speech-hello.wav"));
         await Expect(page.GetByTestId("audio-duration")).ToBeVisibleAsync();
         await page.GetByTestId("preset-quick").ClickAsync();
-        await SetNumberAsync(page, "infer-frames", 12); // more, shorter clips: the job stays busy long enough
+        await page.SetSliderAsync("infer-frames", 12); // more, shorter clips: the job stays busy long enough
+        await Expect(page.GetByTestId("infer-frames-value")).ToHaveTextAsync("12");
         await page.GetByTestId("generate").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex(@"\?job=[0-9a-f]{32}$"));
-    }
-
-    /// <summary>The example portrait scaled down to size×size (made once per size with ffmpeg).</summary>
-    private static async Task<string> SmallPortraitAsync(int size)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"la-portrait-{size}.png");
-        if (File.Exists(path)) return path;
-        var start = new ProcessStartInfo("ffmpeg", ["-nostdin", "-v", "error", "-y", "-i", Path.Combine(RepoPaths.Examples, "portrait-anna.png"),
-            "-vf", $"scale={size}:{size}", path]) { RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, "ffmpeg could not scale the portrait: " + error);
-        return path;
-    }
-
-    private static async Task SetNumberAsync(IPage page, string testId, int value)
-    {
-        await page.GetByTestId(testId).FillAsync(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.GetByTestId(testId).BlurAsync();
     }
 
     private static async Task<string> ProbeAsync(string file)

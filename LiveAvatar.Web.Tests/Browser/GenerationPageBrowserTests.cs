@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using LiveAvatar.Web.Tests.Markup;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -15,7 +14,7 @@ public class GenerationPageBrowserTests(BrowserFixture fixture)
     {
         await WithPageAsync(async page =>
         {
-            foreach (string id in HomeMarkupTests.PageTestIds)
+            foreach (string id in Components.HomePageTests.PageTestIds)
                 await Expect(page.GetByTestId(id).First).ToBeAttachedAsync();
             using var http = new HttpClient { BaseAddress = fixture.Server.BaseUrl };
             bool hasGenerator = (await http.GetStringAsync("/api/info")).Contains("\"generator\":true");
@@ -23,10 +22,14 @@ public class GenerationPageBrowserTests(BrowserFixture fixture)
             {
                 await Expect(page.GetByTestId("generator-missing")).ToContainTextAsync("Generator not available");
                 await Expect(page.GetByTestId("generate")).ToBeDisabledAsync();
-                await Expect(page.GetByTestId("status-generator-headline")).ToContainTextAsync("Generator not available");
             }
             await Expect(page.GetByTestId("vae-parallel")).ToBeDisabledAsync();
             await Expect(page.GetByTestId("vae-parallel-reason")).ToContainTextAsync("Needs 2 or more GPUs");
+            var errors = new List<string>();
+            page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+            await page.ReloadAsync();
+            await Expect(page.GetByTestId("generate")).ToBeVisibleAsync();
+            Assert.Empty(errors);
         });
     }
 
@@ -35,28 +38,30 @@ public class GenerationPageBrowserTests(BrowserFixture fixture)
     {
         await WithPageAsync(async page =>
         {
-            await page.GetByTestId("image-upload").SetInputFilesAsync(new FilePayload
+            await page.ChooseFileAsync("image-upload", new FilePayload
             {
                 Name = "photo.png", MimeType = "image/png", Buffer = Encoding.UTF8.GetBytes("not a picture at all\n"),
             });
 
             await Expect(page.GetByTestId("image-upload-error")).ToContainTextAsync("The uploaded file is not a media file");
             await Expect(page.GetByTestId("image-preview")).ToHaveCountAsync(0);
+            await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("not a media file");
         });
     }
 
     [Fact]
-    public async Task Uploaded_files_show_a_preview_the_output_size_and_the_audio_length()
+    public async Task Uploaded_files_show_a_preview_the_output_size_the_audio_length_and_its_waveform()
     {
         await WithPageAsync(async page =>
         {
-            await page.GetByTestId("image-upload").SetInputFilesAsync(Path.Combine(RepoPaths.Examples, "portrait-ben.png"));
+            await page.ChooseFileAsync("image-upload", Path.Combine(RepoPaths.Examples, "portrait-ben.png"));
             await Expect(page.GetByTestId("image-info")).ToHaveTextAsync("portrait-ben.png · 512×704");
             await Expect(page.GetByTestId("size-output")).ToHaveTextAsync(new Regex(@"^output \d+×\d+ for this 512×704 image$"));
 
-            await page.GetByTestId("audio-upload").SetInputFilesAsync(Path.Combine(RepoPaths.Examples, "speech-weather.wav"));
+            await page.ChooseFileAsync("audio-upload", Path.Combine(RepoPaths.Examples, "speech-weather.wav"));
             await Expect(page.GetByTestId("audio-duration")).ToHaveTextAsync(new Regex(@"^speech-weather\.wav · \d\.\d s$"));
             await Expect(page.GetByTestId("num-clip-info")).ToContainTextAsync("allows at most");
+            await Expect(page.GetByTestId("audio-waveform")).ToHaveAttributeAsync("data-bars", "240");
             bool audible = await page.GetByTestId("audio-player").EvaluateAsync<bool>(
                 "a => new Promise(r => a.readyState >= 1 ? r(a.duration > 1) : a.addEventListener('loadedmetadata', () => r(a.duration > 1)))");
             Assert.True(audible, "the audio player could not read the uploaded audio");
@@ -64,26 +69,29 @@ public class GenerationPageBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task Presets_fill_the_form_and_bad_values_are_explained()
+    public async Task Presets_sliders_and_the_dice_fill_the_form()
     {
         await WithPageAsync(async page =>
         {
             await page.GetByTestId("preset-quick").ClickAsync();
-            await Expect(page.GetByTestId("size")).ToHaveValueAsync("384*256");
+            await Expect(page.GetByTestId("size")).ToHaveAttributeAsync("data-value", "384*256");
             await Expect(page.GetByTestId("num-clip")).ToHaveValueAsync("10");
             await Expect(page.GetByTestId("sample-steps")).ToHaveValueAsync("3");
 
             await page.GetByTestId("preset-long").ClickAsync();
             await Expect(page.GetByTestId("online-decode")).ToBeCheckedAsync();
-            await Expect(page.GetByTestId("num-clip")).ToHaveValueAsync("1000");
+            await Expect(page.GetByTestId("num-clip-input")).ToHaveValueAsync("1000");
 
-            await page.GetByTestId("infer-frames").FillAsync("40");
-            await page.GetByTestId("infer-frames").BlurAsync();
-            await Expect(page.GetByTestId("infer-frames-error")).ToContainTextAsync("multiple of 12");
+            // A slider snaps to whole 12-frame blocks: 40 becomes 36.
+            await page.SetSliderAsync("infer-frames", 40);
+            await Expect(page.GetByTestId("infer-frames-value")).ToHaveTextAsync("36");
 
-            await page.GetByTestId("guide-scale").FillAsync("3");
-            await page.GetByTestId("guide-scale").BlurAsync();
+            await page.SetSliderAsync("guide-scale", 3);
             await Expect(page.GetByTestId("guide-scale-cost")).ToContainTextAsync("twice per step");
+
+            await page.GetByTestId("size").ClickAsync();
+            await page.GetByRole(AriaRole.Option, new() { Name = "720*400" }).ClickAsync();
+            await Expect(page.GetByTestId("size")).ToHaveAttributeAsync("data-value", "720*400");
 
             string before = await page.GetByTestId("seed").InputValueAsync();
             await page.GetByTestId("seed-randomize").ClickAsync();
@@ -102,18 +110,57 @@ public class GenerationPageBrowserTests(BrowserFixture fixture)
             await Expect(page.GetByTestId("image-info")).ToContainTextAsync("portrait-anna.png");
             await Expect(page.GetByTestId("audio-duration")).ToContainTextAsync("speech-hello.wav");
             await Expect(page.GetByTestId("prompt")).ToHaveValueAsync(new Regex("woman with brown hair"));
-
-            await page.Mouse.MoveAsync(0, 0);
-            // The Radzen body scrolls inside the layout, so a tall viewport is what captures the whole page.
-            await page.SetViewportSizeAsync(1280, 2300);
-            Directory.CreateDirectory(RepoPaths.Screenshots);
-            await page.ScreenshotAsync(new PageScreenshotOptions
-            {
-                Path = Path.Combine(RepoPaths.Screenshots, "ui-idle.png"),
-                FullPage = true,
-                Animations = ScreenshotAnimations.Disabled,
-            });
+            await Expect(page.GetByTestId("audio-waveform")).ToHaveAttributeAsync("data-bars", "240");
+            await page.ScreenshotAsync("ui-idle.png");
         });
+    }
+
+    [Fact]
+    public async Task The_dark_theme_follows_the_browser()
+    {
+        var page = await fixture.OpenPageAsync(dark: true);
+        try
+        {
+            await Expect(page.Locator(".la-main[data-theme=dark]")).ToBeAttachedAsync();
+            await page.GetByTestId("example-ben").ClickAsync();
+            await Expect(page.GetByTestId("audio-waveform")).ToHaveAttributeAsync("data-bars", "240");
+            string background = await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.la-main')).backgroundColor");
+            Assert.Equal("rgb(17, 19, 26)", background);
+            await page.ScreenshotAsync("ui-dark.png");
+
+            await page.GetByTestId("theme-toggle").ClickAsync();
+            await Expect(page.Locator(".la-main[data-theme=light]")).ToBeAttachedAsync();
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_page_fits_the_screen_and_generate_stays_in_reach()
+    {
+        var page = await fixture.OpenPageAsync(width: 390, height: 844, touch: true);
+        try
+        {
+            await Expect(page.GetByTestId("generate")).ToBeVisibleAsync();
+            await page.GetByTestId("example-anna").ClickAsync();
+            await Expect(page.GetByTestId("image-preview")).ToBeVisibleAsync();
+
+            int overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 0, $"the page is {overflow} px wider than the phone screen");
+            // The Generate bar is pinned to the bottom while the form scrolls under it.
+            await page.GetByTestId("seed").ScrollIntoViewIfNeededAsync();
+            var bar = await page.GetByTestId("generate").BoundingBoxAsync();
+            Assert.NotNull(bar);
+            Assert.InRange(bar!.Y + bar.Height, 0, 844);
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+            await page.ScreenshotAsync("ui-phone.png", fullPage: false);
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
     }
 
     private async Task WithPageAsync(Func<IPage, Task> test)

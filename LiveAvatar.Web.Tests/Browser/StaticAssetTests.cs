@@ -13,8 +13,8 @@ public partial class StaticAssetTests(BrowserFixture fixture)
         string html = await http.GetStringAsync("/");
         var links = AssetLink().Matches(html).Select(m => m.Groups["url"].Value).ToList();
 
-        Assert.Contains(links, url => url.Contains("Radzen.Blazor/css/material", StringComparison.Ordinal));
-        Assert.Contains(links, url => url.Contains("Radzen.Blazor/Radzen.Blazor", StringComparison.Ordinal));
+        Assert.Contains(links, url => url.StartsWith("_content/MudBlazor/MudBlazor.min", StringComparison.Ordinal) && url.EndsWith(".css", StringComparison.Ordinal));
+        Assert.Contains(links, url => url.StartsWith("_content/MudBlazor/MudBlazor.min", StringComparison.Ordinal) && url.EndsWith(".js", StringComparison.Ordinal));
         Assert.Contains("_framework/blazor.web.js", links);
         foreach (string url in links)
         {

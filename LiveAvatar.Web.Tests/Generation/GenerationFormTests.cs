@@ -26,7 +26,7 @@ public class GenerationFormTests
         var form = new GenerationForm();
 
         Assert.Equal(("704*384", 10, 4, 0.0, 48, 420L), (form.Size, form.NumClip, form.SampleSteps, form.GuideScale, form.InferFrames, form.Seed));
-        Assert.Equal(GenerationForm.DefaultPrompt, form.Prompt);
+        Assert.Equal(GenerationDefaults.Prompt, form.Prompt);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public class GenerationFormTests
     {
         var form = new GenerationForm { NumClip = 10 };
 
-        Assert.Equal(477, GenerationForm.FramesFor(10, 48));
+        Assert.Equal(477, VideoTiming.OutputFrames(10, 48));
         Assert.StartsWith("10 clips → 477 frames = 19.1 s at 25 fps", form.ClipsText);
     }
 
@@ -192,7 +192,7 @@ public class GenerationFormTests
         form.RandomizeSeed(new Random(7));
 
         Assert.NotEqual(420, form.Seed);
-        Assert.InRange(form.Seed, 0, GenerationForm.MaxSeed);
+        Assert.InRange(form.Seed, 0, GenerationLimits.MaxSeed);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public class GenerationPageStateTests
         using var state = State(data);
 
         Assert.False(state.CanGenerate);
-        Assert.False(state.Generate());
+        Assert.Equal(GenerateOutcome.Refused, state.Generate());
         Assert.Equal([JobQueue.GeneratorMissing], state.SubmitProblems);
     }
 
@@ -29,7 +29,7 @@ public class GenerationPageStateTests
         using var state = State(data);
         Assert.Empty(state.Errors);
 
-        Assert.False(state.Generate());
+        Assert.Equal(GenerateOutcome.Refused, state.Generate());
 
         Assert.Contains("image-upload", state.Errors.Keys);
         Assert.Contains("audio-upload", state.Errors.Keys);
@@ -83,7 +83,7 @@ public class GenerationPageStateTests
         int changes = 0;
         state.Changed += () => Interlocked.Increment(ref changes);
 
-        Assert.True(state.Generate());
+        Assert.Equal(GenerateOutcome.Started, state.Generate());
         Assert.Equal(JobStatus.Queued, state.Watched!.Status);
         Assert.True(state.CanCancel);
         var run = data.Queue.RunNextAsync();

@@ -15,7 +15,7 @@ public class JobQueueTests
 
         var e = Assert.Throws<JobRejectedException>(() => data.Queue.Submit(parameters));
 
-        Assert.Equal([JobQueue.GeneratorMissing], e.Problems);
+        Assert.Equal([JobQueue.GeneratorMissing], e.Problems.Select(p => p.Message));
         Assert.Contains("Generator not available", JobQueue.GeneratorMissing);
     }
 
@@ -52,17 +52,6 @@ public class JobQueueTests
         Assert.StartsWith(data.Folders.Uploads, job.Request.AudioPath);
         Assert.Equal((9L, "384*256", true), (job.Request.Seed, job.Request.Size, job.Request.OnlineDecode));
         Assert.Equal(["cuda:0"], job.Request.Devices.DitDevices);
-    }
-
-    [Fact]
-    public void With_vae_parallel_the_last_gpu_decodes_and_the_others_run_the_dit()
-    {
-        var plan = RequestBuilder.Plan(["cpu", "cuda:0", "cuda:1", "cuda:2"], vaeParallel: true);
-
-        Assert.Equal(["cuda:0", "cuda:1"], plan.DitDevices);
-        Assert.Equal("cuda:2", plan.VaeDevice);
-        Assert.Equal(["cuda:0"], RequestBuilder.Plan(["cuda:0"], vaeParallel: true).DitDevices);
-        Assert.Equal(["cpu"], RequestBuilder.Plan(["cpu"], vaeParallel: false).DitDevices);
     }
 
     [Fact]
@@ -156,7 +145,7 @@ public class JobQueueTests
     public async Task Problems_the_engine_finds_in_a_request_refuse_the_submission()
     {
         var generator = new FakeVideoGenerator();
-        generator.ValidationProblems.Add("Size 1280*720 does not fit the sink cache; use 704*384.");
+        generator.ValidationProblems.Add(new(GenerationField.Size, "Size 1280*720 does not fit the sink cache; use 704*384."));
         using var data = new TestData(generator);
         var parameters = await data.ParametersAsync();
 

@@ -21,7 +21,7 @@ public class EngineStatusViewTests
     {
         var device = new DeviceStatus("cuda:0", "H100", 80 * SampleStatus.GiB, 60 * SampleStatus.GiB, null);
 
-        Assert.Equal("80.0 GiB total, 60.0 GiB free", EngineStatusView.FormatMemory(device));
+        Assert.Equal("20.0 GiB in use, 60.0 GiB free of 80.0 GiB", EngineStatusView.FormatMemory(device));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public class EngineStatusViewTests
         Assert.Equal("available", view.Cuda);
         Assert.StartsWith("ATen/Parallel:", view.ParallelInfo);
         Assert.Equal(2, view.Devices.Count);
-        Assert.Equal(new DeviceLine("cuda:0", "NVIDIA H100 80GB HBM3", "79.2 GiB total, 78.2 GiB free, 0.0 GiB allocated"),
+        Assert.Equal(new DeviceLine("cuda:0", "NVIDIA H100 80GB HBM3", "1.0 GiB in use, 78.2 GiB free of 79.2 GiB"),
             view.Devices[1]);
         Assert.Equal("13:14:15", view.CheckedAt);
     }

@@ -19,14 +19,14 @@ internal sealed class FakeVideoGenerator : IVideoGenerator
 
     public int Clips { get; set; } = 2;
     public int Blocks { get; set; } = 2;
-    public List<string> ValidationProblems { get; } = [];
+    public List<GenerationProblem> ValidationProblems { get; } = [];
     public SemaphoreSlim? ClipGate { get; set; }
     public int? FailAfterClips { get; set; }
     public Exception Failure { get; set; } = new GenerationException(GenerationErrorKind.OutOfMemory, "CUDA out of memory");
     public List<GenerationRequest> Requests { get; } = [];
     public TaskCompletionSource FirstClipSent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public IReadOnlyList<string> Validate(GenerationRequest request) => ValidationProblems;
+    public IReadOnlyList<GenerationProblem> Validate(GenerationRequest request) => ValidationProblems;
 
     public static byte[] SegmentBytes(int index) => [0, 0, 0, 8, (byte)'m', (byte)'o', (byte)'o', (byte)(index + 1)];
 

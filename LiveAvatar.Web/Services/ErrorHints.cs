@@ -5,9 +5,7 @@ namespace LiveAvatar.Web.Services;
 /// <summary>What to try next for each kind of engine failure, when the engine gives no hint of its own.</summary>
 public static class ErrorHints
 {
-    public const string OutOfMemory =
-        "Lower the resolution (688*368 or 384*256), use fewer frames per clip (infer frames 24 or 36), " +
-        "enable online decode, or turn on FP8.";
+    public const string OutOfMemory = GenerationHints.OutOfMemory;
 
     public const string MissingCheckpoint =
         "Put the model weights in the checkpoint folder shown under Engine status, or restart with --checkpoint DIR.";

@@ -88,6 +88,7 @@ public sealed partial class JobQueue
                 history.Save(job.Update(r => r with
                 {
                     Segments = number,
+                    PreviewFrames = r.PreviewFrames + c.FrameCount,
                     Log = Job.Append(r.Log, $"{Stamp()} clip {c.Index + 1} ready: frames {c.FirstFrame}–{c.FirstFrame + c.FrameCount - 1} " +
                         $"after {DisplayFormat.Duration(c.Elapsed)}"),
                 }));

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace LiveAvatar.Web.Services;
 
-public sealed class JobRejectedException(IReadOnlyList<string> problems)
-    : Exception(string.Join(" ", problems))
+/// <summary>A submission the queue refused, with the engine's field-keyed problems.</summary>
+public sealed class JobRejectedException(IReadOnlyList<GenerationProblem> problems)
+    : Exception(string.Join(" ", problems.Select(p => p.Message)))
 {
-    public IReadOnlyList<string> Problems { get; } = problems;
+    public IReadOnlyList<GenerationProblem> Problems { get; } = problems;
 }
 
 /// <summary>
@@ -56,12 +57,12 @@ public sealed partial class JobQueue(
 
     public Job Submit(JobParameters parameters)
     {
-        if (generator is null) throw new JobRejectedException([GeneratorMissing]);
+        if (generator is null) throw new JobRejectedException([new(GenerationField.Devices, GeneratorMissing)]);
         var image = uploads.Find(parameters.ImageId);
         var audio = uploads.Find(parameters.AudioId);
-        var problems = new List<string>();
-        if (image is not { Kind: UploadKind.Image }) problems.Add("Upload a reference image first.");
-        if (audio is not { Kind: UploadKind.Audio }) problems.Add("Upload an audio file first.");
+        var problems = new List<GenerationProblem>();
+        if (image is not { Kind: UploadKind.Image }) problems.Add(new(GenerationField.Image, "Upload a reference image first."));
+        if (audio is not { Kind: UploadKind.Audio }) problems.Add(new(GenerationField.Audio, "Upload an audio file first."));
         if (problems.Count > 0) throw new JobRejectedException(problems);
 
         string id = DataFolders.NewId();

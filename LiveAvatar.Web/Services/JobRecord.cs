@@ -10,16 +10,16 @@ public sealed record JobParameters
     public string Prompt { get; init; } = "";
     public string ImageId { get; init; } = "";
     public string AudioId { get; init; } = "";
-    public string Size { get; init; } = "704*384";
-    public int NumClip { get; init; } = 10;
-    public int SampleSteps { get; init; } = 4;
-    public double GuideScale { get; init; }
-    public int InferFrames { get; init; } = 48;
-    public long Seed { get; init; } = 420;
+    public string Size { get; init; } = GenerationDefaults.Size;
+    public int NumClip { get; init; } = GenerationDefaults.PageNumClip;
+    public int SampleSteps { get; init; } = GenerationDefaults.SampleSteps;
+    public double GuideScale { get; init; } = GenerationDefaults.GuideScale;
+    public int InferFrames { get; init; } = GenerationDefaults.InferFrames;
+    public long Seed { get; init; } = GenerationDefaults.Seed;
     public bool OnlineDecode { get; init; }
     public bool VaeParallel { get; init; }
     public bool Fp8 { get; init; }
-    public bool LoraEnabled { get; init; } = true;
+    public bool LoraEnabled { get; init; } = GenerationDefaults.LoadLora;
     public string? LoraPath { get; init; }
 }
 
@@ -41,12 +41,15 @@ public sealed record JobRecord
     public int Height { get; init; }
     public int Clips { get; init; }
     public int TotalFrames { get; init; }
-    public double Fps { get; init; } = 25;
+    public double Fps { get; init; } = VideoTiming.Fps;
     public string? MimeType { get; init; }
     public bool Untrained { get; init; }
 
-    /// <summary>Media segments on disk (seg-0001.m4s ..), one per finished clip.</summary>
+    /// <summary>Media segments on disk (seg-0001.m4s ..), one per finished clip or block, in order.</summary>
     public int Segments { get; init; }
+
+    /// <summary>Video frames those segments hold, so the page can say how much of the video is ready.</summary>
+    public int PreviewFrames { get; init; }
 
     public string? OutputPath { get; init; }
     public int OutputFrames { get; init; }

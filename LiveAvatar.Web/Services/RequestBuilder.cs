@@ -1,11 +1,10 @@
-using LiveAvatar.Engine.Pipelines;
-
 namespace LiveAvatar.Web.Services;
 
-/// <summary>Turns the form's parameters into the engine's request, choosing devices from what the generator has.</summary>
+/// <summary>Turns the form's parameters into the engine's request; the contract's planner picks the devices from
+/// what the generator has.</summary>
 public static class RequestBuilder
 {
-    public static GenerationRequest Build(JobParameters p, string imagePath, string audioPath, string outputPath,
+    public static GenerationRequest Build(JobParameters p, string imagePath, string audioPath, string? outputPath,
         GeneratorInfo? info) => new()
     {
         ImagePath = imagePath,
@@ -21,22 +20,7 @@ public static class RequestBuilder
         Fp8 = p.Fp8,
         LoadLora = p.LoraEnabled,
         LoraPath = p.LoraEnabled && !string.IsNullOrWhiteSpace(p.LoraPath) ? p.LoraPath.Trim() : null,
-        Devices = Plan(info?.Devices ?? [], p.VaeParallel, p.SampleSteps),
+        Devices = DevicePlanner.Plan(info?.Devices ?? [], p.VaeParallel, p.SampleSteps),
         OutputPath = outputPath,
     };
-
-    public static IReadOnlyList<string> Gpus(IReadOnlyList<string> devices) =>
-        devices.Where(d => d.StartsWith("cuda", StringComparison.OrdinalIgnoreCase)).ToList();
-
-    /// <summary>One GPU (or the CPU) runs everything; with VAE parallel the last GPU decodes and the others run the
-    /// DiT steps, as the original's multi-GPU launcher does.
-    /// Each DiT stage runs at least one denoising step, so at most <paramref name="maxDitStages"/> GPUs run the DiT.</summary>
-    public static DevicePlan Plan(IReadOnlyList<string> devices, bool vaeParallel, int maxDitStages = 4)
-    {
-        var gpus = Gpus(devices);
-        if (gpus.Count == 0) return DevicePlan.Single(devices.FirstOrDefault() ?? "cpu");
-        if (vaeParallel && gpus.Count >= 2)
-            return new DevicePlan(gpus.Take(Math.Clamp(gpus.Count - 1, 1, Math.Max(1, maxDitStages))).ToList(), gpus[^1]);
-        return DevicePlan.Single(gpus[0]);
-    }
 }

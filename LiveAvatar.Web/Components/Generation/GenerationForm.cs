@@ -1,62 +1,43 @@
-using LiveAvatar.Engine.Media;
 using LiveAvatar.Web.Services;
 
 namespace LiveAvatar.Web.Components.Generation;
 
-/// <summary>The generation form's values, what they imply (output size, video length, cost) and what is wrong
-/// with them. Keys of <see cref="Validate"/> are the data-testids of the offending controls.</summary>
+/// <summary>The generation form's values and what they imply (output size, video length, cost). Every rule comes
+/// from the engine's contract (<see cref="GenerationDefaults"/>, <see cref="GenerationLimits"/>,
+/// <see cref="VideoTiming"/>, <see cref="OutputSizes"/>); this class only says it in the page's words.</summary>
 public sealed partial class GenerationForm
 {
-    public const string DefaultPrompt =
-        "A scene in which the anchorwoman is interacting with the audience, with a clean interior in the background.";
-
     public const string PromptHint =
         "What works: who (look, clothes) + what they do (talking to the camera, gestures, expression) + where " +
         "(background, lighting) + framing (close-up, medium shot). E.g. \"A young woman with short brown hair in a red " +
         "sweater talks warmly to the camera in a bright studio, medium close-up.\"";
 
-    public const int MinSteps = 1, MaxSteps = 4;
-    public const int FrameMultiple = 12, MinInferFrames = 12, MaxInferFrames = 156;
-    public const int MaxNumClip = 100_000;
-    public const double MaxGuideScale = 10;
-    public const long MaxSeed = int.MaxValue;
-    public const double Fps = 25;
-
-    /// <summary>Frames the first clip drops (spec §5.7): N clips give N·infer_frames − 3 frames.</summary>
-    public const int DroppedFrames = 3;
-
-    public string Prompt { get; set; } = DefaultPrompt;
+    public string Prompt { get; set; } = GenerationDefaults.Prompt;
     public StoredUpload? Image { get; set; }
     public StoredUpload? Audio { get; set; }
-    public string Size { get; set; } = "704*384";
-    public int NumClip { get; set; } = 10;
-    public int SampleSteps { get; set; } = 4;
-    public double GuideScale { get; set; }
-    public int InferFrames { get; set; } = 48;
-    public long Seed { get; set; } = 420;
+    public string Size { get; set; } = GenerationDefaults.Size;
+    public int NumClip { get; set; } = GenerationDefaults.PageNumClip;
+    public int SampleSteps { get; set; } = GenerationDefaults.SampleSteps;
+    public double GuideScale { get; set; } = GenerationDefaults.GuideScale;
+    public int InferFrames { get; set; } = GenerationDefaults.InferFrames;
+    public long Seed { get; set; } = GenerationDefaults.Seed;
     public bool OnlineDecode { get; set; }
     public bool VaeParallel { get; set; }
     public bool Fp8 { get; set; }
-    // The DMD LoRA is what makes the 4-step sampler work: on unless the user turns it off (as the scripts pass --load_lora).
-    public bool LoraEnabled { get; set; } = true;
+    // The DMD LoRA is what makes the 4-step sampler work: on unless the user turns it off.
+    public bool LoraEnabled { get; set; } = GenerationDefaults.LoadLora;
     public string LoraPath { get; set; } = "";
 
     /// <summary>GPUs the generator can use; VAE parallel needs two.</summary>
     public int GpuCount { get; set; }
 
-    public static IReadOnlyList<string> Sizes => GenerationSize.SupportedKeys;
+    public static IReadOnlyList<string> Sizes => OutputSizes.Keys;
 
-    public bool InferFramesValid => InferFrames is >= MinInferFrames and <= MaxInferFrames && InferFrames % FrameMultiple == 0;
+    public bool InferFramesValid => VideoTiming.IsWholeBlocks(InferFrames)
+        && InferFrames is >= GenerationLimits.MinInferFrames and <= GenerationLimits.MaxInferFrames;
 
-    public (int Width, int Height)? OutputSize
-    {
-        get
-        {
-            if (Image is null || !Sizes.Contains(Size)) return null;
-            var (h, w) = GenerationSize.Compute(Image.Height, Image.Width, GenerationSize.MaxArea(Size));
-            return (w, h);
-        }
-    }
+    public (int Width, int Height)? OutputSize =>
+        Image is null || !OutputSizes.IsSupported(Size) ? null : OutputSizes.For(Image.Width, Image.Height, Size);
 
     public string OutputSizeText => OutputSize is var (w, h)
         ? $"output {w}×{h} for this {Image!.Width}×{Image.Height} image"
@@ -67,31 +48,33 @@ public sealed partial class GenerationForm
 
     public int EffectiveClips => Math.Max(0, MaxClips is int max ? Math.Min(NumClip, max) : NumClip);
 
-    public static int FramesFor(int clips, int inferFrames) => clips <= 0 ? 0 : clips * inferFrames - DroppedFrames;
-
     public string ClipsText
     {
         get
         {
             if (NumClip < 1 || !InferFramesValid) return "";
             int clips = EffectiveClips;
-            int frames = FramesFor(clips, InferFrames);
-            string length = $"{clips} clip{(clips == 1 ? "" : "s")} → {frames} frames = {DisplayFormat.Seconds(frames / Fps)} at 25 fps";
+            int frames = VideoTiming.OutputFrames(clips, InferFrames);
+            string length = $"{clips} clip{(clips == 1 ? "" : "s")} → {frames} frames = " +
+                $"{DisplayFormat.Seconds(VideoTiming.Duration(frames).TotalSeconds)} at {VideoTiming.Fps} fps";
             if (MaxClips is not int max) return length + "; the audio sets the maximum";
             string cap = $"the audio ({DisplayFormat.Seconds(Audio!.Duration.TotalSeconds)}) allows at most {max} clip{(max == 1 ? "" : "s")}";
             return NumClip > max ? $"{length} (capped: {cap})" : $"{length}; {cap}";
         }
     }
 
-    public string? GuideCostText => GuideScale > 1
+    /// <summary>The clips slider only needs to reach what the audio allows (or the contract's cap without audio).</summary>
+    public int ClipSliderMax => Math.Max(1, MaxClips ?? GenerationLimits.MaxNumClip);
+
+    public string? GuideCostText => GenerationLimits.UsesGuidance(GuideScale)
         ? "Guidance above 1 runs the DiT twice per step (prompt and negative prompt): about 2× the time and a second set of KV caches in memory."
         : null;
 
-    public bool VaeParallelAvailable => GpuCount >= 2;
+    public bool VaeParallelAvailable => DevicePlanner.CanRunVaeParallel(GpuCount);
 
     public string? VaeParallelReason => VaeParallelAvailable ? null
-        : GpuCount == 0 ? "Needs 2 or more GPUs; no GPU is available to the generator."
-        : $"Needs 2 or more GPUs; only {GpuCount} is present.";
+        : GpuCount == 0 ? $"Needs {DevicePlanner.MinGpusForVaeParallel} or more GPUs; no GPU is available to the generator."
+        : $"Needs {DevicePlanner.MinGpusForVaeParallel} or more GPUs; only {GpuCount} is present.";
 
     public string? ActivePresetId => Presets.All.FirstOrDefault(p =>
         p.Size == Size && p.NumClip == NumClip && p.SampleSteps == SampleSteps && p.OnlineDecode == OnlineDecode)?.Id;
@@ -104,7 +87,7 @@ public sealed partial class GenerationForm
         OnlineDecode = preset.OnlineDecode;
     }
 
-    public void RandomizeSeed(Random random) => Seed = random.NextInt64(0, MaxSeed + 1);
+    public void RandomizeSeed(Random random) => Seed = GenerationLimits.RandomSeed(random);
 
     public JobParameters ToParameters() => new()
     {

@@ -1,14 +1,15 @@
 using LiveAvatar.Web.Services;
-using Microsoft.AspNetCore.Components.Forms;
 
 namespace LiveAvatar.Web.Components.Generation;
+
+public enum GenerateOutcome { Started, WaitingForUploads, Refused }
 
 /// <summary>
 /// Everything the generation page does, without markup: uploads, examples, presets and regenerate into the form,
 /// submit/cancel through the queue, and which job this page watches. Components render it and forward clicks.
 /// Events come from the worker thread; the page marshals them with InvokeAsync.
 /// </summary>
-public sealed class GenerationPageState : IDisposable
+public sealed partial class GenerationPageState : IDisposable
 {
     private readonly JobQueue queue;
     private readonly HistoryStore history;
@@ -16,6 +17,7 @@ public sealed class GenerationPageState : IDisposable
     private readonly ExampleLibrary examples;
     private readonly TimeProvider time;
     private readonly Random random;
+    private JobStatus? watchedStatus;
 
     public GenerationPageState(JobQueue queue, HistoryStore history, UploadStore uploads, ExampleLibrary examples,
         TimeProvider time, Random? random = null)
@@ -26,24 +28,26 @@ public sealed class GenerationPageState : IDisposable
         this.examples = examples;
         this.time = time;
         this.random = random ?? Random.Shared;
-        Form.GpuCount = RequestBuilder.Gpus(queue.Generator?.Info.Devices ?? []).Count;
+        Form.GpuCount = DevicePlanner.Gpus(queue.Generator?.Info.Devices ?? []).Count;
         queue.Changed += RaiseChanged;
         history.Changed += RaiseChanged;
     }
 
     public GenerationForm Form { get; } = new();
 
-    /// <summary>Raised when anything shown may have changed (job progress, queue, history).</summary>
+    /// <summary>Raised when anything shown may have changed (job progress, queue, history, uploads).</summary>
     public event Action? Changed;
+
+    /// <summary>Something worth a snackbar: an upload refused, a submission refused, the watched job failing.</summary>
+    public event Action<PageNotice>? Notice;
+
+    /// <summary>A job was queued without a click on this page's button (it waited for uploads to finish).</summary>
+    public event Action<string>? Submitted;
 
     public bool GeneratorAvailable => queue.Generator is not null;
     public string? GeneratorMessage => GeneratorAvailable ? null : JobQueue.GeneratorMissing;
-    public UploadLimits Limits => uploads.Limits;
 
     public bool SubmitAttempted { get; private set; }
-    public string? ImageError { get; private set; }
-    public string? AudioError { get; private set; }
-    public bool IsUploading { get; private set; }
     public IReadOnlyList<string> SubmitProblems { get; private set; } = [];
     public string? LoraStatus { get; private set; }
 
@@ -55,66 +59,19 @@ public sealed class GenerationPageState : IDisposable
         ? ProgressView.From(r, LiveJob?.Progress, queue.PositionOf(r.Id))
         : null;
 
-    /// <summary>Control errors to show: range errors always, missing inputs only after a Generate click.</summary>
+    /// <summary>Control errors to show: wrong values always, missing inputs only after a Generate click.</summary>
     public IReadOnlyDictionary<string, string> Errors => Form.Validate()
-        .Where(e => SubmitAttempted || e.Key is not ("prompt" or "image-upload" or "audio-upload" or "lora-path"))
+        .Where(e => SubmitAttempted || !IsMissingInput(e.Key))
         .ToDictionary(e => e.Key, e => e.Value);
 
-    public bool CanGenerate => GeneratorAvailable && !IsUploading;
+    private bool IsMissingInput(string control) => control is "image-upload" or "audio-upload" or "lora-path"
+        || control == "prompt" && string.IsNullOrWhiteSpace(Form.Prompt);
+
+    public bool CanGenerate => GeneratorAvailable && !GenerateRequested;
     public bool CanCancel => Watched?.IsActive == true;
 
     public IReadOnlyList<QueueRow> QueueRows => QueueView.From(queue.Active, WatchedId);
     public IReadOnlyList<HistoryRow> HistoryRows => HistoryView.From(history.All, time.LocalTimeZone);
-
-    /// <summary>A file from the page's file input; the declared size is checked first so an oversized file is
-    /// refused before it is streamed (the store enforces the limit on the bytes themselves too).</summary>
-    public async Task UploadAsync(UploadKind kind, IBrowserFile file)
-    {
-        long max = kind == UploadKind.Image ? Limits.MaxImageBytes : Limits.MaxAudioBytes;
-        if (file.Size > max)
-        {
-            SetUploadError(kind, $"The {(kind == UploadKind.Image ? "image" : "audio")} file is {UploadLimits.Format(file.Size)}; " +
-                $"the limit is {UploadLimits.Format(max)}.");
-            return;
-        }
-        await using var stream = file.OpenReadStream(max);
-        await UploadAsync(kind, stream, file.Name);
-    }
-
-    public async Task UploadAsync(UploadKind kind, Stream content, string? fileName)
-    {
-        IsUploading = true;
-        SetUploadError(kind, null);
-        try
-        {
-            var stored = await uploads.SaveAsync(kind, content, fileName);
-            if (kind == UploadKind.Image) Form.Image = stored;
-            else Form.Audio = stored;
-        }
-        catch (UploadRejectedException e)
-        {
-            SetUploadError(kind, e.Message);
-        }
-        catch (IOException e)
-        {
-            // The browser stream ends early when the upload is larger than the component allowed, or is aborted.
-            SetUploadError(kind, $"The upload did not arrive whole: {e.Message}");
-        }
-        finally
-        {
-            IsUploading = false;
-        }
-    }
-
-    public async Task LoadExampleAsync(string id)
-    {
-        var example = ExampleLibrary.All.First(e => e.Id == id);
-        var (image, audio) = await examples.LoadAsync(id);
-        Form.Image = image;
-        Form.Audio = audio;
-        Form.Prompt = example.Prompt;
-        ImageError = AudioError = null;
-    }
 
     public void ApplyPreset(string id)
     {
@@ -123,32 +80,35 @@ public sealed class GenerationPageState : IDisposable
 
     public void RandomizeSeed() => Form.RandomizeSeed(random);
 
-    /// <summary>Queues the form as a job and starts watching it; false (with <see cref="SubmitProblems"/>) if not.</summary>
-    public bool Generate()
+    /// <summary>Queues the form as a job and starts watching it. While files are still uploading the job is
+    /// remembered and queued as soon as they are in (<see cref="Submitted"/> then says so).</summary>
+    public GenerateOutcome Generate()
     {
         SubmitAttempted = true;
-        var errors = Form.Validate();
         if (!GeneratorAvailable)
         {
             SubmitProblems = [JobQueue.GeneratorMissing];
-            return false;
+            return GenerateOutcome.Refused;
         }
-        if (errors.Count > 0)
+        if (IsUploading)
         {
-            SubmitProblems = errors.Values.ToList();
-            return false;
+            GenerateRequested = true;
+            SubmitProblems = [];
+            RaiseChanged();
+            return GenerateOutcome.WaitingForUploads;
         }
+        var errors = Form.Validate();
+        if (errors.Count > 0) return Refuse(errors.Values.ToList());
         try
         {
             var job = queue.Submit(Form.ToParameters());
             SubmitProblems = [];
             Watch(job.Id);
-            return true;
+            return GenerateOutcome.Started;
         }
         catch (JobRejectedException e)
         {
-            SubmitProblems = e.Problems;
-            return false;
+            return Refuse(e.Problems.Select(p => p.Message).ToList());
         }
     }
 
@@ -160,6 +120,7 @@ public sealed class GenerationPageState : IDisposable
         if (LiveJob is not null) LiveJob.Changed -= OnJobChanged;
         WatchedId = DataFolders.IsId(id) ? id : null;
         LiveJob = queue.FindActive(WatchedId);
+        watchedStatus = Watched?.Status;
         if (LiveJob is not null) LiveJob.Changed += OnJobChanged;
         RaiseChanged();
     }
@@ -170,6 +131,7 @@ public sealed class GenerationPageState : IDisposable
         Form.Load(record.Parameters, uploads.Find(record.Image.Id), uploads.Find(record.Audio.Id));
         ImageError = Form.Image is null ? "This run's image is no longer stored; upload it again." : null;
         AudioError = Form.Audio is null ? "This run's audio is no longer stored; upload it again." : null;
+        Notify(NoticeLevel.Info, "The run's settings are back in the form; press Generate to run them again.");
         return true;
     }
 
@@ -198,13 +160,23 @@ public sealed class GenerationPageState : IDisposable
         if (LiveJob is not null) LiveJob.Changed -= OnJobChanged;
     }
 
-    private void SetUploadError(UploadKind kind, string? message)
+    private GenerateOutcome Refuse(IReadOnlyList<string> problems)
     {
-        if (kind == UploadKind.Image) ImageError = message;
-        else AudioError = message;
+        SubmitProblems = problems;
+        Notify(NoticeLevel.Error, problems.Count == 1 ? problems[0] : $"{problems.Count} settings need a change before generating.");
+        return GenerateOutcome.Refused;
     }
 
-    private void OnJobChanged(Job job) => RaiseChanged();
+    private void OnJobChanged(Job job)
+    {
+        var status = job.Record.Status;
+        if (status != watchedStatus && status == JobStatus.Failed && job.Record.Error is { } error)
+            Notify(NoticeLevel.Error, $"The job failed: {error.Message}");
+        watchedStatus = status;
+        RaiseChanged();
+    }
+
+    private void Notify(NoticeLevel level, string message) => Notice?.Invoke(new PageNotice(level, message));
 
     private void RaiseChanged() => Changed?.Invoke();
 }

@@ -42,12 +42,18 @@ public sealed class EngineStatusView
     public static string FormatGiB(long bytes) =>
         (bytes / BytesPerGiB).ToString("0.0", CultureInfo.InvariantCulture) + " GiB";
 
-    public static string FormatMemory(DeviceStatus device)
+    /// <summary>Memory in people's terms: what is in use, what is free, of how much.</summary>
+    public static string FormatMemory(DeviceStatus device) => (device.TotalBytes, device.FreeBytes) switch
     {
-        var parts = new List<string>(3);
-        if (device.TotalBytes is long total) parts.Add($"{FormatGiB(total)} total");
-        if (device.FreeBytes is long free) parts.Add($"{FormatGiB(free)} free");
-        if (device.AllocatedBytes is long allocated) parts.Add($"{FormatGiB(allocated)} allocated");
-        return parts.Count == 0 ? "memory not reported" : string.Join(", ", parts);
-    }
+        (long total, long free) => $"{FormatGiB(total - free)} in use, {FormatGiB(free)} free of {FormatGiB(total)}",
+        (long total, null) => $"{FormatGiB(total)} in total",
+        (null, long free) => $"{FormatGiB(free)} free",
+        _ => "memory not reported",
+    };
+
+    /// <summary>One sentence for the top of the panel: where jobs run and how much room is left there.</summary>
+    public string Headline => !NativeLoaded ? "The engine could not start: its native library did not load."
+        : Devices.FirstOrDefault(d => d.Id.StartsWith("cuda", StringComparison.Ordinal)) is { } gpu
+            ? $"Running on {gpu.Name}: {gpu.Memory}."
+            : $"Running on {Devices.FirstOrDefault()?.Name ?? "the CPU"}; no GPU is available.";
 }

@@ -1,4 +1,4 @@
-namespace LiveAvatar.Engine.Pipelines;
+namespace LiveAvatar.Engine.Generation;
 
 /// <summary>Which devices do what. One DiT device runs every step; several run the timestep-forcing pipeline
 /// (device i runs denoising step i). The VAE decodes on its own device or shares the last DiT device.</summary>
@@ -9,7 +9,8 @@ public sealed record DevicePlan(IReadOnlyList<string> DitDevices, string? VaeDev
     public string EffectiveVaeDevice => VaeDevice ?? DitDevices[^1];
 }
 
-/// <summary>One generation job, in the original CLI's terms (plain .NET values only).</summary>
+/// <summary>One generation job, in the original CLI's terms (plain .NET values only). Defaults come from
+/// <see cref="GenerationDefaults"/>; <see cref="GenerationValidator"/> says what is wrong with one.</summary>
 public sealed record GenerationRequest
 {
     public required string ImagePath { get; init; }
@@ -17,26 +18,26 @@ public sealed record GenerationRequest
     public string Prompt { get; init; } = "";
 
     /// <summary>A size key of the original (e.g. "704*384"); it picks the pixel area, the image picks the aspect.</summary>
-    public string Size { get; init; } = "704*384";
+    public string Size { get; init; } = GenerationDefaults.Size;
 
     /// <summary>Clips of <see cref="InferFrames"/> frames; null means all the audio allows. Capped by the audio.</summary>
     public int? NumClip { get; init; }
 
-    public int SampleSteps { get; init; } = 4;
+    public int SampleSteps { get; init; } = GenerationDefaults.SampleSteps;
 
     /// <summary>≤ 1: one conditional forward per step (the original). &gt; 1: classifier-free guidance with the
     /// negative prompt, which doubles the DiT work and needs a second set of KV caches.</summary>
-    public double GuideScale { get; init; }
+    public double GuideScale { get; init; } = GenerationDefaults.GuideScale;
 
     public string? NegativePrompt { get; init; }
-    public int InferFrames { get; init; } = 48;
-    public long Seed { get; init; } = 420;
-    public string Solver { get; init; } = "euler";
+    public int InferFrames { get; init; } = GenerationDefaults.InferFrames;
+    public long Seed { get; init; } = GenerationDefaults.Seed;
+    public string Solver { get; init; } = GenerationDefaults.Solver;
     public bool OnlineDecode { get; init; }
     public bool OffloadModel { get; init; }
     public bool OffloadKvCache { get; init; }
     public bool Fp8 { get; init; }
-    public bool LoadLora { get; init; } = true;
+    public bool LoadLora { get; init; } = GenerationDefaults.LoadLora;
     public string? LoraPath { get; init; }
     public DevicePlan Devices { get; init; } = DevicePlan.Single();
 

@@ -1,4 +1,4 @@
-namespace LiveAvatar.Engine.Pipelines;
+namespace LiveAvatar.Engine.Generation;
 
 /// <summary>What a running job reports, in order: Started, then Progress, PreviewReady (once) and ClipReady interleaved,
 /// then Completed.
