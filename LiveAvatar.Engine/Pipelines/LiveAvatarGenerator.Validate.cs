@@ -1,5 +1,9 @@
+using LiveAvatar.Engine.Native;
 using LiveAvatar.Engine.Media;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines;
 
@@ -8,8 +12,8 @@ public sealed partial class LiveAvatarGenerator
     /// <summary>Everything wrong with a request, each saying what to change. Files are checked later by content.</summary>
     private static Device SafeParse(string d)
     {
-        try { return Device.Parse(d); }
-        catch (FormatException) { return Device.Cpu; }
+        try { return Devices.Parse(d); }
+        catch (FormatException) { return torch.CPU; }
     }
 
     public IReadOnlyList<string> Validate(GenerationRequest r)
@@ -31,10 +35,10 @@ public sealed partial class LiveAvatarGenerator
         foreach (var d in r.Devices.DitDevices.Append(r.Devices.EffectiveVaeDevice))
         {
             Device dev;
-            try { dev = Device.Parse(d); }
+            try { dev = Devices.Parse(d); }
             catch (FormatException e) { p.Add(e.Message + "."); continue; }
-            if (dev.IsCuda && dev.Index >= Cuda.DeviceCount) p.Add($"device {d} is not present (this machine has {Cuda.DeviceCount} CUDA devices).");
-            if (dev.Type == DeviceType.Meta) p.Add("the meta device cannot run a generation.");
+            if (dev.type == DeviceType.CUDA && dev.index >= CudaDevices.Count) p.Add($"device {d} is not present (this machine has {CudaDevices.Count} CUDA devices).");
+            if (dev.type == DeviceType.META) p.Add("the meta device cannot run a generation.");
         }
         return p;
     }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Common;
 
@@ -15,10 +18,10 @@ public sealed class Parameter(string name, long[] shape) : IDisposable
 
     public void Set(Tensor value)
     {
-        if (!value.Shape.SequenceEqual(Shape))
-            throw new ArgumentException($"parameter '{Name}' expects [{string.Join(", ", Shape)}], got [{string.Join(", ", value.Shape)}]");
+        if (!value.shape.SequenceEqual(Shape))
+            throw new ArgumentException($"parameter '{Name}' expects [{string.Join(", ", Shape)}], got [{string.Join(", ", value.shape)}]");
         Value?.Dispose();
-        Value = value.DetachFromScope();
+        Value = value.DetachFromDisposeScope();
     }
 
     public void Dispose()
@@ -74,7 +77,7 @@ public abstract class Module : IDisposable
     /// together. <paramref name="prefix"/> is prepended to our keys to find them in the file;
     /// <paramref name="ignoreUnexpected"/> selects file keys that may stay unused (e.g. a CTC head).
     /// </summary>
-    public LoadReport Load(ICheckpointReader reader, Device device, DType? dtype = null, string prefix = "",
+    public LoadReport Load(ICheckpointReader reader, Device device, ScalarType? dtype = null, string prefix = "",
         Func<string, bool>? ignoreUnexpected = null, bool strictUnexpected = true)
     {
         var ours = NamedParameters().ToList();
@@ -98,9 +101,9 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>Gives every parameter an uninitialised tensor (meta: shapes only, no memory).</summary>
-    public void Materialize(Device device, DType dtype)
+    public void Materialize(Device device, ScalarType dtype)
     {
-        foreach (var (_, p) in NamedParameters()) p.Set(Tensor.Empty(p.Shape, dtype, device));
+        foreach (var (_, p) in NamedParameters()) p.Set(torch.empty(p.Shape, dtype, device));
     }
 
     public virtual void Dispose()
