@@ -51,6 +51,15 @@ public static class CheckpointDTypes
         _ => t.ToString(),
     };
 
+    /// <summary>Parses the names <see cref="Name"/> gives (as PyTorch prints them, with or without "torch.").</summary>
+    public static CheckpointDType Parse(string name)
+    {
+        var n = name.StartsWith("torch.", StringComparison.Ordinal) ? name[6..] : name;
+        foreach (var t in Enum.GetValues<CheckpointDType>())
+            if (t.Name() == n) return t;
+        throw new FormatException($"unknown checkpoint dtype '{name}'");
+    }
+
     /// <summary>The TorchSharp dtype that holds this element type; float8 is carried as its bytes (uint8).</summary>
     public static ScalarType ToScalarType(this CheckpointDType t) => t switch
     {

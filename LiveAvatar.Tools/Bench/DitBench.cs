@@ -1,9 +1,13 @@
+using LiveAvatar.Engine.Native;
 using System.Diagnostics;
 using LiveAvatar.Engine.Media;
 using LiveAvatar.Engine.Models.Dit;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Pipelines.Bench;
+namespace LiveAvatar.Tools.Bench;
 
 public sealed record DitBenchResult(string Device, int Width, int Height, int Layers, long Parameters, double MaterializeSeconds,
     double PrefillMs, double ForwardMsMedian, double ForwardMsBest, int Tokens, int CondTokens, long PeakBytes, long WeightBytes,
@@ -22,16 +26,16 @@ public sealed record DitBenchResult(string Device, int Width, int Height, int La
 /// <summary>One DiT block forward (3 latent frames at one step) with synthetic full-size weights: time and memory.</summary>
 public static class DitBench
 {
-    public static DitBenchResult Run(DitConfig config, string size, int imageWidth, int imageHeight, Device device, int iters, int warmup = 2, DType? dtypeOverride = null, bool fp8 = false)
+    public static DitBenchResult Run(DitConfig config, string size, int imageWidth, int imageHeight, Device device, int iters, int warmup = 2, ScalarType? dtypeOverride = null, bool fp8 = false)
     {
         var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
         int lh = h / 8, lw = w / 8;
-        var dtype = dtypeOverride ?? (device.IsCuda ? DType.BFloat16 : DType.Float32);
-        if (device.IsCuda) { Cuda.EmptyCache(); Cuda.ResetPeakMemory(device.Index); }
+        var dtype = dtypeOverride ?? (device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32);
+        if (device.type == DeviceType.CUDA) { CudaDevices.EmptyCache(); CudaDevices.ResetPeakMemory(device.index); }
         var sw = Stopwatch.StartNew();
         using var dit = new CausalWanModelS2V(config);
         SyntheticWeights.Materialize(dit, device, dtype);
-        var fp8Saved = fp8 ? Models.Fp8.Fp8Conversion.Apply(dit).BytesSaved : 0;
+        var fp8Saved = fp8 ? LiveAvatar.Engine.Models.Fp8.Fp8Conversion.Apply(dit).BytesSaved : 0;
         Sync(device);
         var materialize = sw.Elapsed.TotalSeconds;
         var weightBytes = dit.NamedParameters().Sum(p => p.P.Shape.Aggregate(1L, (a, b) => a * b)) * dtype.ElementSize() - fp8Saved;
@@ -40,19 +44,19 @@ public static class DitBench
         using var cond = dit.NewCondCache(lh, lw, device, dtype);
         using var ring = dit.NewRingCache(lh, lw, 12, device, dtype);
         var cacheBytes = ((long)condLen + 12L * fsl) * 2 * config.NumLayers * config.Dim * dtype.ElementSize();
-        using var scope = DisposeScope.Enter();
-        var context = Tensor.Empty([40, config.TextDim], dtype, device).NormalInPlace(3, 0.1);
+        using var scope = torch.NewDisposeScope();
+        var context = SyntheticWeights.Normal([40, config.TextDim], dtype, device, 3, 0.1);
         sw.Restart();
-        dit.Prefill(new DitSinkInput(Tensor.Empty([config.InDim, 1, lh, lw], dtype, device).NormalInPlace(4),
-            Tensor.Empty([config.InDim, config.MotionLatentFrames, lh, lw], dtype, device).NormalInPlace(5), context), cond);
+        dit.Prefill(new DitSinkInput(SyntheticWeights.Normal([config.InDim, 1, lh, lw], dtype, device, 4),
+            SyntheticWeights.Normal([config.InDim, config.MotionLatentFrames, lh, lw], dtype, device, 5), context), cond);
         Sync(device);
         var prefill = sw.Elapsed.TotalMilliseconds;
-        var latents = Tensor.Empty([config.InDim, 3, lh, lw], dtype, device).NormalInPlace(6);
-        var audio = Tensor.Empty([1, config.NumAudioLayers, config.AudioDim, 12], dtype, device).NormalInPlace(7);
+        var latents = SyntheticWeights.Normal([config.InDim, 3, lh, lw], dtype, device, 6);
+        var audio = SyntheticWeights.Normal([1, config.NumAudioLayers, config.AudioDim, 12], dtype, device, 7);
         var times = new List<double>();
         for (var i = 0; i < warmup + iters; i++)
         {
-            using var s = DisposeScope.Enter();
+            using var s = torch.NewDisposeScope();
             Sync(device);
             sw.Restart();
             _ = dit.Forward(new DitStreamInput(latents, 1000f, context, audio, 3 * fsl * (i % 4), 12), ring, cond);
@@ -60,13 +64,13 @@ public static class DitBench
             if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();
-        var peak = device.IsCuda ? Cuda.MemoryStats(device.Index).PeakAllocated : 0;
+        var peak = device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).PeakAllocated : 0;
         return new DitBenchResult(device.ToString() + (fp8 ? " (FP8 linears)" : ""), w, h, config.NumLayers, dit.ParameterCount(), materialize, prefill,
             times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes);
     }
 
     internal static void Sync(Device d)
     {
-        if (d.IsCuda) Cuda.Synchronize(d.Index);
+        if (d.type == DeviceType.CUDA) CudaDevices.Synchronize(d.index);
     }
 }

@@ -1,11 +1,15 @@
+using LiveAvatar.Engine.Native;
 using System.Diagnostics;
 using LiveAvatar.Engine.Media;
 using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Models.Vae;
 using LiveAvatar.Engine.Pipelines.Core;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Pipelines.Bench;
+namespace LiveAvatar.Tools.Bench;
 
 internal sealed class Disposer(IReadOnlyList<IDisposable> items) : IDisposable
 {
@@ -48,20 +52,20 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
 public static class SamplerBench
 {
     public static SamplerBenchResult Run(DitConfig ditConfig, VaeConfig vaeConfig, string size, int imageWidth, int imageHeight,
-        Device device, int clips, bool onlineDecode, bool offloadKv = false, DType? dtypeOverride = null,
+        Device device, int clips, bool onlineDecode, bool offloadKv = false, ScalarType? dtypeOverride = null,
         int stages = 1, bool vaeParallel = false)
     {
         var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
-        var dtype = dtypeOverride ?? (device.IsCuda ? DType.BFloat16 : DType.Float32);
-        if (device.IsCuda) { Cuda.EmptyCache(); for (var i = 0; i < Cuda.DeviceCount; i++) Cuda.ResetPeakMemory(i); }
+        var dtype = dtypeOverride ?? (device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32);
+        if (device.type == DeviceType.CUDA) { CudaDevices.EmptyCache(); for (var i = 0; i < CudaDevices.Count; i++) CudaDevices.ResetPeakMemory(i); }
         // Stage i on cuda:i (all on the CPU when benchmarking there); the VAE on its own device or the last stage's.
-        var stageDevices = Enumerable.Range(0, stages).Select(i => device.IsCuda ? Device.Cuda(device.Index + i) : device).ToList();
-        var vaeDevice = vaeParallel && device.IsCuda ? Device.Cuda(device.Index + stages) : stageDevices[^1];
+        var stageDevices = Enumerable.Range(0, stages).Select(i => device.type == DeviceType.CUDA ? Devices.Cuda(device.index + i) : device).ToList();
+        var vaeDevice = vaeParallel && device.type == DeviceType.CUDA ? Devices.Cuda(device.index + stages) : stageDevices[^1];
         var dits = new List<(CausalWanModelS2V Dit, Device Device)>();
         foreach (var d in stageDevices)
         {
             var shared = dits.FirstOrDefault(x => x.Device == d).Dit;
-            if (shared == null) { shared = new CausalWanModelS2V(ditConfig); SyntheticWeights.Materialize(shared, d, dtype); }
+            if (shared is null) { shared = new CausalWanModelS2V(ditConfig); SyntheticWeights.Materialize(shared, d, dtype); }
             dits.Add((shared, d));
         }
         using var disposeDits = new Disposer(dits.Select(x => x.Dit).Distinct().ToList());
@@ -69,12 +73,12 @@ public static class SamplerBench
         var vaeModel = new WanVae(vaeConfig);
         SyntheticWeights.Materialize(vaeModel, vaeDevice, dtype, 1000);
         using var vae = new Wan21Vae(vaeModel, vaeDevice, dtype);
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var inputs = new SamplerInputs(
-            Tensor.Empty([3, 1, h, w], DType.Float32, device).UniformInPlace(1, -1, 1),
-            Tensor.Empty([40, ditConfig.TextDim], dtype, device).NormalInPlace(2, 0.1),
-            Tensor.Empty([1, ditConfig.NumAudioLayers, ditConfig.AudioDim, clips * 48], dtype, device).NormalInPlace(3),
-            clips, 48, 4, onlineDecode, Norm3Bf16: dtype == DType.BFloat16);
+            SyntheticWeights.Uniform([3, 1, h, w], ScalarType.Float32, device, 1, -1, 1),
+            SyntheticWeights.Normal([40, ditConfig.TextDim], dtype, device, 2, 0.1),
+            SyntheticWeights.Normal([1, ditConfig.NumAudioLayers, ditConfig.AudioDim, clips * 48], dtype, device, 3),
+            clips, 48, 4, onlineDecode, Norm3Bf16: dtype == ScalarType.BFloat16);
         IEnumerable<SamplerEvent> Events() => stages > 1
             ? new PipelineSampler(dits, vae, dtype).Run(inputs, new SeededRandomness(420))
             : new SingleDeviceSampler(dit, vae, device, dtype, offloadKv).Run(inputs, new SeededRandomness(420));
@@ -90,7 +94,7 @@ public static class SamplerBench
             if (e is SamplerStep && setup < 0) { DitBench.Sync(device); setup = clock.Elapsed.TotalSeconds; }
             if (e is SamplerClip c)
             {
-                frames += (int)c.Video.Shape[1];
+                frames += (int)c.Video.shape[1];
                 c.Video.Dispose();
                 c.Latents.Dispose();
                 DitBench.Sync(device);
@@ -99,10 +103,10 @@ public static class SamplerBench
                 perClip.Add(now - last);
                 last = now;
                 self.Refresh();
-                memory.Add(new MemorySample(c.Clip + 1, self.WorkingSet64, device.IsCuda ? Cuda.MemoryStats(device.Index).Allocated : 0, Tensor.LiveCount));
+                memory.Add(new MemorySample(c.Clip + 1, self.WorkingSet64, device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).Allocated : 0, Tensor.TotalCount));
             }
         }
-        var peak = device.IsCuda ? stageDevices.Append(vaeDevice).Distinct().Max(d => Cuda.MemoryStats(d.Index).PeakAllocated) : 0;
+        var peak = device.type == DeviceType.CUDA ? stageDevices.Append(vaeDevice).Distinct().Max(d => CudaDevices.MemoryStats(d.index).PeakAllocated) : 0;
         var where = stages > 1 ? $"{stages} pipeline stages on {string.Join(", ", stageDevices.Distinct())}, VAE on {vaeDevice}" : device.ToString();
         return new SamplerBenchResult(where, w, h, clips, frames, setup, first, clock.Elapsed.TotalSeconds, perClip, peak, onlineDecode, memory);
     }

@@ -7,9 +7,12 @@ using LiveAvatar.Engine.Models.Common;
 using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Models.Text;
 using LiveAvatar.Engine.Models.Vae;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Pipelines.Demo;
+namespace LiveAvatar.Tools.Demo;
 
 /// <summary>
 /// Writes tiny random weights in exactly the real layout, so every loader and the whole pipeline run without the
@@ -49,8 +52,8 @@ public static class DemoCheckpoint
         var dit = Dit((int)t5.Dim);
 
         using (var m = new CausalWanModelS2V(dit)) WriteDit(model, m, dit, seed);
-        using (var m = new WanVae(Vae)) TorchZipWriter.Write(Path.Combine(model, CheckpointLayout.Vae), DemoWeights.For(m, seed + 1, DType.Float32));
-        using (var m = new T5Encoder(t5)) TorchZipWriter.Write(Path.Combine(model, CheckpointLayout.T5), DemoWeights.For(m, seed + 2, DType.BFloat16));
+        using (var m = new WanVae(Vae)) TorchZipWriter.Write(Path.Combine(model, CheckpointLayout.Vae), DemoWeights.For(m, seed + 1, ScalarType.Float32));
+        using (var m = new T5Encoder(t5)) TorchZipWriter.Write(Path.Combine(model, CheckpointLayout.T5), DemoWeights.For(m, seed + 2, ScalarType.BFloat16));
         WriteWav2Vec2(Path.Combine(model, CheckpointLayout.Wav2Vec2Dir), seed + 3);
         using (var m = new CausalWanModelS2V(dit)) WriteLora(Path.Combine(root, LoraFolder, "liveavatar.safetensors"), m, seed + 4);
 
@@ -81,7 +84,7 @@ public static class DemoCheckpoint
             ["zero_timestep"] = true, ["enable_motioner"] = false, ["add_last_motion"] = true, ["cross_attn_type"] = "t2v_cross_attn",
         };
         File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var all = DemoWeights.For(m, seed, DType.BFloat16).ToList();
+        var all = DemoWeights.For(m, seed, ScalarType.BFloat16).ToList();
         var shards = new[] { all.Where(t => t.Name.StartsWith("blocks.", StringComparison.Ordinal)).ToList(),
                              all.Where(t => !t.Name.StartsWith("blocks.", StringComparison.Ordinal)).ToList() };
         var map = new JsonObject();
@@ -114,22 +117,22 @@ public static class DemoCheckpoint
         };
         File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         using var m = new Wav2Vec2Model(c);
-        SafetensorsWriter.Write(Path.Combine(folder, "model.safetensors"), DemoWeights.For(m, seed, DType.Float32, "wav2vec2."),
+        SafetensorsWriter.Write(Path.Combine(folder, "model.safetensors"), DemoWeights.For(m, seed, ScalarType.Float32, "wav2vec2."),
             new Dictionary<string, string> { ["format"] = "pt" });
     }
 
     private static void WriteLora(string path, CausalWanModelS2V m, ulong seed)
     {
         var targets = m.NamedParameters().Where(p => IsLoraTarget(p.Key)).ToList();
-        var tensors = new List<(string, DType, long[], ReadOnlyMemory<byte>)>();
+        var tensors = new List<(string, CheckpointDType, long[], ReadOnlyMemory<byte>)>();
         foreach (var (key, p) in targets)
         {
-            using var scope = DisposeScope.Enter();
+            using var scope = torch.NewDisposeScope();
             var module = key[..^".weight".Length];
-            var a = Tensor.RandN([LoraRank, p.Shape[1]], seed ^ DemoWeights.Hash(key) ^ 1) / Math.Sqrt(p.Shape[1]);
-            var b = Tensor.RandN([p.Shape[0], LoraRank], seed ^ DemoWeights.Hash(key) ^ 2) * 0.01;
-            tensors.Add(($"{module}.lora_A.weight", DType.BFloat16, [LoraRank, p.Shape[1]], a.To(DType.BFloat16).ToBytes()));
-            tensors.Add(($"{module}.lora_B.weight", DType.BFloat16, [p.Shape[0], LoraRank], b.To(DType.BFloat16).ToBytes()));
+            var a = Noise.Randn([LoraRank, p.Shape[1]], seed ^ DemoWeights.Hash(key) ^ 1) / Math.Sqrt(p.Shape[1]);
+            var b = Noise.Randn([p.Shape[0], LoraRank], seed ^ DemoWeights.Hash(key) ^ 2) * 0.01;
+            tensors.Add(($"{module}.lora_A.weight", CheckpointDType.BFloat16, [LoraRank, p.Shape[1]], HostArrays.Bytes(a.to(ScalarType.BFloat16))));
+            tensors.Add(($"{module}.lora_B.weight", CheckpointDType.BFloat16, [p.Shape[0], LoraRank], HostArrays.Bytes(b.to(ScalarType.BFloat16))));
         }
         SafetensorsWriter.Write(path, tensors, new Dictionary<string, string>
         {

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LiveAvatar.Engine.Pipelines.Demo;
+namespace LiveAvatar.Tools.Demo;
 
 /// <summary>A small umT5-style tokenizer.json (Unigram, Metaspace, byte fallback, "$A &lt;/s&gt;") for the demo
 /// checkpoint: special tokens, 256 byte pieces, printable ASCII and a few hundred common English words.</summary>

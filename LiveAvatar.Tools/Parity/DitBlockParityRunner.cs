@@ -3,9 +3,12 @@ using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Models.Common;
 using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Sampling;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Parity;
+namespace LiveAvatar.Tools.Parity;
 
 /// <summary>
 /// dit_block: sink prefill, then each recorded streaming call (block × step, one KV ring per step, the recorded
@@ -18,14 +21,14 @@ public sealed class DitBlockParityRunner : IParityRunner
 
     public IEnumerable<ParityCheck> Run(GoldenFolder folder, Device device)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var cfg = folder.Config;
         using var model = new CausalWanModelS2V(DitConfig.FromJson(cfg));
         LoadWeights(model, folder, device);
         var checks = new List<ParityCheck>();
         var schedule = FlowMatchSchedule.Create(cfg.GetProperty("num_steps").GetInt32());
-        checks.Add(ParityCheck.Compare("schedule/timesteps", folder.Load("input/timesteps"), Tensor.FromArray(schedule.Timesteps.ToArray()), Tolerance.Exact));
-        checks.Add(ParityCheck.Compare("schedule/sigmas", folder.Load("input/sigmas"), Tensor.FromArray(schedule.Sigmas.ToArray()), Tolerance.Exact));
+        checks.Add(ParityCheck.Compare("schedule/timesteps", folder.Load("input/timesteps"), torch.tensor(schedule.Timesteps.ToArray()), Tolerance.Exact));
+        checks.Add(ParityCheck.Compare("schedule/sigmas", folder.Load("input/sigmas"), torch.tensor(schedule.Sigmas.ToArray()), Tolerance.Exact));
         var fp32Tol = Tolerance.Parse(folder.ToleranceText("fp32norm3/*")) ?? Tolerance.Scaled(2e-5);
         var asrunTol = Tolerance.Parse(folder.ToleranceText("asrun velocity / x_out / clean_latents")) ?? new Tolerance(5e-3, 0, 1e-4);
         checks.AddRange(RunVariant(model, folder, device, schedule, "fp32norm3", new DitRunOptions(Norm3Bf16: false), fp32Tol));
@@ -36,33 +39,33 @@ public sealed class DitBlockParityRunner : IParityRunner
     private static IEnumerable<ParityCheck> RunVariant(CausalWanModelS2V model, GoldenFolder folder, Device device,
         FlowMatchSchedule schedule, string variant, DitRunOptions baseOptions, Tolerance tol)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var cfg = folder.Config;
         var checks = new List<ParityCheck>();
         var motionFrames = cfg.GetProperty("motion_frames").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         var nfpb = cfg.GetProperty("num_frames_per_block").GetInt32();
         var ringFrames = cfg.GetProperty("kv_ring_frames").GetInt32();
         var noise = folder.Load("input/noise", device);
-        var refLatent = folder.Load("input/ref_latents", device).Squeeze(0);
-        var motion = folder.Load("input/motion_latents", device).Squeeze(0);
+        var refLatent = folder.Load("input/ref_latents", device).squeeze(0);
+        var motion = folder.Load("input/motion_latents", device).squeeze(0);
         var context = folder.Load("input/context", device);
         var audio = folder.Load("input/audio_input", device);
-        int h = (int)noise.Shape[2], w = (int)noise.Shape[3];
+        int h = (int)noise.shape[2], w = (int)noise.shape[3];
         var options = baseOptions with { AudioPrependFrames = motionFrames[0], AudioDropSteps = motionFrames[1] };
 
-        using var cond = model.NewCondCache(h, w, device, DType.Float32);
+        using var cond = model.NewCondCache(h, w, device, ScalarType.Float32);
         var captured = new Dictionary<string, Tensor>();
         model.Prefill(new DitSinkInput(refLatent, motion, context), cond,
             options with { Probe = Capture(folder, captured, n => variant != "asrun" || n.EndsWith(".e0", StringComparison.Ordinal) ? null : $"prefill/int/{n}") });
         for (var l = 0; l < model.Config.NumLayers; l++)
         {
-            Add(checks, folder, $"prefill/cond_k.layer{l}", cond.K(l).Narrow(1, 0, cond.End), tol, variant);
-            Add(checks, folder, $"prefill/cond_v.layer{l}", cond.V(l).Narrow(1, 0, cond.End), tol, variant);
+            Add(checks, folder, $"prefill/cond_k.layer{l}", cond.K(l).narrow(1, 0, cond.End), tol, variant);
+            Add(checks, folder, $"prefill/cond_v.layer{l}", cond.V(l).narrow(1, 0, cond.End), tol, variant);
         }
         checks.AddRange(Drain(folder, captured, tol));
 
         var steps = schedule.Steps;
-        var rings = Enumerable.Range(0, steps).Select(_ => model.NewRingCache(h, w, ringFrames, device, DType.Float32)).ToArray();
+        var rings = Enumerable.Range(0, steps).Select(_ => model.NewRingCache(h, w, ringFrames, device, ScalarType.Float32)).ToArray();
         try
         {
             var clean = new List<Tensor>();
@@ -72,8 +75,8 @@ public sealed class DitBlockParityRunner : IParityRunner
                 var name = call.GetProperty("name").GetString()!;
                 int block = call.GetProperty("block").GetInt32(), step = call.GetProperty("step").GetInt32();
                 var ring = rings[int.Parse(call.GetProperty("kv_cache_index").GetString()!, System.Globalization.CultureInfo.InvariantCulture) - 1];
-                if (step == 0) x = noise.Narrow(1, block * nfpb, nfpb);
-                var input = new DitStreamInput(x!, schedule.Timesteps[step], context, audio.Narrow(3, block * 4 * nfpb, 4 * nfpb),
+                if (step == 0) x = noise.narrow(1, block * nfpb, nfpb);
+                var input = new DitStreamInput(x!, schedule.Timesteps[step], context, audio.narrow(3, block * 4 * nfpb, 4 * nfpb),
                     call.GetProperty("current_start").GetInt32(), call.GetProperty("rolling_offset").GetInt32());
                 var prefix = $"{variant}/{name}/";
                 var v = model.Forward(input, ring, cond, options with { Probe = Capture(folder, captured, n => Map(prefix, n)) });
@@ -83,7 +86,7 @@ public sealed class DitBlockParityRunner : IParityRunner
                 Add(checks, folder, prefix + "x_out", x, tol, variant);
                 if (step == steps - 1) clean.Add(x);
             }
-            Add(checks, folder, $"{variant}/clean_latents", Tensor.Cat(clean, 1), tol, variant);
+            Add(checks, folder, $"{variant}/clean_latents", torch.cat(clean, 1), tol, variant);
             for (var s = 0; s < steps; s++)
             {
                 Add(checks, folder, $"{variant}/final_ring.step{s + 1}.layer0.k", rings[s].K(0), tol, variant);
@@ -111,8 +114,8 @@ public sealed class DitBlockParityRunner : IParityRunner
         (name, value) =>
         {
             var k = key(name);
-            if (k == null || !folder.Has(k) || into.ContainsKey(k)) return;
-            into[k] = value.To(Device.Cpu, DType.Float32, copy: true).DetachFromScope();
+            if (k is null || !folder.Has(k) || into.ContainsKey(k)) return;
+            into[k] = value.to(ScalarType.Float32, torch.CPU, copy: true).DetachFromDisposeScope();
         };
 
     private static IEnumerable<ParityCheck> Drain(GoldenFolder folder, Dictionary<string, Tensor> captured, Tolerance tol)
@@ -120,11 +123,11 @@ public sealed class DitBlockParityRunner : IParityRunner
         var list = new List<ParityCheck>();
         foreach (var (k, t) in captured)
         {
-            using (var s = DisposeScope.Enter())
+            using (var s = torch.NewDisposeScope())
             {
                 var exact = k.Contains("/rope/", StringComparison.Ordinal) || k.EndsWith(".freqs", StringComparison.Ordinal) || k.EndsWith("frame_packer.out1", StringComparison.Ordinal);
                 var reference = folder.Load(k);
-                list.Add(ParityCheck.Compare(k, reference, t.View(reference.Shape), exact ? Tolerance.Exact : tol));
+                list.Add(ParityCheck.Compare(k, reference, t.view(reference.shape), exact ? Tolerance.Exact : tol));
             }
             t.Dispose();
         }
@@ -137,7 +140,7 @@ public sealed class DitBlockParityRunner : IParityRunner
     {
         if (key.StartsWith("prefill/", StringComparison.Ordinal) && variant != "asrun") return;
         if (!folder.Has(key)) return;
-        using var s = DisposeScope.Enter();
+        using var s = torch.NewDisposeScope();
         checks.Add(ParityCheck.Compare(key, folder.Load(key), actual, tol));
     }
 
@@ -154,7 +157,7 @@ public sealed class DitBlockParityRunner : IParityRunner
         foreach (var (m, key) in parts)
         {
             var first = m.NamedParameters(key + ".").First().Key;
-            m.Load(folder.ReaderFor(first), device, DType.Float32, key + ".");
+            m.Load(folder.ReaderFor(first), device, ScalarType.Float32, key + ".");
         }
     }
 }

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Parity;
+namespace LiveAvatar.Tools.Parity;
 
 /// <summary>A reference-tensor folder: manifest.json (fixture, config, tensors → file, tolerances) plus the
 /// safetensors files it names. Any such folder works, including ones with other dims and seeds.</summary>
@@ -43,7 +46,7 @@ public sealed class GoldenFolder : IDisposable
         return r;
     }
 
-    public Tensor Load(string name, Device? device = null, DType? dtype = null) => ReaderFor(name)[name].ToTensor(device, dtype);
+    public Tensor Load(string name, Device? device = null, ScalarType? dtype = null) => ReaderFor(name)[name].ToTensor(device, dtype);
 
     /// <summary>The manifest's tolerance text for a key (e.g. "max|err| &lt;= 1e-4 * (1 + max|ref|)").</summary>
     public string? ToleranceText(string key) =>

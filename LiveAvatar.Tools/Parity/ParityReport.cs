@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Parity;
+namespace LiveAvatar.Tools.Parity;
 
 /// <summary>An error bound: max|err| ≤ Abs + Rel·max|ref| (the manifests' "A * (1 + max|ref|)" is Abs = Rel = A),
 /// optionally with a bound on the mean error.</summary>
@@ -39,14 +42,14 @@ public sealed record ParityCheck(string Name, double MaxAbsError, double MeanAbs
     /// <summary>Compares two tensors of equal shape in float64 on the CPU.</summary>
     public static ParityCheck Compare(string name, Tensor reference, Tensor actual, Tolerance tol)
     {
-        if (!reference.Shape.SequenceEqual(actual.Shape))
-            throw new InvalidOperationException($"{name}: shape [{string.Join(", ", actual.Shape)}], reference [{string.Join(", ", reference.Shape)}]");
-        using var scope = DisposeScope.Enter();
-        var r = reference.To(Device.Cpu, DType.Float64);
-        var a = actual.To(Device.Cpu, DType.Float64);
-        var err = (a - r).Abs();
-        return new ParityCheck(name, err.NumEl == 0 ? 0 : err.Amax().Item(), err.NumEl == 0 ? 0 : err.Mean().Item(),
-            r.NumEl == 0 ? 0 : r.Abs().Amax().Item(), tol);
+        if (!reference.shape.SequenceEqual(actual.shape))
+            throw new InvalidOperationException($"{name}: shape [{string.Join(", ", actual.shape)}], reference [{string.Join(", ", reference.shape)}]");
+        using var scope = torch.NewDisposeScope();
+        var r = reference.to(ScalarType.Float64, torch.CPU);
+        var a = actual.to(ScalarType.Float64, torch.CPU);
+        var err = (a - r).abs();
+        return new ParityCheck(name, err.numel() == 0 ? 0 : err.amax().ToDouble(), err.numel() == 0 ? 0 : err.mean().ToDouble(),
+            r.numel() == 0 ? 0 : r.abs().amax().ToDouble(), tol);
     }
 
     public override string ToString() =>

@@ -1,4 +1,4 @@
-namespace LiveAvatar.Engine.Parity;
+namespace LiveAvatar.Tools.Parity;
 
 /// <summary>Registers every fixture runner the engine has. Each port adds its runner here.</summary>
 public static class ParityRunners

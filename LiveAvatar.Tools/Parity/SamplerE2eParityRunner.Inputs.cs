@@ -4,9 +4,12 @@ using LiveAvatar.Engine.Models.Audio;
 using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Models.Vae;
 using LiveAvatar.Engine.Pipelines.Core;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Parity;
+namespace LiveAvatar.Tools.Parity;
 
 public sealed partial class SamplerE2eParityRunner
 {
@@ -18,7 +21,7 @@ public sealed partial class SamplerE2eParityRunner
         try
         {
             using var reader = new MergedReader(WeightFiles(folder, dit.GetProperty("files").GetString()!).Select(CheckpointReader.Open).ToList());
-            model.Load(reader, device, DType.Float32);
+            model.Load(reader, device, ScalarType.Float32);
             return model;
         }
         catch
@@ -35,7 +38,7 @@ public sealed partial class SamplerE2eParityRunner
         IReadOnlyList<double>? Stats(string key) =>
             config.TryGetProperty(key, out var a) ? a.EnumerateArray().Select(e => e.GetDouble()).ToList() : null;
         using var reader = CheckpointReader.Open(WeightFiles(folder, vae.GetProperty("files").GetString()!).Single());
-        return Wan21Vae.Load(reader, device, DType.Float32, VaeConfig.FromJson(config), Stats("latent_mean"), Stats("latent_std"));
+        return Wan21Vae.Load(reader, device, ScalarType.Float32, VaeConfig.FromJson(config), Stats("latent_mean"), Stats("latent_std"));
     }
 
     /// <summary>wav2vec2 with its keys under "wav2vec2/" (then the CTC checkpoint's own "wav2vec2." when present).</summary>
@@ -51,7 +54,7 @@ public sealed partial class SamplerE2eParityRunner
         var model = new Wav2Vec2Model(Wav2Vec2Config.FromJson(config), keys);
         try
         {
-            model.Load(reader, device, DType.Float32, prefix, n => n.EndsWith("masked_spec_embed", StringComparison.Ordinal));
+            model.Load(reader, device, ScalarType.Float32, prefix, n => n.EndsWith("masked_spec_embed", StringComparison.Ordinal));
             model.LastHiddenState = LastHiddenStates.ForTransformersVersion(
                 config.TryGetProperty("transformers_version", out var tv) ? tv.GetString() : null);
             return model;
@@ -79,12 +82,12 @@ public sealed partial class SamplerE2eParityRunner
     /// already has the generation size, so resize + center crop are the identity.</summary>
     private static Tensor RefPixels(GoldenFolder folder, int h, int w)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var image = folder.Load("input/ref_image_uint8");
-        if (image.Shape[0] != h || image.Shape[1] != w)
-            throw new NotSupportedException($"the reference image is {image.Shape[0]}×{image.Shape[1]}, the run is {h}×{w}; resizing is not part of this runner");
-        var x = image.To(DType.Float32) / 255.0 * 2 - 1;
-        return x.Permute(2, 0, 1).Unsqueeze(1).Contiguous().MoveToOuterScope();
+        if (image.shape[0] != h || image.shape[1] != w)
+            throw new NotSupportedException($"the reference image is {image.shape[0]}×{image.shape[1]}, the run is {h}×{w}; resizing is not part of this runner");
+        var x = image.to(ScalarType.Float32) / 255.0 * 2 - 1;
+        return x.permute(2, 0, 1).unsqueeze(1).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>Replays the recorded noise of each clip and the recorded Rolling-RoPE offsets.</summary>

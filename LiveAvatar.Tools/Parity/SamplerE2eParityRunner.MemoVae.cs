@@ -1,8 +1,11 @@
 using LiveAvatar.Engine.Models.Vae;
 using LiveAvatar.Engine.Pipelines.Core;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Parity;
+namespace LiveAvatar.Tools.Parity;
 
 public sealed partial class SamplerE2eParityRunner
 {
@@ -12,25 +15,25 @@ public sealed partial class SamplerE2eParityRunner
         private readonly List<(string Op, Tensor Input, Tensor Output)> _seen = [];
 
         public Device Device => vae.Device;
-        public DType DType => vae.DType;
+        public ScalarType DType => vae.DType;
         public Tensor Encode(Tensor video) => Memo("encode", video, v => vae.Encode(v));
         public Tensor Decode(Tensor latents) => Memo("decode", latents, vae.Decode);
 
         private Tensor Memo(string op, Tensor input, Func<Tensor, Tensor> run)
         {
             foreach (var (o, i, r) in _seen)
-                if (o == op && Same(i, input)) return r.Clone();
+                if (o == op && Same(i, input)) return r.clone();
             var result = run(input);
-            using var scope = DisposeScope.Enter();
-            _seen.Add((op, input.To(Device.Cpu, input.DType, copy: true).DetachFromScope(), result.Clone().DetachFromScope()));
+            using var scope = torch.NewDisposeScope();
+            _seen.Add((op, input.to(input.dtype, torch.CPU, copy: true).DetachFromDisposeScope(), result.clone().DetachFromDisposeScope()));
             return result;
         }
 
         private static bool Same(Tensor cached, Tensor input)
         {
-            if (cached.DType != input.DType || !cached.Shape.SequenceEqual(input.Shape)) return false;
-            using var scope = DisposeScope.Enter();
-            return cached.Eq(input.To(Device.Cpu)).All().Item() != 0;
+            if (cached.dtype != input.dtype || !cached.shape.SequenceEqual(input.shape)) return false;
+            using var scope = torch.NewDisposeScope();
+            return cached.eq(input.to(torch.CPU)).all().ToBoolean();
         }
 
         public void Dispose()

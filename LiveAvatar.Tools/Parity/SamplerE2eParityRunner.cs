@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using LiveAvatar.Engine.Models.Audio;
 using LiveAvatar.Engine.Pipelines.Core;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Parity;
+namespace LiveAvatar.Tools.Parity;
 
 /// <summary>
 /// sampler_e2e: the whole single-GPU generate loop on a tiny model. Audio goes waveform → our wav2vec2 → buckets;
@@ -25,23 +28,23 @@ public sealed partial class SamplerE2eParityRunner(Func<string, bool>? runFilter
         using var vae = LoadVae(folder, device);
         // The runs share the reference encode and clip-0 decodes bit for bit; each distinct VAE call runs once.
         using var memoVae = new MemoVae(vae);
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
 
         Tensor audioEmb;
         int nr;
         using (var w2v = LoadWav2Vec2(folder, device))
         {
             var encoder = new AudioEncoder(w2v);
-            var wave = folder.Load("input/waveform", Device.Cpu, DType.Float32).ToArray<float>();
+            var wave = HostArrays.Read<float>(folder.Load("input/waveform", torch.CPU, ScalarType.Float32));
             Compare(checks, folder, "audio/extract_audio_feat", encoder.ExtractAudioFeat(wave, device), tol.Intermediate);
             (audioEmb, nr) = encoder.EncodeAudio(wave, device, cfg.GetProperty("fps").GetDouble(), Int(cfg, "infer_frames"));
             Compare(checks, folder, "audio/audio_emb", audioEmb, tol.Intermediate);
         }
         if (cfg.TryGetProperty("nr_from_audio", out var nrRef))
-            checks.Add(ParityCheck.Compare("audio/nr", Tensor.Scalar(nrRef.GetInt32(), DType.Int64), Tensor.Scalar(nr, DType.Int64), Tolerance.Exact));
+            checks.Add(ParityCheck.Compare("audio/nr", torch.tensor(nrRef.GetInt32(), ScalarType.Int64), torch.tensor(nr, ScalarType.Int64), Tolerance.Exact));
 
         var refPixels = RefPixels(folder, Int(cfg, "H"), Int(cfg, "W"));
-        Compare(checks, folder, "vae/ref_pixel_values", refPixels.Squeeze(1), Tolerance.Scaled(1e-6));
+        Compare(checks, folder, "vae/ref_pixel_values", refPixels.squeeze(1), Tolerance.Scaled(1e-6));
         var context = folder.Load("input/context", device);
         var vaeChecked = false;
         foreach (var run in folder.Manifest.GetProperty("runs").EnumerateObject())
@@ -59,7 +62,7 @@ public sealed partial class SamplerE2eParityRunner(Func<string, bool>? runFilter
         return checks;
     }
 
-    private static List<ParityCheck> RunOne(GoldenFolder folder, Models.Dit.CausalWanModelS2V dit, MemoVae vae, Device device,
+    private static List<ParityCheck> RunOne(GoldenFolder folder, LiveAvatar.Engine.Models.Dit.CausalWanModelS2V dit, MemoVae vae, Device device,
         string run, SamplerInputs inputs, ISamplerRandomness random, Tolerance latentTol, Tolerances tol, bool checkVae)
     {
         var checks = new List<ParityCheck>();
@@ -67,7 +70,7 @@ public sealed partial class SamplerE2eParityRunner(Func<string, bool>? runFilter
         var needsVideo = folder.Has($"{run}/video_frame0") || folder.Has($"{run}/video_uint8");
         var lastLatents = $"clean_latents_clip{inputs.Clips - 1}";
         var done = false;
-        var sampler = new SingleDeviceSampler(dit, vae, device, DType.Float32)
+        var sampler = new SingleDeviceSampler(dit, vae, device, ScalarType.Float32)
         {
             Probe = (name, value) =>
             {
@@ -76,7 +79,7 @@ public sealed partial class SamplerE2eParityRunner(Func<string, bool>? runFilter
                 {
                     var key = $"{name}_last{MotionTail(folder)}";
                     if (checkVae && folder.Has(key))
-                        Compare(checks, folder, key, value.Narrow(1, value.Shape[1] - MotionTail(folder), MotionTail(folder)), tol.Intermediate);
+                        Compare(checks, folder, key, value.narrow(1, value.shape[1] - MotionTail(folder), MotionTail(folder)), tol.Intermediate);
                     return;
                 }
                 if (name.StartsWith("vae/", StringComparison.Ordinal))
@@ -99,18 +102,18 @@ public sealed partial class SamplerE2eParityRunner(Func<string, bool>? runFilter
                 clip.Latents.Dispose();
                 videos.Add(clip.Video);
             }
-            using var scope = DisposeScope.Enter();
-            var video = Tensor.Cat(videos, 1);                                      // [3, N, H, W]
-            var n = video.Shape[1];
-            Compare(checks, folder, $"{run}/video_frame0", video.Select(1, 0), tol.FloatFrames);
-            Compare(checks, folder, $"{run}/video_frame_last", video.Select(1, n - 1), tol.FloatFrames);
+            using var scope = torch.NewDisposeScope();
+            var video = torch.cat(videos, 1);                                      // [3, N, H, W]
+            var n = video.shape[1];
+            Compare(checks, folder, $"{run}/video_frame0", video.select(1, 0), tol.FloatFrames);
+            Compare(checks, folder, $"{run}/video_frame_last", video.select(1, n - 1), tol.FloatFrames);
             if (folder.Has($"{run}/video_uint8"))
             {
                 // The online run records only the frames after clip 0 (its clip-0 frames equal the deferred run's).
                 var reference = folder.Load($"{run}/video_uint8");
-                var frames = reference.Shape[0];
-                var ours = SaveVideoConversion.ToUint8Tensor(video.Narrow(1, n - frames, frames));
-                checks.Add(ParityCheck.Compare($"{run}/video_uint8", reference.To(DType.Int64), ours.To(DType.Int64), tol.Uint8));
+                var frames = reference.shape[0];
+                var ours = SaveVideoConversion.ToUint8Tensor(video.narrow(1, n - frames, frames));
+                checks.Add(ParityCheck.Compare($"{run}/video_uint8", reference.to(ScalarType.Int64), ours.to(ScalarType.Int64), tol.Uint8));
             }
         }
         finally
@@ -127,9 +130,9 @@ public sealed partial class SamplerE2eParityRunner(Func<string, bool>? runFilter
     private static void Compare(List<ParityCheck> checks, GoldenFolder folder, string key, Tensor actual, Tolerance tol)
     {
         if (!folder.Has(key)) return;
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var reference = folder.Load(key);
-        checks.Add(ParityCheck.Compare(key, reference, actual.Reshape(reference.Shape), tol));
+        checks.Add(ParityCheck.Compare(key, reference, actual.reshape(reference.shape), tol));
     }
 
     /// <summary>The manifest's tolerances. The as-run text states an expectation ("~1e-2 on clip-1 latents")

@@ -1,8 +1,11 @@
 using System.Globalization;
 using LiveAvatar.Engine.Models.Text;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Parity;
+namespace LiveAvatar.Tools.Parity;
 
 /// <summary>Fixture "t5": the umT5 encoder on recorded ids/mask, stage by stage, plus the trimmed contexts.</summary>
 public sealed class T5ParityRunner : IParityRunner
@@ -15,11 +18,11 @@ public sealed class T5ParityRunner : IParityRunner
         var tol = Tolerance.Parse(folder.ToleranceText("encoder_out/context")) ?? Tolerance.Scaled(1e-4);
         var bucketTol = Tolerance.Parse(folder.ToleranceText("rel_pos_bucket")) ?? Tolerance.Exact;
         using var model = new T5Encoder(T5Config.FromJson(folder.Config));
-        model.Load(folder.ReaderFor("token_embedding.weight"), device, DType.Float32);
-        using var scope = DisposeScope.Enter();
-        var ids = folder.Load("input/ids", device, DType.Int64);
-        var mask = folder.Load("input/mask", device, DType.Int64);
-        var l = ids.Shape[1];
+        model.Load(folder.ReaderFor("token_embedding.weight"), device, ScalarType.Float32);
+        using var scope = torch.NewDisposeScope();
+        var ids = folder.Load("input/ids", device, ScalarType.Int64);
+        var mask = folder.Load("input/mask", device, ScalarType.Int64);
+        var l = ids.shape[1];
 
         void Check(string name, Func<Tensor> actual, Tolerance t)
         {

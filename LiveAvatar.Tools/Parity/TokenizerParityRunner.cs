@@ -1,8 +1,11 @@
 using System.Text.Json;
 using LiveAvatar.Engine.Models.Text;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Parity;
+namespace LiveAvatar.Tools.Parity;
 
 /// <summary>Fixture `tokenizer`: cleaning, tokenizer.json ids (with &lt;/s&gt;) and the Wan wrapper's padded ids and
 /// mask at the manifest's sequence length, for every case in cases.json. All exact.</summary>
@@ -37,10 +40,10 @@ public sealed class TokenizerParityRunner : IParityRunner
         yield return Count($"cleaning ({n} cases)", cleanMismatch);
         yield return Count($"tokenizer.json ids with </s> ({n} cases)", idMismatch);
         yield return Count($"Wan wrapper ids and mask at seq_len {seqLen} ({n} cases)", wanMismatch);
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var shape = new long[] { n, seqLen };
-        yield return ParityCheck.Compare("wan_ids", folder.Load("wan_ids"), Tensor.FromArray(ids.ToArray(), shape), Tolerance.Exact);
-        yield return ParityCheck.Compare("wan_mask", folder.Load("wan_mask"), Tensor.FromArray(masks.ToArray(), shape), Tolerance.Exact);
+        yield return ParityCheck.Compare("wan_ids", folder.Load("wan_ids"), torch.tensor(ids.ToArray(), shape), Tolerance.Exact);
+        yield return ParityCheck.Compare("wan_mask", folder.Load("wan_mask"), torch.tensor(masks.ToArray(), shape), Tolerance.Exact);
     }
 
     private static ParityCheck Count(string name, int mismatches) => new(name, mismatches, mismatches, 0, Tolerance.Exact);

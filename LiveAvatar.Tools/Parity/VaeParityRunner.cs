@@ -1,8 +1,11 @@
 using System.Globalization;
 using LiveAvatar.Engine.Models.Vae;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Parity;
+namespace LiveAvatar.Tools.Parity;
 
 /// <summary>
 /// Fixture "vae": batch encode (per-chunk encoder outputs, conv1 moments, normalised latents), batch decode of the
@@ -20,8 +23,8 @@ public sealed class VaeParityRunner : IParityRunner
         var decodeTol = Tol(folder, "decode (clamped/unclamped)");
         var streamTol = Tol(folder, "stream decode", decodeTol);
         var checks = new List<ParityCheck>();
-        using var scope = DisposeScope.Enter();
-        using var vae = Wan21Vae.Load(folder.ReaderFor("encoder.conv1.weight"), device, DType.Float32, cfg,
+        using var scope = torch.NewDisposeScope();
+        using var vae = Wan21Vae.Load(folder.ReaderFor("encoder.conv1.weight"), device, ScalarType.Float32, cfg,
             Stats(folder, "latent_mean", "const/latent_mean"), Stats(folder, "latent_std", "const/latent_std"));
 
         if (folder.Has("input/video"))
@@ -53,16 +56,16 @@ public sealed class VaeParityRunner : IParityRunner
         for (var k = 0; folder.Has($"stream/decode_call{k}"); k++)
         {
             var reference = folder.Load($"stream/decode_call{k}");          // [3, T, H·8, W·8]
-            var frames = reference.Shape[1];
+            var frames = reference.shape[1];
             var n = k == 0 ? (frames - 1) / 4 + 1 : frames / 4;
-            var got = stream.Decode(latents.Narrow(1, start, n));
+            var got = stream.Decode(latents.narrow(1, start, n));
             start += n;
             outs.Add(got);
             checks.Add(ParityCheck.Compare($"stream/decode_call{k}", reference, got, tol));
         }
         // The manifest records stream == batch bit for bit; ours must agree with itself just as exactly.
-        var batch = vae.Decode(latents.Narrow(1, 0, start));
-        checks.Add(ParityCheck.Compare("stream/concat_vs_own_batch_decode", batch, Tensor.Cat(outs, 1), Tolerance.Exact));
+        var batch = vae.Decode(latents.narrow(1, 0, start));
+        checks.Add(ParityCheck.Compare("stream/concat_vs_own_batch_decode", batch, torch.cat(outs, 1), Tolerance.Exact));
         return checks;
     }
 
@@ -80,8 +83,8 @@ public sealed class VaeParityRunner : IParityRunner
             return arr.EnumerateArray().Select(e => e.GetDouble()).ToList();
         if (folder.Has(tensor))
         {
-            using var t = folder.Load(tensor, Device.Cpu, DType.Float64);
-            return t.ToArray<double>();
+            using var t = folder.Load(tensor, torch.CPU, ScalarType.Float64);
+            return HostArrays.Read<double>(t);
         }
         return null;
     }

@@ -2,9 +2,12 @@ using System.Globalization;
 using LiveAvatar.Engine.Checkpoints;
 using System.Text.RegularExpressions;
 using LiveAvatar.Engine.Models.Audio;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Parity;
+namespace LiveAvatar.Tools.Parity;
 
 /// <summary>Fixture "wav2vec2": feature-extractor normalisation, every hidden state (and the CTC logits when the
 /// head is stored), then the Live Avatar post-processing for every recorded (fps, batch_frames) variant.</summary>
@@ -19,27 +22,27 @@ public sealed partial class Wav2Vec2ParityRunner : IParityRunner
         var postTol = PostTolerance(folder.ToleranceText("post-processing"));
         var config = Wav2Vec2Config.FromJson(folder.Config.GetProperty("tiny"));
         var weights = folder.ReaderFor("wav2vec2.feature_projection.projection.weight");
-        using var model = Wav2Vec2Model.FromReader(weights, config, device, DType.Float32);
+        using var model = Wav2Vec2Model.FromReader(weights, config, device, ScalarType.Float32);
         // The recorded hidden states follow the transformers version that produced them (see LastHiddenState).
         var tiny = folder.Config.GetProperty("tiny");
         model.LastHiddenState = LastHiddenStates.ForTransformersVersion(
             tiny.TryGetProperty("transformers_version", out var tv) ? tv.GetString() : null);
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         void Add(string name, Tensor actual, Tolerance t) => checks.Add(ParityCheck.Compare(name, folder.Load(name), actual, t));
 
-        var wave = folder.Load("input/waveform", Device.Cpu, DType.Float32).ToArray<float>();
-        Add("processor/input_values", Tensor.FromArray(AudioEncoder.NormalizeWaveform(wave), [1, wave.Length]), Tolerance.Scaled(1e-6));
+        var wave = HostArrays.Read<float>(folder.Load("input/waveform", torch.CPU, ScalarType.Float32));
+        Add("processor/input_values", torch.tensor(AudioEncoder.NormalizeWaveform(wave), [1, wave.Length]), Tolerance.Scaled(1e-6));
 
         // The model runs on the recorded processor output so its check measures the model alone.
-        var input = folder.Load("processor/input_values", device, DType.Float32);
+        var input = folder.Load("processor/input_values", device, ScalarType.Float32);
         var hidden = model.HiddenStates(input);
         Add("model/hidden_states", hidden, hiddenTol);
         if (folder.Has("model/logits") && weights.TryGet("lm_head.weight", out var headW) && weights.TryGet("lm_head.bias", out var headB))
         {
             // The CTC head reads last_hidden_state, which is always the final LayerNorm output.
-            var last = hidden.Select(0, hidden.Shape[0] - 1);
+            var last = hidden.select(0, hidden.shape[0] - 1);
             if (model.LastHiddenState == LastHiddenState.LastLayerOutput) last = model.Encoder.LayerNorm.Forward(last);
-            Add("model/logits", NN.Linear(last, headW.ToTensor(device), headB.ToTensor(device)), hiddenTol);
+            Add("model/logits", F.linear(last, headW.ToTensor(device), headB.ToTensor(device)), hiddenTol);
         }
 
         // Post-processing from the reference hidden states ("exact given hidden states"), and end to end from ours.
@@ -54,12 +57,12 @@ public sealed partial class Wav2Vec2ParityRunner : IParityRunner
         {
             var bucket = AudioBuckets.GetAudioEmbedBucketFps(refZ, fps, bf, m, videoRate);
             var p = $"pipeline/{tag}/";
-            if (folder.Has(p + "source_index")) Add(p + "source_index", Tensor.FromArray(bucket.SourceIndex), Tolerance.Exact);
+            if (folder.Has(p + "source_index")) Add(p + "source_index", torch.tensor(bucket.SourceIndex), Tolerance.Exact);
             if (folder.Has(p + "bucket")) Add(p + "bucket", bucket.Embeddings, postTol);
             if (folder.Has(p + "audio_emb")) Add(p + "audio_emb", AudioBuckets.ToDitLayout(bucket.Embeddings), postTol);
             if (folder.Manifest.TryGetProperty("bucket_meta", out var meta) && meta.TryGetProperty(tag, out var tm) && tm.TryGetProperty("nr", out var nr))
-                checks.Add(ParityCheck.Compare($"bucket_meta/{tag}/nr", Tensor.Scalar(nr.GetInt32(), DType.Int64),
-                    Tensor.Scalar(bucket.NumRepeat, DType.Int64), Tolerance.Exact));
+                checks.Add(ParityCheck.Compare($"bucket_meta/{tag}/nr", torch.tensor(nr.GetInt32(), ScalarType.Int64),
+                    torch.tensor(bucket.NumRepeat, ScalarType.Int64), Tolerance.Exact));
         }
         return checks;
     }
@@ -74,7 +77,7 @@ public sealed partial class Wav2Vec2ParityRunner : IParityRunner
     /// <summary>"exact given hidden states (up to 1e-6)" means an absolute bound of 1e-6.</summary>
     private static Tolerance PostTolerance(string? text)
     {
-        var upTo = text == null ? null : UpTo().Match(text);
+        var upTo = text is null ? null : UpTo().Match(text);
         if (upTo is { Success: true }) return new Tolerance(double.Parse(upTo.Groups[1].Value, CultureInfo.InvariantCulture), 0);
         return Tolerance.Parse(text) ?? new Tolerance(1e-6, 0);
     }

@@ -1,8 +1,13 @@
+using LiveAvatar.Engine.Native;
 using System.Diagnostics;
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Engine.Models.Fp8;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
-namespace LiveAvatar.Engine.Models.Fp8;
+namespace LiveAvatar.Tools.SelfChecks;
 
 /// <summary>FP8 against bf16 on one Linear: error relative to the largest bf16 output, and mean milliseconds per call.</summary>
 public sealed record Fp8LinearComparison(int M, int K, int N, double MaxAbsErr, double MaxRelErr, double Fp8Ms, double Bf16Ms);
@@ -24,33 +29,33 @@ public static class Fp8SelfCheck
     public static Fp8LinearComparison CompareLinearDetailed(Device cuda, int m, int k, int n, int iterations = 20, ulong seed = 7)
     {
         Fp8Conversion.EnsureSupported(cuda);
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         using var layer = new Linear(k, n);
         // Kaiming-like magnitudes and a bias, as in a trained layer; activations are standard normal.
-        layer.Weight.Set((Tensor.RandN([n, k], seed) * (1.0 / Math.Sqrt(k))).To(DType.BFloat16).To(cuda));
-        layer.Bias!.Set((Tensor.RandN([n], seed + 1) * 0.1).To(DType.BFloat16).To(cuda));
-        var x = Tensor.RandN([m, k], seed + 2).To(DType.BFloat16).To(cuda);
+        layer.Weight.Set((Noise.Randn([n, k], seed) * (1.0 / Math.Sqrt(k))).to(ScalarType.BFloat16).to(cuda));
+        layer.Bias!.Set((Noise.Randn([n], seed + 1) * 0.1).to(ScalarType.BFloat16).to(cuda));
+        var x = Noise.Randn([m, k], seed + 2).to(ScalarType.BFloat16).to(cuda);
 
-        var reference = layer.Forward(x).To(DType.Float32);
+        var reference = layer.Forward(x).to(ScalarType.Float32);
         var bf16Ms = Time(() => layer.Forward(x), cuda, iterations);
         layer.QuantizeFp8();
         var y = layer.Forward(x);
-        if (y.DType != DType.BFloat16 || !y.Shape.SequenceEqual(reference.Shape))
-            throw new InvalidOperationException($"FP8 Linear returned {y.DType.Name()} [{string.Join(", ", y.Shape)}], expected bfloat16 [{string.Join(", ", reference.Shape)}]");
+        if (y.dtype != ScalarType.BFloat16 || !y.shape.SequenceEqual(reference.shape))
+            throw new InvalidOperationException($"FP8 Linear returned {DTypeNames.Name(y.dtype)} [{string.Join(", ", y.shape)}], expected bfloat16 [{string.Join(", ", reference.shape)}]");
         var fp8Ms = Time(() => layer.Forward(x), cuda, iterations);
 
-        var maxAbs = (y.To(DType.Float32) - reference).Abs().Amax().Item();
-        var peak = reference.Abs().Amax().Item();
+        var maxAbs = (y.to(ScalarType.Float32) - reference).abs().amax().ToDouble();
+        var peak = reference.abs().amax().ToDouble();
         return new Fp8LinearComparison(m, k, n, maxAbs, maxAbs / Math.Max(peak, 1e-30), fp8Ms, bf16Ms);
     }
 
     private static double Time(Func<Tensor> run, Device cuda, int iterations)
     {
         for (var i = 0; i < 3; i++) run().Dispose();
-        Cuda.Synchronize(cuda.Index);
+        CudaDevices.Synchronize(Devices.Index(cuda));
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < iterations; i++) run().Dispose();
-        Cuda.Synchronize(cuda.Index);
+        CudaDevices.Synchronize(Devices.Index(cuda));
         return sw.Elapsed.TotalMilliseconds / iterations;
     }
 }

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using LiveAvatar.Engine.Pipelines;
 
-namespace LiveAvatar.Engine.Tests.Cli;
+namespace LiveAvatar.Cli.Tests;
 
 /// <summary>Test double for the CLI front-ends: records requests, writes a placeholder output file, and can fail
 /// items whose image path contains "fail".</summary>

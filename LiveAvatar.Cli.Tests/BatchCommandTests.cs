@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LiveAvatar.Cli.Commands;
 
-namespace LiveAvatar.Engine.Tests.Cli;
+namespace LiveAvatar.Cli.Tests;
 
 [Collection(CliCollection.Name)]
 public sealed class BatchCommandTests : IDisposable

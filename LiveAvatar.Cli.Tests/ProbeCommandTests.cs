@@ -1,7 +1,10 @@
 using Xunit;
 using LiveAvatar.Cli.Commands;
 
-namespace LiveAvatar.Engine.Tests.Media;
+using LiveAvatar.Engine.Tests.Checkpoints;
+using LiveAvatar.Engine.Tests.Media;
+
+namespace LiveAvatar.Cli.Tests;
 
 public sealed class ProbeCommandTests : IDisposable
 {

@@ -1,6 +1,6 @@
 using LiveAvatar.Cli.Commands;
 
-namespace LiveAvatar.Engine.Tests.Cli;
+namespace LiveAvatar.Cli.Tests;
 
 public sealed class GenerateOptionsTests : IDisposable
 {

@@ -1,9 +1,16 @@
 using LiveAvatar.Cli.Commands;
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using Xunit;
 
-namespace LiveAvatar.Engine.Tests.Checkpoints;
+using LiveAvatar.Engine.Tests.Checkpoints;
+using LiveAvatar.Engine.Tests.Media;
+using LiveAvatar.Engine.Tests.TestSupport;
+
+namespace LiveAvatar.Cli.Tests;
 
 public sealed class InspectCommandTests : IDisposable
 {
@@ -16,8 +23,8 @@ public sealed class InspectCommandTests : IDisposable
         var path = _tmp.File("s.safetensors");
         SafetensorsWriter.Write(path,
         [
-            ("z.weight", DType.BFloat16, [1000, 1500], new byte[3_000_000]),
-            ("a.bias", DType.Float32, [3], new byte[12]),
+            ("z.weight", CheckpointDType.BFloat16, [1000, 1500], new byte[3_000_000]),
+            ("a.bias", CheckpointDType.Float32, [3], new byte[12]),
         ]);
         return path;
     }
@@ -56,7 +63,7 @@ public sealed class InspectCommandTests : IDisposable
     [Fact]
     public async Task Inspect_reads_the_golden_block_weights()
     {
-        var (code, output, _) = await Inspect(Path.Combine(GoldenCheckpointTests.GoldenDir, "dit_block", "weights_blocks.safetensors"),
+        var (code, output, _) = await Inspect(Path.Combine(GoldenPaths.Root, "dit_block", "weights_blocks.safetensors"),
             "--filter", "blocks.0.self_attn.q.");
 
         Assert.Equal(0, code);

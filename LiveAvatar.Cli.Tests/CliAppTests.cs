@@ -1,6 +1,6 @@
 using LiveAvatar.Cli;
 
-namespace LiveAvatar.Engine.Tests.Cli;
+namespace LiveAvatar.Cli.Tests;
 
 public sealed class CliAppTests
 {
