@@ -24,7 +24,7 @@ if [[ ! -f "$VERSION_H" || ! -e "$LIBTORCH/lib/libtorch_cpu.so" ]]; then
   echo "  The NuGet libtorch packages ship no headers; point LIBTORCH at a libtorch 2.x distribution or pip torch." >&2
   exit 2
 fi
-VERSION=$(grep -hoE 'TORCH_VERSION "[0-9.]+' "$VERSION_H" | head -1 | grep -oE '[0-9.]+$' || echo unknown)
+VERSION=$(grep -rhoE 'TORCH_VERSION "?[0-9]+\.[0-9]+\.[0-9]+' "$LIBTORCH/include/torch" 2>/dev/null | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' || echo unknown)
 ABI=1
 if command -v python3 >/dev/null && [[ -f "$LIBTORCH/__init__.py" ]]; then
   ABI=$(python3 -c 'import torch;print(int(torch._C._GLIBCXX_USE_CXX11_ABI))' 2>/dev/null || echo 1)
@@ -52,7 +52,7 @@ if [[ $force == 0 && -f "$LIB" && -f "$STAMP" && "$(head -1 "$STAMP")" == "$INFO
 fi
 rm -rf "$OUT/ext-obj"; mkdir -p "$OUT/ext-obj"
 echo "build-native: $INFO"
-FLAGS=(-O2 -fPIC -std=c++20 -D_GLIBCXX_USE_CXX11_ABI=$ABI -fvisibility=hidden -Wno-deprecated-declarations "${DEFS[@]}" "${INC[@]}")
+FLAGS=(-O2 -fPIC -std=c++20 -D_GLIBCXX_USE_CXX11_ABI=$ABI -fvisibility=hidden -Wno-deprecated-declarations -Wno-interference-size "${DEFS[@]}" "${INC[@]}")
 pids=()
 for f in "$SRC"/*.cpp; do
   g++ "${FLAGS[@]}" -c "$f" -o "$OUT/ext-obj/$(basename "${f%.cpp}").o" & pids+=($!)

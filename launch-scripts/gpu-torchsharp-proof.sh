@@ -7,6 +7,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUTDIR="${1:-$ROOT/build/gpu-proof}"; mkdir -p "$OUTDIR"
 APP="${LIVEAVATAR_APP_DIR:-$ROOT/.device/cli}"
+[[ -x "$APP/liveavatar" || ! -d "$ROOT/cli" ]] || APP="$ROOT/cli"  # run from inside .device
 TORCH_LIB="$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')/lib"
 export LD_LIBRARY_PATH="$TORCH_LIB:$APP${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export LIVEAVATAR_EXT_DIR="$APP"
