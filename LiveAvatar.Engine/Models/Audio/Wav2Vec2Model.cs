@@ -55,17 +55,7 @@ public sealed class Wav2Vec2Model : Module
         var prefix = reader.Tensors.Any(t => t.Name.StartsWith("wav2vec2.", StringComparison.Ordinal)) ? "wav2vec2." : "";
         var keys = reader.TryGet(prefix + "encoder.pos_conv_embed.conv.parametrizations.weight.original0", out _)
             ? WeightNormKeys.Parametrizations : WeightNormKeys.Legacy;
-        var model = new Wav2Vec2Model(config, keys);
-        try
-        {
-            model.Load(reader, device, dtype, prefix, IsIgnoredKey);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return LoadOrDispose(new Wav2Vec2Model(config, keys), m => m.Load(reader, device, dtype, prefix, IsIgnoredKey));
     }
 
     /// <summary>Every hidden state: (layers+1) × [B, T, C] at 50 Hz.</summary>

@@ -100,6 +100,25 @@ public abstract class Module : IDisposable
         return new LoadReport(ours.Count, unexpected);
     }
 
+    /// <summary>
+    /// Runs <paramref name="load"/> on a freshly built model and returns it; when loading fails halfway (a missing
+    /// key, a bad file, out of memory), every tensor loaded so far is freed before the error goes on. Every model's
+    /// checkpoint loader goes through here.
+    /// </summary>
+    public static TModel LoadOrDispose<TModel>(TModel model, Action<TModel> load) where TModel : Module
+    {
+        try
+        {
+            load(model);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Gives every parameter an uninitialised tensor (meta: shapes only, no memory).</summary>
     public void Materialize(Device device, ScalarType dtype)
     {

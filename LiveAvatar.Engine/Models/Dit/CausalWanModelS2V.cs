@@ -53,10 +53,8 @@ public sealed partial class CausalWanModelS2V : Module
     /// <summary>Builds the model from a checkpoint folder's config.json and loads its (sharded) safetensors.</summary>
     public static CausalWanModelS2V FromCheckpoint(string folder, Device device, ScalarType? dtype = null)
     {
-        var model = new CausalWanModelS2V(DitConfig.FromFile(Path.Combine(folder, "config.json")));
         using var reader = CheckpointReader.Open(folder);
-        model.Load(reader, device, dtype);
-        return model;
+        return LoadOrDispose(new CausalWanModelS2V(DitConfig.FromFile(Path.Combine(folder, "config.json"))), m => m.Load(reader, device, dtype));
     }
 
     /// <summary>Creates the sink cache for a latent size (rows from the resolution, spec §5.6).</summary>

@@ -30,18 +30,8 @@ public sealed class T5Encoder : Module
     /// <summary>Builds the encoder and loads a T5Encoder state dict (e.g. models_t5_umt5-xxl-enc-bf16.pth).</summary>
     public static T5Encoder Load(string checkpoint, T5Config config, Device device, ScalarType? dtype = null)
     {
-        var model = new T5Encoder(config);
-        try
-        {
-            using var reader = CheckpointReader.Open(checkpoint);
-            model.Load(reader, device, dtype);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        using var reader = CheckpointReader.Open(checkpoint);
+        return LoadOrDispose(new T5Encoder(config), m => m.Load(reader, device, dtype));
     }
 
     /// <param name="ids">[B, L] int64 token ids</param>

@@ -1,4 +1,5 @@
 using LiveAvatar.Engine.Checkpoints;
+using LiveAvatar.Engine.Models.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -51,10 +52,9 @@ public sealed class Wan21Vae : IDisposable
     public static Wan21Vae Load(ICheckpointReader reader, Device device, ScalarType dtype, VaeConfig? config = null,
         IReadOnlyList<double>? mean = null, IReadOnlyList<double>? std = null)
     {
-        var model = new WanVae(config ?? VaeConfig.Wan21);
+        var model = Module.LoadOrDispose(new WanVae(config ?? VaeConfig.Wan21), m => m.Load(reader, device, dtype));
         try
         {
-            model.Load(reader, device, dtype);
             return new Wan21Vae(model, device, dtype, mean, std);
         }
         catch
