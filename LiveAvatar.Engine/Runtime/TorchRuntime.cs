@@ -75,6 +75,10 @@ public static class TorchRuntime
         if (message.Contains("GLIBCXX_3.4.32", StringComparison.Ordinal))
             return $"libtorch could not be loaded: {message.Trim()}. The system libstdc++ is older than TorchSharp's binding " +
                    "expects; rebuild with launch-scripts/setup.sh (it patches the copy in the build output) or see the README FAQ.";
+        if (message.Contains("undefined symbol", StringComparison.Ordinal))
+            return $"libtorch could not be loaded: {message.Trim()}. The libtorch found (through LD_LIBRARY_PATH or the system's " +
+                   "library folders) is not one TorchSharp 0.107 can bind to; point LD_LIBRARY_PATH at the lib folder of libtorch " +
+                   "2.10 or newer, or build with the NuGet libtorch (README, GPU users).";
         if (message.Contains("libtorch", StringComparison.OrdinalIgnoreCase) && FindBinding() is null)
             return $"libtorch could not be loaded: {message.Trim()}. {BindingLibrary} is not next to the application " +
                    $"({AppContext.BaseDirectory}); build or publish with the TorchSharp package, or see the README's GPU section.";
