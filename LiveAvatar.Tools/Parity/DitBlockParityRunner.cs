@@ -55,8 +55,8 @@ public sealed class DitBlockParityRunner : IParityRunner
 
         using var cond = model.NewCondCache(h, w, device, ScalarType.Float32);
         var captured = new Dictionary<string, Tensor>();
-        model.Prefill(new DitSinkInput(refLatent, motion, context), cond,
-            options with { Probe = Capture(folder, captured, n => variant != "asrun" || n.EndsWith(".e0", StringComparison.Ordinal) ? null : $"prefill/int/{n}") });
+        using (model.AddProbeHook(Capture(folder, captured, n => variant != "asrun" || n.EndsWith(".e0", StringComparison.Ordinal) ? null : $"prefill/int/{n}")))
+            model.Prefill(new DitSinkInput(refLatent, motion, context), cond, options);
         for (var l = 0; l < model.Config.NumLayers; l++)
         {
             Add(checks, folder, $"prefill/cond_k.layer{l}", cond.K(l).narrow(1, 0, cond.End), tol, variant);
@@ -79,7 +79,9 @@ public sealed class DitBlockParityRunner : IParityRunner
                 var input = new DitStreamInput(x!, schedule.Timesteps[step], context, audio.narrow(3, block * 4 * nfpb, 4 * nfpb),
                     call.GetProperty("current_start").GetInt32(), call.GetProperty("rolling_offset").GetInt32());
                 var prefix = $"{variant}/{name}/";
-                var v = model.Forward(input, ring, cond, options with { Probe = Capture(folder, captured, n => Map(prefix, n)) });
+                Tensor v;
+                using (model.AddProbeHook(Capture(folder, captured, n => Map(prefix, n))))
+                    v = model.Forward(input, ring, cond, options);
                 checks.AddRange(Drain(folder, captured, tol));
                 Add(checks, folder, prefix + "velocity", v, tol, variant);
                 x = schedule.Step(x!, v, step);
@@ -110,7 +112,7 @@ public sealed class DitBlockParityRunner : IParityRunner
     };
 
     // Keeps a CPU copy of every probed tensor the golden folder records (the first write of a name wins).
-    private static DitProbe Capture(GoldenFolder folder, Dictionary<string, Tensor> into, Func<string, string?> key) =>
+    private static ProbeHook Capture(GoldenFolder folder, Dictionary<string, Tensor> into, Func<string, string?> key) =>
         (name, value) =>
         {
             var k = key(name);

@@ -35,7 +35,7 @@ public sealed class Parameter(string name, long[] shape) : IDisposable
 /// Base of every model module. Fields mirror the Python classes and register under the original state-dict
 /// names, so loading needs no rename table: <c>blocks.3.self_attn.q.weight</c> is Blocks[3].SelfAttn.Q.Weight.
 /// </summary>
-public abstract class Module : IDisposable
+public abstract partial class Module : IDisposable
 {
     private readonly List<(string Name, Parameter P)> _params = [];
     private readonly List<(string Name, Module M)> _children = [];
@@ -50,6 +50,8 @@ public abstract class Module : IDisposable
     protected T Child<T>(string name, T module) where T : Module
     {
         _children.Add((name, module));
+        module._parent = this;
+        module._name = name;
         return module;
     }
 

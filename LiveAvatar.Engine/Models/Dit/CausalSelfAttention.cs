@@ -7,7 +7,6 @@ using LiveAvatar.Engine.Runtime;
 namespace LiveAvatar.Engine.Models.Dit;
 
 /// <summary>Receives named intermediates (hook names of the golden fixtures); it must copy what it keeps.</summary>
-public delegate void DitProbe(string name, Tensor value);
 
 /// <summary>CausalWanS2VSelfAttention: q/k/v/o with full-width RMSNorm on q and k, 3-D RoPE, and the two cache
 /// modes of the streaming model (sink prefill into the cond cache; noisy block into the step's KV ring).</summary>
@@ -35,16 +34,16 @@ public sealed class CausalSelfAttention : Module
     }
 
     // x [B, L, C] → q, k, v [B, L, N, D]
-    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x, DitProbe? probe, string name)
+    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x)
     {
         var q = NormQ.Forward(Q.Forward(x));
         var k = NormK.Forward(K.Forward(x));
         var v = V.Forward(x);
-        if (probe is not null)
+        if (IsProbed)
         {
-            probe(name + ".norm_q.out", q);
-            probe(name + ".norm_k.out", k);
-            probe(name + ".v.out", v);
+            Report("norm_q.out", q);
+            Report("norm_k.out", k);
+            Report("v.out", v);
         }
         long b = x.shape[0], l = x.shape[1];
         return (q.view(b, l, _heads, _headDim), k.view(b, l, _heads, _headDim), v.view(b, l, _heads, _headDim));
@@ -52,10 +51,10 @@ public sealed class CausalSelfAttention : Module
 
     /// <summary>Sink prefill: attention among the cond tokens; caches their un-RoPE'd keys and raw values.</summary>
     // x [B, Lc, C], rope factors [Lc, D/2] → [B, Lc, C]
-    public Tensor ForwardPrefill(Tensor x, RopeFactors rope, DitCondCache cache, int layer, DitProbe? probe, string name)
+    public Tensor ForwardPrefill(Tensor x, RopeFactors rope, DitCondCache cache, int layer)
     {
         using var scope = torch.NewDisposeScope();
-        var (q, k, v) = Project(x, probe, name);
+        var (q, k, v) = Project(x);
         var lc = (int)x.shape[1];
         cache.End = Math.Max(cache.End, lc);
         cache.K(layer).narrow(1, 0, lc).copy_(k);
@@ -70,10 +69,10 @@ public sealed class CausalSelfAttention : Module
     /// (up to current_end before the first wrap, all of it after) plus the cond keys RoPE'd at the rolled positions.</summary>
     // x [B, L, C], rope [L, D/2], condRope [Lc, D/2] → [B, L, C]
     public Tensor ForwardStreaming(Tensor x, RopeFactors rope, RopeFactors condRope, DitRingCache ring, DitCondCache cond,
-        int layer, int currentStart, DitProbe? probe, string name)
+        int layer, int currentStart)
     {
         using var scope = torch.NewDisposeScope();
-        var (q, k, v) = Project(x, probe, name);
+        var (q, k, v) = Project(x);
         var l = (int)x.shape[1];
         var rq = DitRope.Apply(q, rope.Cos, rope.Sin).to(v.dtype);
         var rk = DitRope.Apply(k, rope.Cos, rope.Sin).to(v.dtype);
@@ -82,10 +81,10 @@ public sealed class CausalSelfAttention : Module
         else active = start + l;
         ring.K(layer).narrow(1, start, l).copy_(rk);
         ring.V(layer).narrow(1, start, l).copy_(v);
-        if (probe is not null)
+        if (IsProbed)
         {
-            probe(name + ".kv_written.k", rk);
-            probe(name + ".kv_written.v", v);
+            Report("kv_written.k", rk);
+            Report("kv_written.v", v);
         }
         var condK = DitRope.Apply(cond.K(layer).narrow(1, 0, cond.End), condRope.Cos, condRope.Sin).to(v.dtype);
         var keys = torch.cat([ring.K(layer).narrow(1, 0, active), condK], 1);

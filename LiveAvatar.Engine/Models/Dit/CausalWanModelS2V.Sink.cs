@@ -20,7 +20,6 @@ public sealed partial class CausalWanModelS2V
     public void Prefill(DitSinkInput input, DitCondCache cache, DitRunOptions? options = null)
     {
         options ??= new DitRunOptions();
-        var probe = options.Probe;
         using var scope = torch.NewDisposeScope();
         var dtype = PatchEmbedding.Weight.T.dtype;
         var device = PatchEmbedding.Weight.T.device;
@@ -28,26 +27,26 @@ public sealed partial class CausalWanModelS2V
         int hp = h / Config.PatchSize[1], wp = w / Config.PatchSize[2];
 
         var refEmb = PatchEmbedding.Forward(input.RefLatent.to(dtype, device).unsqueeze(0)); // [1, C, 1, Hp, Wp]
-        probe?.Invoke("patch_embedding.out", refEmb);
+        Report("patch_embedding.out", refEmb);
         var refTokens = refEmb.flatten(2).transpose(1, 2);
         var motion = FramePacker.Forward(input.MotionLatents.to(dtype, device));            // [1, Lm, C]
-        probe?.Invoke("frame_packer.out0", motion);
+        Report("frame_packer.out0", motion);
         var x = torch.cat([refTokens, motion], 1);                                           // [1, Lc, C]
         if (x.shape[1] != cache.Length)
             throw new ArgumentException($"sink has {x.shape[1]} tokens but the cond cache was sized for {cache.Length}");
         var mask = torch.cat([MaskRows(1, refTokens.shape[1], device), MaskRows(2, motion.shape[1], device)], 1);
-        probe?.Invoke("trainable_cond_mask.out", mask);
+        Report("trainable_cond_mask.out", mask);
         x = x + mask.to(dtype);
 
         using var rope = RopeFactors.For(Config.HeadDim, CondGrids(h, w, RefRopeFrame));
-        probe?.Invoke("blocks.0.freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
-        var (_, e0) = TimeEmbeddings(torch.zeros([1, 1], ScalarType.Float32, device), null);
+        if (IsProbed) Report("blocks.0.freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
+        var (_, e0) = TimeEmbeddings(torch.zeros([1, 1], ScalarType.Float32, device), reported: false);
         var context = EmbedText(input.Context.to(device), dtype);
-        probe?.Invoke("text_embedding.out", context);
+        Report("text_embedding.out", context);
 
         cache.LatentH = h;
         cache.LatentW = w;
-        var ctx = new DitBlockContext(e0, context, rope, hp * wp, Sink: true, cache, null, null, 0, options.Norm3Bf16, probe);
+        var ctx = new DitBlockContext(e0, context, rope, hp * wp, Sink: true, cache, null, null, 0, options.Norm3Bf16);
         for (var i = 0; i < Blocks.Count; i++)
         {
             var next = Blocks[i].Forward(x, ctx, i);

@@ -25,7 +25,6 @@ public sealed partial class CausalWanModelS2V
     public Tensor Forward(DitStreamInput input, DitRingCache ring, DitCondCache cond, DitRunOptions? options = null)
     {
         options ??= new DitRunOptions();
-        var probe = options.Probe;
         using var scope = torch.NewDisposeScope();
         var dtype = PatchEmbedding.Weight.T.dtype;
         var device = PatchEmbedding.Weight.T.device;
@@ -36,43 +35,43 @@ public sealed partial class CausalWanModelS2V
         var (audioGlobal, audioLocal) = EncodeAudio(input.Audio.to(device), options);
 
         var emb = PatchEmbedding.Forward(input.Latents.to(dtype, device).unsqueeze(0)); // [1, C, F, Hp, Wp]
-        probe?.Invoke("patch_embedding.out", emb);
+        Report("patch_embedding.out", emb);
         var pose = input.PoseLatents is { } pl
             ? CondEncoder.Forward(pl.to(dtype, device).unsqueeze(0))
             : CondEncoder.Bias!.T.view(1, Config.Dim, 1, 1, 1).expand(emb.shape);
-        probe?.Invoke("cond_encoder.out", pose);
+        Report("cond_encoder.out", pose);
         var x = (emb + pose).flatten(2).transpose(1, 2);                                 // [1, L, C]
         var mask = MaskRows(0, x.shape[1], device);
-        probe?.Invoke("trainable_cond_mask.out", mask);
+        Report("trainable_cond_mask.out", mask);
         x = x + mask.to(dtype);
 
         using var rope = RopeFactors.For(Config.HeadDim, [RopeGrid.Dense(f0, f, hp, wp)]);
         using var condRope = RopeFactors.For(Config.HeadDim, CondGrids(cond.LatentH, cond.LatentW, RefFrameFor(f0, input.RollingOffset)));
-        if (probe is not null)
+        if (IsProbed)
         {
-            probe("rope/freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
-            probe("rope/freqs_cond", DitRope.AsComplexPairs(condRope.Cos, condRope.Sin, Config.NumHeads));
+            Report("rope/freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
+            Report("rope/freqs_cond", DitRope.AsComplexPairs(condRope.Cos, condRope.Sin, Config.NumHeads));
         }
         var t = torch.full([1, f], input.Timestep, ScalarType.Float32, device);
-        var (e, e0) = TimeEmbeddings(t, probe);
+        var (e, e0) = TimeEmbeddings(t);
         var context = EmbedText(input.Context.to(device), dtype);
-        probe?.Invoke("text_embedding.out", context);
+        Report("text_embedding.out", context);
 
-        var ctx = new DitBlockContext(e0, context, rope, fsl, Sink: false, cond, ring, condRope, input.CurrentStart, options.Norm3Bf16, probe);
+        var ctx = new DitBlockContext(e0, context, rope, fsl, Sink: false, cond, ring, condRope, input.CurrentStart, options.Norm3Bf16);
         for (var i = 0; i < Blocks.Count; i++)
         {
             var next = Blocks[i].Forward(x, ctx, i);
             x.Dispose();
             x = next;
             if (!AudioInjector.Injects(i)) continue;
-            next = AudioInjector.Forward(i, x, audioGlobal, audioLocal, probe);
+            next = AudioInjector.Forward(i, x, audioGlobal, audioLocal);
             x.Dispose();
             x = next;
-            probe?.Invoke($"after_transformer_block.{i}.out", x);
+            Report($"after_transformer_block.{i}.out", x);
         }
-        probe?.Invoke("head.in", x);
+        Report("head.in", x);
         var y = Head.Forward(x, e);
-        probe?.Invoke("head.out", y);
+        Report("head.out", y);
         return Unpatchify(y.squeeze(0), f, hp, wp).MoveToOuterDisposeScope();
     }
 
@@ -82,8 +81,8 @@ public sealed partial class CausalWanModelS2V
         var first = audio.narrow(3, 0, 1);
         var padded = torch.cat([first.expand(audio.shape[0], audio.shape[1], audio.shape[2], options.AudioPrependFrames), audio], 3);
         var (g, l) = CasualAudioEncoder.Forward(padded);
-        options.Probe?.Invoke("casual_audio_encoder.out0", g);
-        options.Probe?.Invoke("casual_audio_encoder.out1", l);
+        Report("casual_audio_encoder.out0", g);
+        Report("casual_audio_encoder.out1", l);
         var steps = g.shape[1] - options.AudioDropSteps;
         return (g.narrow(1, options.AudioDropSteps, steps), l.narrow(1, options.AudioDropSteps, steps));
     }

@@ -8,8 +8,9 @@ using LiveAvatar.Engine.Runtime;
 namespace LiveAvatar.Engine.Models.Dit;
 
 /// <summary>Per-call switches: the official bf16 cast of norm3's input ("asrun"), the audio window geometry
-/// (motion_frames = [pixel frames prepended, latent steps dropped]) and an optional intermediate probe.</summary>
-public sealed record DitRunOptions(bool Norm3Bf16 = false, int AudioPrependFrames = 73, int AudioDropSteps = 19, DitProbe? Probe = null);
+/// (motion_frames = [pixel frames prepended, latent steps dropped]). Intermediates go to probe hooks
+/// (<see cref="Module.AddProbeHook"/>), not through these options.</summary>
+public sealed record DitRunOptions(bool Norm3Bf16 = false, int AudioPrependFrames = 73, int AudioDropSteps = 19);
 
 /// <summary>
 /// CausalWanModel_S2V, the streaming Wan2.2-S2V DiT of Live Avatar. Keys are the official state-dict names, so the
@@ -68,15 +69,16 @@ public sealed partial class CausalWanModelS2V : Module
     public int FrameSeqLen(int latentH, int latentW) => latentH / Config.PatchSize[1] * (latentW / Config.PatchSize[2]);
 
     // timesteps [B, F] float32 → e [B·F, C] (head), e0 [B, F, 6, 2, C] (slot 1 = the t=0 row)
-    private (Tensor E, Tensor E0) TimeEmbeddings(Tensor t, DitProbe? probe)
+    // The sink's t = 0 embedding is not an intermediate the golden runs record, so it is not reported.
+    private (Tensor E, Tensor E0) TimeEmbeddings(Tensor t, bool reported = true)
     {
         using var scope = torch.NewDisposeScope();
         long b = t.shape[0], f = t.shape[1];
         var rows = torch.cat([t, torch.zeros([1, f], t.dtype, t.device)], 0); // zero_timestep row
         var e = TimeEmbedding.ForwardFloat32(Sinusoid(rows.flatten()).to(ScalarType.Float32));
-        probe?.Invoke("time_embedding.out", e);
+        if (reported) Report("time_embedding.out", e);
         var proj = TimeProjection.ForwardFloat32(e);
-        probe?.Invoke("time_projection.out", proj);
+        if (reported) Report("time_projection.out", proj);
         var e0 = proj.view(b + 1, f, 6, Config.Dim);
         var slot0 = e0.narrow(0, 0, b).unsqueeze(3);
         var slot1 = e0.narrow(0, b, 1).unsqueeze(3).expand(b, f, 6, 1, Config.Dim);

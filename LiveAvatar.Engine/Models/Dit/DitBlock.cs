@@ -17,8 +17,7 @@ public sealed record DitBlockContext(
     DitRingCache? Ring,
     RopeFactors? CondRope,    // streaming only: the cached cond keys' rolled factors
     int CurrentStart,
-    bool Norm3Bf16,
-    DitProbe? Probe);
+    bool Norm3Bf16);
 
 /// <summary>CausalWanS2VAttentionBlock: six-way modulated self-attention and FFN, ungated text cross-attention.</summary>
 public sealed class DitBlock : Module
@@ -46,39 +45,37 @@ public sealed class DitBlock : Module
     public Tensor Forward(Tensor x, DitBlockContext ctx, int layer)
     {
         using var scope = torch.NewDisposeScope();
-        var name = $"blocks.{layer}";
-        var p = ctx.Probe;
-        p?.Invoke(name + ".in", x);
-        p?.Invoke(name + ".e0", ctx.E0);
+        Report("in", x);
+        Report("e0", ctx.E0);
         // [B, F, 6, 2, C] → six [B, F, 2, C] in the order shift, scale, gate, shift, scale, gate
         var e = (Modulation.T.unsqueeze(1).unsqueeze(3) + ctx.E0).chunk(6, 2).Select(t => t.squeeze(2)).ToArray();
 
         var h = Modulate(F.layer_norm(x.to(ScalarType.Float32), [_dim], null, null, _eps), e[0], e[1], ctx);
-        p?.Invoke(name + ".self_attn.in", h);
+        Report("self_attn.in", h);
         var y = ctx.Sink
-            ? SelfAttn.ForwardPrefill(h.to(x.dtype), ctx.Rope, ctx.Cond, layer, p, name + ".self_attn")
-            : SelfAttn.ForwardStreaming(h.to(x.dtype), ctx.Rope, ctx.CondRope!, ctx.Ring!, ctx.Cond, layer, ctx.CurrentStart, p, name + ".self_attn");
-        p?.Invoke(name + ".self_attn.out", y);
+            ? SelfAttn.ForwardPrefill(h.to(x.dtype), ctx.Rope, ctx.Cond, layer)
+            : SelfAttn.ForwardStreaming(h.to(x.dtype), ctx.Rope, ctx.CondRope!, ctx.Ring!, ctx.Cond, layer, ctx.CurrentStart);
+        Report("self_attn.out", y);
         x = x + Gate(y, e[2], ctx);
 
         var n3In = ctx.Norm3Bf16 ? x.to(ScalarType.BFloat16).to(ScalarType.Float32) : x.to(ScalarType.Float32);
-        p?.Invoke(name + ".norm3.in", n3In);
+        Report("norm3.in", n3In);
         var n3 = Norm3.Forward(n3In);
         if (ctx.Norm3Bf16) n3 = n3.to(ScalarType.BFloat16);
         n3 = n3.to(x.dtype);
-        p?.Invoke(name + ".norm3.out", n3);
+        Report("norm3.out", n3);
         var ca = CrossAttn.Forward(n3, ctx.Context);
-        p?.Invoke(name + ".cross_attn.out", ca);
+        Report("cross_attn.out", ca);
         x = x + ca;
 
         var h2 = Modulate(F.layer_norm(x.to(ScalarType.Float32), [_dim], null, null, _eps), e[3], e[4], ctx);
-        p?.Invoke(name + ".ffn.in", h2);
+        Report("ffn.in", h2);
         var f = Ffn.Forward(h2.to(x.dtype));
-        p?.Invoke(name + ".ffn.out", f);
+        Report("ffn.out", f);
         x = x + Gate(f, e[5], ctx);
         // The original ends each block with a cast to the parameter dtype (bf16 in the shipped model).
         x = x.to(Modulation.T.dtype == ScalarType.Float32 ? x.dtype : Ffn.L0.Weight.T.dtype);
-        p?.Invoke(name + ".out", x);
+        Report("out", x);
         return x.MoveToOuterDisposeScope();
     }
 
