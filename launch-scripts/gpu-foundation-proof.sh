@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Foundation proof on a CUDA machine without .NET: builds the shim against the pip torch, then runs the
+# Foundation proof on a CUDA machine without .NET: builds the native extension against the pip torch, then runs the
 # self-contained CLI (published here into .device/cli) for env, the tensor self-test and the matmul bench.
 #   usage: launch-scripts/gpu-foundation-proof.sh OUT_DIR
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUTDIR="${1:-$ROOT/build/gpu-proof}"; mkdir -p "$OUTDIR"
 CLI="${LIVEAVATAR_CLI:-$ROOT/.device/cli/liveavatar}"
+# The bundle carries no libtorch (published with -p:LiveAvatarLibTorch=external): bind to the pip torch's libraries.
+TORCH_LIB="$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')/lib"
+export LD_LIBRARY_PATH="$TORCH_LIB:$(dirname "$CLI")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 cd "$ROOT"
 {
   echo "== nvidia-smi"; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv

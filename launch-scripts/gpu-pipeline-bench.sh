@@ -6,6 +6,9 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUTDIR="${1:-$ROOT/build/gpu-bench}"; MODE="${2:-single}"; mkdir -p "$OUTDIR"
 CLI="${LIVEAVATAR_CLI:-$ROOT/.device/cli/liveavatar}"
+# The bundle carries no libtorch (published with -p:LiveAvatarLibTorch=external): bind to the pip torch's libraries.
+TORCH_LIB="$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')/lib"
+export LD_LIBRARY_PATH="$TORCH_LIB:$(dirname "$CLI")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 cd "$ROOT"; chmod +x "$CLI"
 {
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader

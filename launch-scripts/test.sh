@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds everything and runs every test. Ends with "N passed, N failed".
+# Installs what is missing, builds everything, runs every test project and `liveavatar parity` on each golden
+# folder (../shared/golden or $LIVEAVATAR_GOLDEN). Ends with "N passed, N failed, N skipped".
 set -uo pipefail
 source "$(dirname "$0")/setup.sh"
 la_setup test || exit 1
@@ -22,5 +23,18 @@ read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | awk -F'[:
     for (i = 1; i < NF; i++) { if ($i ~ /Failed$/) f += $(i+1); if ($i == "Passed") p += $(i+1); if ($i == "Skipped") s += $(i+1) } }
   END { print p + 0, f + 0, s + 0 }')
 rm -f "$log"
+# The CLI parity runner on every golden folder, as a user runs it (one check per folder).
+golden="${LIVEAVATAR_GOLDEN:-$la_root/../shared/golden}"
+if [[ -d "$golden" ]]; then
+  for dir in "$golden"/*/; do
+    name="$(basename "$dir")"
+    [[ "$name" == keys_14b ]] && continue
+    if dotnet LiveAvatar.Cli/bin/Release/net10.0/liveavatar.dll parity "$dir" > "build/parity-$name.log" 2>&1; then
+      passed=$((passed + 1)); echo "parity $name: passed"
+    else
+      failed=$((failed + 1)); rc=1; echo "parity $name: FAILED (build/parity-$name.log)"; tail -5 "build/parity-$name.log"
+    fi
+  done
+fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$rc"

@@ -1,8 +1,13 @@
+using LiveAvatar.Tools.SelfChecks;
+using LiveAvatar.Engine.Native;
 using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Models.Vae;
-using LiveAvatar.Engine.Pipelines.Bench;
-using LiveAvatar.Engine.Pipelines.Demo;
-using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Tools.Bench;
+using LiveAvatar.Tools.Demo;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Cli.Commands;
 
@@ -12,7 +17,7 @@ public static partial class BenchCommand
     /// the demo checkpoint's configs (for trying the command on a CPU).</summary>
     private static int RunModelBench(string kind, ArgReader a, TextWriter stdout)
     {
-        var device = Device.Parse(a.String("device") ?? (Cuda.IsAvailable ? "cuda:0" : "cpu"));
+        var device = Devices.Parse(a.String("device") ?? (CudaDevices.IsAvailable ? "cuda:0" : "cpu"));
         var size = a.String("size") ?? "704*384";
         var tiny = a.Flag("tiny");
         // A 16:9 reference image, the shape the paper's 720x400 (704x384 in code) results use.
@@ -26,9 +31,8 @@ public static partial class BenchCommand
         var fp8 = a.Flag("fp8");
         var stages = a.Int("stages", 1, 1, 8);
         var vaeParallel = a.Flag("vae_parallel");
-        DType? dtype = a.String("dtype") is { } dt ? DTypeInfo.Parse(dt) : null;
+        ScalarType? dtype = a.String("dtype") is { } dt ? DTypeNames.Parse(dt) : null;
         a.RejectUnknown();
-        Torch.DisableGrad();
         var dit = tiny ? DemoCheckpoint.Dit(64) : DitConfig.Wan14B;
         if (layers > 0) dit = dit with { NumLayers = layers, AudioInjectLayers = dit.AudioInjectLayers.Where(l => l < layers).ToList() };
         var vae = tiny ? DemoCheckpoint.Vae : VaeConfig.Wan21;
@@ -36,7 +40,7 @@ public static partial class BenchCommand
         {
             "dit" => DitBench.Run(dit, size, iw, ih, device, iters, dtypeOverride: dtype, fp8: fp8),
             "fp8" => string.Join(Environment.NewLine, new[] { (1024, 5120, 5120), (3001, 5120, 13824), (3001, 13824, 5120) }
-                .Select(s => LiveAvatar.Engine.Models.Fp8.Fp8SelfCheck.CompareLinearDetailed(device, s.Item1, s.Item2, s.Item3).ToString())),
+                .Select(s => LiveAvatar.Tools.SelfChecks.Fp8SelfCheck.CompareLinearDetailed(device, s.Item1, s.Item2, s.Item3).ToString())),
             "vae" => VaeBench.Run(vae, size, iw, ih, device, iters),
             _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, dtypeOverride: dtype, stages: stages, vaeParallel: vaeParallel),
         };

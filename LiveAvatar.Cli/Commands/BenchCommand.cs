@@ -1,5 +1,9 @@
+using LiveAvatar.Engine.Native;
 using System.Diagnostics;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Cli.Commands;
 
@@ -15,35 +19,34 @@ public static partial class BenchCommand
             stderr.WriteLine("       liveavatar bench dit|vae|sampler|fp8 [--size 704*384] [--device cuda:0] [--iters N] [--clips N] [--online_decode] [--tiny] [--memory] [--stages N] [--vae_parallel] [--fp8]");
             return Task.FromResult(2);
         }
-        Torch.EnsureLoaded();
+        TorchRuntime.EnsureLoaded();
         if (a.Positional[0] != "matmul") return Task.FromResult(RunModelBench(a.Positional[0], a, stdout));
-        var device = Device.Parse(a.String("device") ?? (Cuda.IsAvailable ? "cuda:0" : "cpu"));
-        var n = a.Int("size", device.IsCuda ? 8192 : 1024, 1, 65536);
-        var dtype = DTypeInfo.Parse(a.String("dtype") ?? (device.IsCuda ? "bf16" : "f32"));
-        var iters = a.Int("iters", device.IsCuda ? 50 : 5, 1);
+        var device = Devices.Parse(a.String("device") ?? (CudaDevices.IsAvailable ? "cuda:0" : "cpu"));
+        var n = a.Int("size", device.type == DeviceType.CUDA ? 8192 : 1024, 1, 65536);
+        var dtype = DTypeNames.Parse(a.String("dtype") ?? (device.type == DeviceType.CUDA ? "bf16" : "f32"));
+        var iters = a.Int("iters", device.type == DeviceType.CUDA ? 50 : 5, 1);
         var warmup = a.Int("warmup", 3, 0);
         a.RejectUnknown();
-        Torch.DisableGrad();
 
-        using var scope = DisposeScope.Enter();
-        var x = Tensor.RandN([n, n], 1, dtype, device);
-        var y = Tensor.RandN([n, n], 2, dtype, device);
-        void Sync() { if (device.IsCuda) Cuda.Synchronize(device.Index); }
-        for (var i = 0; i < warmup; i++) { using var s = DisposeScope.Enter(); _ = x.MatMul(y); }
+        using var scope = torch.NewDisposeScope();
+        var x = Noise.Randn([n, n], 1, dtype, device);
+        var y = Noise.Randn([n, n], 2, dtype, device);
+        void Sync() { if (device.type == DeviceType.CUDA) CudaDevices.Synchronize(Devices.Index(device)); }
+        for (var i = 0; i < warmup; i++) { using var s = torch.NewDisposeScope(); _ = x.matmul(y); }
         Sync();
         var times = new List<double>();
         for (var i = 0; i < iters; i++)
         {
-            using var s = DisposeScope.Enter();
+            using var s = torch.NewDisposeScope();
             var sw = Stopwatch.StartNew();
-            _ = x.MatMul(y);
+            _ = x.matmul(y);
             Sync();
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();
         var median = times[times.Count / 2];
         var flops = 2.0 * n * n * (double)n;
-        stdout.WriteLine($"matmul {n}x{n}x{n} {dtype.Name()} on {device} ({Torch.NumThreads} host threads): median {median:F3} ms, best {times[0]:F3} ms, " +
+        stdout.WriteLine($"matmul {n}x{n}x{n} {DTypeNames.Name(dtype)} on {Devices.Name(device)} ({torch.get_num_threads()} host threads): median {median:F3} ms, best {times[0]:F3} ms, " +
                          $"{Rate(flops / (median * 1e-3))} (median), {Rate(flops / (times[0] * 1e-3))} (best), {iters} iters");
         return Task.FromResult(0);
     }

@@ -1,4 +1,6 @@
 using LiveAvatar.Engine.Diagnostics;
+using LiveAvatar.Engine.Native;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Cli.Commands;
 
@@ -17,9 +19,9 @@ public static class EnvCommand
             return Task.FromResult(1);
         }
         stdout.WriteLine($"libtorch:        {s.LibtorchVersion}");
-        stdout.WriteLine($"native shim:     {LiveAvatar.Engine.Tensors.Torch.NativeLibraryPath}");
-        stdout.WriteLine($"fused attention: {(LiveAvatar.Engine.Tensors.Torch.HasFusedAttention ? "yes" : "no (exact composite)")}");
-        stdout.WriteLine($"float8:          {(LiveAvatar.Engine.Tensors.Torch.HasFloat8 ? "yes" : "no")}");
+        stdout.WriteLine($"TorchSharp:      {typeof(TorchSharp.torch).Assembly.GetName().Version} ({TorchRuntime.BindingPath ?? "binding found by TorchSharp"})");
+        stdout.WriteLine($"extension:       {(NativeExtension.IsAvailable ? NativeExtension.LoadedFrom : "not loaded: " + NativeExtension.UnavailableReason)}");
+        stdout.WriteLine($"float8:          {Fp8Line()}");
         stdout.WriteLine($"CUDA available:  {(s.CudaAvailable ? "yes" : "no")}");
         stdout.WriteLine("devices:");
         foreach (var d in s.Devices)
@@ -39,6 +41,13 @@ public static class EnvCommand
             foreach (var m in c.Missing) stdout.WriteLine("  missing: " + m);
         }
         return Task.FromResult(0);
+    }
+
+    // The real check: FP8 needs the extension, a CUDA device and one tiny scaled matmul that runs.
+    private static string Fp8Line()
+    {
+        if (!CudaDevices.IsAvailable) return "no (no CUDA device)";
+        return Float8.IsSupported(Devices.Cuda(0), out var why) ? "yes (cuda:0)" : "no: " + why;
     }
 
     internal static string Gib(long bytes) => $"{bytes / (1024.0 * 1024 * 1024):F1} GiB";

@@ -1,12 +1,16 @@
+using LiveAvatar.Engine.Native;
 using LiveAvatar.Engine.Pipelines;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Cli.Commands;
 
 /// <summary>Creates the engine's generator for CLI options.</summary>
 public static class GeneratorFactory
 {
-    public static int CudaDeviceCount() => Torch.NativeLoadError == null ? Cuda.DeviceCount : 0;
+    public static int CudaDeviceCount() => TorchRuntime.LoadError is null ? CudaDevices.Count : 0;
 
     public static IVideoGenerator Create(GenerateOptions options) =>
         new LiveAvatarGenerator(new GeneratorOptions(options.CheckpointDirectory) { OutputDirectory = options.SaveDirectory });

@@ -1,5 +1,8 @@
-using LiveAvatar.Engine.Pipelines.Demo;
-using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Tools.Demo;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Cli.Commands;
 
@@ -18,7 +21,7 @@ public static class MakeDemoCheckpointCommand
         }
         var seed = (ulong)a.Long("seed", 20260101);
         a.RejectUnknown();
-        Torch.EnsureLoaded();
+        TorchRuntime.EnsureLoaded();
         var model = DemoCheckpoint.Write(a.Positional[0], seed);
         stdout.WriteLine($"wrote the demo checkpoint: --ckpt_dir {model}");
         stdout.WriteLine($"LoRA: {Path.Combine(Path.GetDirectoryName(model)!, DemoCheckpoint.LoraFolder, "liveavatar.safetensors")}");

@@ -1,5 +1,8 @@
-using LiveAvatar.Engine.Parity;
-using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Tools.Parity;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Cli.Commands;
 
@@ -17,18 +20,17 @@ public static class ParityCommand
             stderr.WriteLine("usage: liveavatar parity DIR [--device cpu|cuda:N]");
             return Task.FromResult(2);
         }
-        var device = Device.Parse(a.String("device") ?? "cpu");
+        var device = Devices.Parse(a.String("device") ?? "cpu");
         a.RejectUnknown();
         ParityRunners.RegisterAll();
         using var folder = new GoldenFolder(a.Positional[0]);
         var runner = ParityRegistry.Find(folder.Fixture);
-        if (runner == null)
+        if (runner is null)
         {
             stderr.WriteLine($"liveavatar parity: {folder.Directory}: fixture '{folder.Fixture}' has no runner (known: {string.Join(", ", ParityRegistry.Known)})");
             return Task.FromResult(1);
         }
-        Torch.EnsureLoaded();
-        Torch.DisableGrad();
+        TorchRuntime.EnsureLoaded();
         stdout.WriteLine($"parity {folder.Fixture} in {folder.Directory} on {device}");
         int passed = 0, failed = 0;
         foreach (var check in runner.Run(folder, device))

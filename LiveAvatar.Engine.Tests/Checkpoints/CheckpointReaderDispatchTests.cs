@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using Xunit;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
@@ -24,8 +27,8 @@ public sealed class CheckpointReaderDispatchTests : IDisposable
     [Fact]
     public void A_directory_with_several_unindexed_safetensors_files_is_ambiguous()
     {
-        SafetensorsWriter.Write(_tmp.File("a.safetensors"), [("x", DType.UInt8, [1], new byte[] { 1 })]);
-        SafetensorsWriter.Write(_tmp.File("b.safetensors"), [("y", DType.UInt8, [1], new byte[] { 1 })]);
+        SafetensorsWriter.Write(_tmp.File("a.safetensors"), [("x", CheckpointDType.UInt8, [1], new byte[] { 1 })]);
+        SafetensorsWriter.Write(_tmp.File("b.safetensors"), [("y", CheckpointDType.UInt8, [1], new byte[] { 1 })]);
 
         var e = Assert.Throws<CheckpointFormatException>(() => CheckpointReader.Open(_tmp.Path).Dispose());
         Assert.Contains("2 .safetensors files", e.Message);
@@ -42,7 +45,7 @@ public sealed class CheckpointReaderDispatchTests : IDisposable
     public void A_safetensors_file_with_another_extension_is_recognised_by_content()
     {
         var path = _tmp.File("weights.data");
-        SafetensorsWriter.Write(path, [("x", DType.Int32, [1], BitConverter.GetBytes(42))]);
+        SafetensorsWriter.Write(path, [("x", CheckpointDType.Int32, [1], BitConverter.GetBytes(42))]);
 
         using var reader = CheckpointReader.Open(path);
         Assert.Equal(42, BitConverter.ToInt32(SafetensorsRoundTripTests.ReadAll(reader["x"])));

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
@@ -18,13 +21,13 @@ public sealed class CheckpointTensorLoadingTests
         entry.CopyTo(bytes);
         var expected = new float[bytes.Length / 4];
         Buffer.BlockCopy(bytes, 0, expected, 0, bytes.Length);
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var t = entry.ToTensor();
-        Assert.Equal(entry.Shape, t.Shape);
-        Assert.Equal(expected, t.ToArray<float>());
-        var bf = entry.ToTensor(Device.Cpu, DType.BFloat16);
-        Assert.Equal(DType.BFloat16, bf.DType);
-        Assert.Equal(Reference.ToBf16(expected[7]), bf.To(DType.Float64).ToArray<double>()[7]);
+        Assert.Equal(entry.Shape, t.shape);
+        Assert.Equal(expected, HostArrays.Read<float>(t));
+        var bf = entry.ToTensor(torch.CPU, ScalarType.BFloat16);
+        Assert.Equal(ScalarType.BFloat16, bf.dtype);
+        Assert.Equal(Reference.ToBf16(expected[7]), HostArrays.Read<double>(bf.to(ScalarType.Float64))[7]);
     }
 
     [Fact]
@@ -42,8 +45,8 @@ public sealed class CheckpointTensorLoadingTests
     {
         using var reader = CheckpointReader.Open(Golden);
         var entry = reader.Tensors[0];
-        using var t = entry.ToTensor(Device.Meta, DType.BFloat16);
-        Assert.Equal(Device.Meta, t.Device);
-        Assert.Equal(entry.Shape, t.Shape);
+        using var t = entry.ToTensor(torch.META, ScalarType.BFloat16);
+        Assert.Equal(Devices.Name(torch.META), Devices.Name(t.device));
+        Assert.Equal(entry.Shape, t.shape);
     }
 }

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using Xunit;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
@@ -26,7 +29,7 @@ public sealed class GoldenCheckpointTests
         {
             var t = reader[p.Name];
             Assert.Equal(p.Value.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()), t.Shape);
-            Assert.Equal(DTypeInfo.Parse(p.Value.GetProperty("dtype").GetString()!), t.DType);
+            Assert.Equal(CheckpointDTypes.Parse(p.Value.GetProperty("dtype").GetString()!), t.DType);
             Assert.True(t.IsContiguous);
         }
         Assert.Equal(new long[] { 64, 64 }, reader["blocks.0.self_attn.q.weight"].Shape);

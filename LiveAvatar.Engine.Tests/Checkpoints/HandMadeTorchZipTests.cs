@@ -1,6 +1,9 @@
 using System.Text;
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using Xunit;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
@@ -12,9 +15,9 @@ public sealed class HandMadeTorchZipTests : IDisposable
     public void Dispose() => _tmp.Dispose();
 
     [Theory]
-    [InlineData("Float8_e4m3fnStorage", DType.Float8E4M3)]
-    [InlineData("Float8_e5m2Storage", DType.Float8E5M2)]
-    public void A_float8_storage_in_a_zip64_archive_reads_with_its_dtype_and_bytes(string storageClass, DType dtype)
+    [InlineData("Float8_e4m3fnStorage", CheckpointDType.Float8E4M3)]
+    [InlineData("Float8_e5m2Storage", CheckpointDType.Float8E5M2)]
+    public void A_float8_storage_in_a_zip64_archive_reads_with_its_dtype_and_bytes(string storageClass, CheckpointDType dtype)
     {
         var storage = Enumerable.Range(0, 8).Select(i => (byte)(0x30 + i)).ToArray();
         var pickle = HandMadeTorchZip.StateDictPickle("w", storageClass, 8, [2, 3], [3, 1], 2);

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using Xunit;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
@@ -10,15 +13,15 @@ public sealed class SafetensorsRoundTripTests : IDisposable
 
     public void Dispose() => _tmp.Dispose();
 
-    public static TheoryData<DType> AllDTypes() =>
+    public static TheoryData<CheckpointDType> AllDTypes() =>
     [
-        DType.UInt8, DType.Int8, DType.Int32, DType.Int64, DType.Float16, DType.BFloat16, DType.Float32,
-        DType.Float64, DType.Bool, DType.Float8E4M3, DType.Float8E5M2, DType.Complex64,
+        CheckpointDType.UInt8, CheckpointDType.Int8, CheckpointDType.Int32, CheckpointDType.Int64, CheckpointDType.Float16, CheckpointDType.BFloat16, CheckpointDType.Float32,
+        CheckpointDType.Float64, CheckpointDType.Bool, CheckpointDType.Float8E4M3, CheckpointDType.Float8E5M2, CheckpointDType.Complex64,
     ];
 
     [Theory]
     [MemberData(nameof(AllDTypes))]
-    public void Every_dtype_survives_a_write_and_read_byte_for_byte(DType dtype)
+    public void Every_dtype_survives_a_write_and_read_byte_for_byte(CheckpointDType dtype)
     {
         var shape = new long[] { 2, 3 };
         var data = Pattern(6 * dtype.ElementSize());
@@ -42,9 +45,9 @@ public sealed class SafetensorsRoundTripTests : IDisposable
         var path = _tmp.File("edge.safetensors");
         SafetensorsWriter.Write(path,
         [
-            ("scalar", DType.Float32, [], BitConverter.GetBytes(2.5f)),
-            ("empty", DType.BFloat16, [0, 4], Array.Empty<byte>()),
-            ("after", DType.Int64, [1], BitConverter.GetBytes(7L)),
+            ("scalar", CheckpointDType.Float32, [], BitConverter.GetBytes(2.5f)),
+            ("empty", CheckpointDType.BFloat16, [0, 4], Array.Empty<byte>()),
+            ("after", CheckpointDType.Int64, [1], BitConverter.GetBytes(7L)),
         ]);
         using var reader = CheckpointReader.Open(path);
 
@@ -61,7 +64,7 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     public void Metadata_is_written_and_read_back()
     {
         var path = _tmp.File("m.safetensors");
-        SafetensorsWriter.Write(path, [("a", DType.UInt8, [1], new byte[] { 9 })],
+        SafetensorsWriter.Write(path, [("a", CheckpointDType.UInt8, [1], new byte[] { 9 })],
             new Dictionary<string, string> { ["format"] = "pt", ["note"] = "hello" });
         using var reader = CheckpointReader.Open(path);
 
@@ -74,7 +77,7 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     {
         var path = _tmp.File("p.safetensors");
         var data = Pattern(16);
-        SafetensorsWriter.Write(path, [("a", DType.Float32, [4], data)]);
+        SafetensorsWriter.Write(path, [("a", CheckpointDType.Float32, [4], data)]);
         using var reader = CheckpointReader.Open(path);
 
         var t = reader["a"];
@@ -86,8 +89,8 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     public void Writer_replaces_an_existing_file_and_leaves_no_temporary_files()
     {
         var path = _tmp.File("r.safetensors");
-        SafetensorsWriter.Write(path, [("old", DType.UInt8, [1], new byte[] { 1 })]);
-        SafetensorsWriter.Write(path, [("new", DType.UInt8, [1], new byte[] { 2 })]);
+        SafetensorsWriter.Write(path, [("old", CheckpointDType.UInt8, [1], new byte[] { 1 })]);
+        SafetensorsWriter.Write(path, [("new", CheckpointDType.UInt8, [1], new byte[] { 2 })]);
         using var reader = CheckpointReader.Open(path);
 
         Assert.Equal(["new"], reader.Tensors.Select(t => t.Name));
@@ -98,7 +101,7 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     public void Writer_rejects_data_that_does_not_match_the_shape()
     {
         var e = Assert.Throws<ArgumentException>(() =>
-            SafetensorsWriter.Write(_tmp.File("w.safetensors"), [("a", DType.Float32, [3], new byte[8])]));
+            SafetensorsWriter.Write(_tmp.File("w.safetensors"), [("a", CheckpointDType.Float32, [3], new byte[8])]));
         Assert.Contains("'a'", e.Message);
         Assert.Empty(Directory.GetFiles(_tmp.Path));
     }
@@ -107,7 +110,7 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     public void A_missing_name_throws_key_not_found_naming_the_key_and_the_file()
     {
         var path = _tmp.File("k.safetensors");
-        SafetensorsWriter.Write(path, [("a", DType.UInt8, [1], new byte[] { 1 })]);
+        SafetensorsWriter.Write(path, [("a", CheckpointDType.UInt8, [1], new byte[] { 1 })]);
         using var reader = CheckpointReader.Open(path);
 
         var e = Assert.Throws<KeyNotFoundException>(() => reader["blocks.0.q.weight"]);
@@ -120,7 +123,7 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     public void Copy_to_a_wrong_sized_destination_is_rejected()
     {
         var path = _tmp.File("c.safetensors");
-        SafetensorsWriter.Write(path, [("a", DType.Float32, [2], new byte[8])]);
+        SafetensorsWriter.Write(path, [("a", CheckpointDType.Float32, [2], new byte[8])]);
         using var reader = CheckpointReader.Open(path);
 
         var e = Assert.Throws<ArgumentException>(() => reader["a"].CopyTo(new byte[4]));

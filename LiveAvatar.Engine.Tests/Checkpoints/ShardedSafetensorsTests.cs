@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using Xunit;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
@@ -13,9 +16,9 @@ public sealed class ShardedSafetensorsTests : IDisposable
     private string WriteTwoShards(string weightMapJson)
     {
         SafetensorsWriter.Write(_tmp.File("model-00001-of-00002.safetensors"),
-            [("a", DType.Float32, [2], SafetensorsRoundTripTests.Pattern(8))], new Dictionary<string, string> { ["format"] = "pt" });
+            [("a", CheckpointDType.Float32, [2], SafetensorsRoundTripTests.Pattern(8))], new Dictionary<string, string> { ["format"] = "pt" });
         SafetensorsWriter.Write(_tmp.File("model-00002-of-00002.safetensors"),
-            [("b", DType.BFloat16, [3], SafetensorsRoundTripTests.Pattern(6))]);
+            [("b", CheckpointDType.BFloat16, [3], SafetensorsRoundTripTests.Pattern(6))]);
         var index = _tmp.File("model.safetensors.index.json");
         File.WriteAllText(index, $$"""{"metadata":{"total_size":14},"weight_map":{{weightMapJson}}}""");
         return index;
@@ -49,7 +52,7 @@ public sealed class ShardedSafetensorsTests : IDisposable
     [Fact]
     public void A_folder_with_one_safetensors_file_opens_that_file()
     {
-        SafetensorsWriter.Write(_tmp.File("only.safetensors"), [("x", DType.UInt8, [1], new byte[] { 5 })]);
+        SafetensorsWriter.Write(_tmp.File("only.safetensors"), [("x", CheckpointDType.UInt8, [1], new byte[] { 5 })]);
         using var reader = CheckpointReader.Open(_tmp.Path);
 
         Assert.Equal("x", Assert.Single(reader.Tensors).Name);

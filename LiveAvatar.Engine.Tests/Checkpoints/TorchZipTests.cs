@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using Xunit;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
@@ -21,7 +24,7 @@ public sealed class TorchZipTests(TorchFixture torch) : IClassFixture<TorchFixtu
         foreach (var p in expected)
         {
             var t = reader[p.Name];
-            Assert.Equal(DTypeInfo.Parse(p.Value.GetProperty("dtype").GetString()!), t.DType);
+            Assert.Equal(CheckpointDTypes.Parse(p.Value.GetProperty("dtype").GetString()!), t.DType);
             Assert.Equal(Longs(p.Value, "shape"), t.Shape);
             Assert.Equal(Longs(p.Value, "stride"), t.Strides);
             Assert.Equal(p.Value.GetProperty("contiguous").GetBoolean(), t.IsContiguous);

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Tests.Checkpoints;
 
@@ -23,7 +26,7 @@ public sealed class TorchZipWriterTests : IDisposable
         var path = Path.Combine(_dir.FullName, "w.pth");
         var w = Floats(1, 2, 3, 4, 5, 6);
         var bf = new byte[] { 0x80, 0x3F, 0x00, 0xC0 };
-        TorchZipWriter.Write(path, [("blocks.0.weight", DType.Float32, [2, 3], w), ("scale", DType.BFloat16, [2], bf), ("ids", DType.Int64, [0], Array.Empty<byte>())]);
+        TorchZipWriter.Write(path, [("blocks.0.weight", CheckpointDType.Float32, [2, 3], w), ("scale", CheckpointDType.BFloat16, [2], bf), ("ids", CheckpointDType.Int64, [0], Array.Empty<byte>())]);
         using var r = CheckpointReader.Open(path);
         Assert.Equal(new[] { "blocks.0.weight", "ids", "scale" }, r.Tensors.Select(t => t.Name).Order().ToArray());
         var t0 = r["blocks.0.weight"];
@@ -31,7 +34,7 @@ public sealed class TorchZipWriterTests : IDisposable
         var got = new byte[t0.ByteLength];
         t0.CopyTo(got);
         Assert.Equal(w, got);
-        Assert.Equal(DType.BFloat16, r["scale"].DType);
+        Assert.Equal(CheckpointDType.BFloat16, r["scale"].DType);
     }
 
     [Fact]
@@ -40,7 +43,7 @@ public sealed class TorchZipWriterTests : IDisposable
         const string py = "/usr/bin/python3";
         Assert.True(File.Exists(py), "python3-torch is needed: apt-get install python3-torch");
         var path = Path.Combine(_dir.FullName, "w.pth");
-        TorchZipWriter.Write(path, [("a.b", DType.Float32, [2, 2], Floats(1, 2, 3, 4)), ("c", DType.BFloat16, [1], new byte[] { 0x80, 0x3F })]);
+        TorchZipWriter.Write(path, [("a.b", CheckpointDType.Float32, [2, 2], Floats(1, 2, 3, 4)), ("c", CheckpointDType.BFloat16, [1], new byte[] { 0x80, 0x3F })]);
         var psi = new ProcessStartInfo(py, ["-c",
             "import torch,sys; d=torch.load(sys.argv[1]); print(list(d.keys()), d['a.b'].tolist(), d['c'].dtype, d['c'].item())", path])
         { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -56,7 +59,7 @@ public sealed class TorchZipWriterTests : IDisposable
     public void A_size_mismatch_is_refused_and_leaves_no_file()
     {
         var path = Path.Combine(_dir.FullName, "bad.pth");
-        var e = Assert.Throws<ArgumentException>(() => TorchZipWriter.Write(path, [("x", DType.Float32, [3], Floats(1, 2))]));
+        var e = Assert.Throws<ArgumentException>(() => TorchZipWriter.Write(path, [("x", CheckpointDType.Float32, [3], Floats(1, 2))]));
         Assert.Contains("'x'", e.Message);
         Assert.Empty(_dir.GetFiles());
     }

@@ -2,8 +2,11 @@ using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Diagnostics;
 using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Pipelines;
-using LiveAvatar.Engine.Pipelines.Demo;
-using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Tools.Demo;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Pipelines;
@@ -30,8 +33,8 @@ public sealed class DemoCheckpointTests : IDisposable
     public void The_demo_loads_through_the_same_loaders_as_the_real_checkpoint_with_the_lora_merged()
     {
         var model = DemoCheckpoint.Write(_dir.FullName);
-        var live = Tensor.LiveCount;
-        using (var set = ModelSet.Load(new ModelSetOptions(model, Device.Cpu, DType.Float32)))
+        var live = Tensor.TotalCount;
+        using (var set = ModelSet.Load(new ModelSetOptions(model, torch.CPU, ScalarType.Float32)))
         {
             Assert.True(set.IsDemo);
             var targets = set.Dit.NamedParameters().Count(p => DemoCheckpoint.IsLoraTarget(p.Key));
@@ -42,7 +45,7 @@ public sealed class DemoCheckpointTests : IDisposable
         }
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, Tensor.TotalCount);
     }
 
     [Fact]
@@ -51,7 +54,7 @@ public sealed class DemoCheckpointTests : IDisposable
         var model = DemoCheckpoint.Write(_dir.FullName);
         File.Delete(Path.Combine(model, CheckpointLayout.Vae));
         File.Delete(Path.Combine(_dir.FullName, "LiveAvatar", "liveavatar.safetensors"));
-        var e = Assert.Throws<GenerationException>(() => ModelSet.Load(new ModelSetOptions(model, Device.Cpu, DType.Float32)));
+        var e = Assert.Throws<GenerationException>(() => ModelSet.Load(new ModelSetOptions(model, torch.CPU, ScalarType.Float32)));
         Assert.Equal(GenerationErrorKind.MissingCheckpoint, e.Kind);
         Assert.Contains("Wan2.1_VAE.pth", e.Message);
         Assert.Contains("liveavatar.safetensors", e.Message);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using LiveAvatar.Engine.Pipelines;
-using LiveAvatar.Engine.Pipelines.Demo;
+using LiveAvatar.Tools.Demo;
 
 namespace LiveAvatar.Engine.Tests.Pipelines;
 

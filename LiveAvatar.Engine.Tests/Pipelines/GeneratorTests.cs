@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Pipelines;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Pipelines;
@@ -60,7 +63,7 @@ public sealed class GeneratorTests(GeneratorFixture f) : IClassFixture<Generator
         f.Generator.EnsureLoaded(f.Request(1, 3, "x"));
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var live = Tensor.LiveCount;
+        var live = Tensor.TotalCount;
         using var cts = new CancellationTokenSource();
         var seen = new List<GenerationUpdate>();
         var request = f.Request(1, 3, "cancelled");
@@ -84,7 +87,7 @@ public sealed class GeneratorTests(GeneratorFixture f) : IClassFixture<Generator
         Assert.InRange(seen.OfType<ClipReady>().Count(), 0, keptClips);
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, Tensor.TotalCount);
     }
 
     [Fact]

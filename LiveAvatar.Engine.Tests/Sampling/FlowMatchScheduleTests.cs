@@ -1,6 +1,9 @@
-using LiveAvatar.Engine.Parity;
+using LiveAvatar.Tools.Parity;
 using LiveAvatar.Engine.Sampling;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.Models.Dit;
 using LiveAvatar.Engine.Tests.TestSupport;
 
@@ -36,12 +39,12 @@ public sealed class FlowMatchScheduleTests
     [Fact]
     public void Euler_step_adds_the_sigma_difference_times_the_velocity()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var s = FlowMatchSchedule.Create(4);
-        var x = Tensor.FromArray(new float[] { 1f, -2f, 0.5f });
-        var v = Tensor.FromArray(new float[] { 0.25f, 4f, -1f });
+        var x = torch.tensor(new float[] { 1f, -2f, 0.5f });
+        var v = torch.tensor(new float[] { 0.25f, 4f, -1f });
         var y = s.Step(x, v, 1);
         var d = s.Sigmas[2] - s.Sigmas[1];
-        Assert.Equal(new[] { 1f + d * 0.25f, -2f + d * 4f, 0.5f - d }, y.ToArray<float>());
+        Assert.Equal(new[] { 1f + d * 0.25f, -2f + d * 4f, 0.5f - d }, HostArrays.Read<float>(y));
     }
 }

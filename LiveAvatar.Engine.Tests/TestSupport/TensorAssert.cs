@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Tests.TestSupport;
 
@@ -6,7 +9,7 @@ public static class TensorAssert
 {
     public static void Close(double[] expected, Tensor actual, double tol = 1e-5, string what = "tensor")
     {
-        var got = actual.ToArray<double>();
+        var got = HostArrays.Read<double>(actual);
         Close(expected, got, tol, what);
     }
 
@@ -21,5 +24,12 @@ public static class TensorAssert
         }
     }
 
-    public static void Shape(long[] expected, Tensor t) => Assert.Equal(expected, t.Shape);
+    public static void Shape(long[] expected, Tensor t) => Assert.Equal(expected, t.shape);
+
+    /// <summary>max |a − b| in float64 on the host (a diagnostic for parity and determinism checks).</summary>
+    public static double MaxAbsDiff(Tensor a, Tensor b)
+    {
+        using var scope = torch.NewDisposeScope();
+        return (a.to(ScalarType.Float64, torch.CPU) - b.to(ScalarType.Float64, torch.CPU)).abs().max().ToDouble();
+    }
 }

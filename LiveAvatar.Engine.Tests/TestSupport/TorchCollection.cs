@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Tests.TestSupport;
 
@@ -14,7 +17,6 @@ public sealed class TorchFixture
 {
     public TorchFixture()
     {
-        Torch.EnsureLoaded();
-        Torch.DisableGrad();
+        TorchRuntime.EnsureLoaded();
     }
 }

@@ -1,4 +1,4 @@
-using LiveAvatar.Engine.Tensors;
+
 
 namespace LiveAvatar.Engine.Checkpoints;
 
@@ -9,7 +9,7 @@ public sealed unsafe class CheckpointTensor
     private readonly MappedFile _file;
     private readonly long _byteOffset;
 
-    private CheckpointTensor(string name, DType dtype, long[] shape, long[] strides, MappedFile file, long byteOffset,
+    private CheckpointTensor(string name, CheckpointDType dtype, long[] shape, long[] strides, MappedFile file, long byteOffset,
         long numel)
     {
         Name = name;
@@ -24,7 +24,7 @@ public sealed unsafe class CheckpointTensor
     }
 
     public string Name { get; }
-    public DType DType { get; }
+    public CheckpointDType DType { get; }
     public long[] Shape { get; }
 
     /// <summary>Strides in elements, as PyTorch reports them.</summary>
@@ -117,7 +117,7 @@ public sealed unsafe class CheckpointTensor
 
     /// <summary>Validates that the view fits inside [storageByteOffset, storageByteOffset + storageBytes) of the
     /// file and builds the tensor. <paramref name="elementOffset"/> counts elements from the storage start.</summary>
-    internal static CheckpointTensor Create(string name, DType dtype, long[] shape, long[] strides, MappedFile file,
+    internal static CheckpointTensor Create(string name, CheckpointDType dtype, long[] shape, long[] strides, MappedFile file,
         long storageByteOffset, long storageBytes, long elementOffset)
     {
         string path = file.Path;

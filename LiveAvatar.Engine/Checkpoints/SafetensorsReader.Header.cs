@@ -1,11 +1,11 @@
 using System.Text.Json;
-using LiveAvatar.Engine.Tensors;
+
 
 namespace LiveAvatar.Engine.Checkpoints;
 
 internal sealed partial class SafetensorsReader
 {
-    private readonly record struct HeaderEntry(string Name, DType DType, long[] Shape, long Begin, long End);
+    private readonly record struct HeaderEntry(string Name, CheckpointDType DType, long[] Shape, long Begin, long End);
 
     private HeaderEntry ParseEntry(string name, JsonElement e, long dataLength)
     {

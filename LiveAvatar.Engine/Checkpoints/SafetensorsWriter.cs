@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using LiveAvatar.Engine.Tensors;
+
 
 namespace LiveAvatar.Engine.Checkpoints;
 
@@ -9,7 +9,7 @@ namespace LiveAvatar.Engine.Checkpoints;
 public static class SafetensorsWriter
 {
     public static void Write(string path,
-        IEnumerable<(string Name, DType DType, long[] Shape, ReadOnlyMemory<byte> Data)> tensors,
+        IEnumerable<(string Name, CheckpointDType DType, long[] Shape, ReadOnlyMemory<byte> Data)> tensors,
         IReadOnlyDictionary<string, string>? metadata = null)
     {
         var list = tensors.ToList();
@@ -53,7 +53,7 @@ public static class SafetensorsWriter
         }
     }
 
-    private static byte[] BuildHeader(List<(string Name, DType DType, long[] Shape, ReadOnlyMemory<byte> Data)> list,
+    private static byte[] BuildHeader(List<(string Name, CheckpointDType DType, long[] Shape, ReadOnlyMemory<byte> Data)> list,
         IReadOnlyDictionary<string, string>? metadata)
     {
         using var ms = new MemoryStream();

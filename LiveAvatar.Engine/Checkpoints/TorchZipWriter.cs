@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using LiveAvatar.Engine.Tensors;
+
 
 namespace LiveAvatar.Engine.Checkpoints;
 
@@ -12,7 +12,7 @@ namespace LiveAvatar.Engine.Checkpoints;
 /// </summary>
 public static class TorchZipWriter
 {
-    public static void Write(string path, IEnumerable<(string Name, DType DType, long[] Shape, ReadOnlyMemory<byte> Data)> tensors)
+    public static void Write(string path, IEnumerable<(string Name, CheckpointDType DType, long[] Shape, ReadOnlyMemory<byte> Data)> tensors)
     {
         var list = tensors.ToList();
         var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
@@ -49,21 +49,21 @@ public static class TorchZipWriter
         s.Write(bytes);
     }
 
-    private static string StorageName(DType t) => t switch
+    private static string StorageName(CheckpointDType t) => t switch
     {
-        DType.Float32 => "FloatStorage",
-        DType.Float16 => "HalfStorage",
-        DType.BFloat16 => "BFloat16Storage",
-        DType.Float64 => "DoubleStorage",
-        DType.Int64 => "LongStorage",
-        DType.Int32 => "IntStorage",
-        DType.Int8 => "CharStorage",
-        DType.UInt8 => "ByteStorage",
-        DType.Bool => "BoolStorage",
+        CheckpointDType.Float32 => "FloatStorage",
+        CheckpointDType.Float16 => "HalfStorage",
+        CheckpointDType.BFloat16 => "BFloat16Storage",
+        CheckpointDType.Float64 => "DoubleStorage",
+        CheckpointDType.Int64 => "LongStorage",
+        CheckpointDType.Int32 => "IntStorage",
+        CheckpointDType.Int8 => "CharStorage",
+        CheckpointDType.UInt8 => "ByteStorage",
+        CheckpointDType.Bool => "BoolStorage",
         _ => throw new NotSupportedException($"torch zip writer: no storage type for {t.Name()}"),
     };
 
-    private static byte[] Pickle(List<(string Name, DType DType, long[] Shape, ReadOnlyMemory<byte> Data)> list)
+    private static byte[] Pickle(List<(string Name, CheckpointDType DType, long[] Shape, ReadOnlyMemory<byte> Data)> list)
     {
         var p = new PickleBuilder();
         p.Proto2();

@@ -1,10 +1,15 @@
+using System.Runtime.InteropServices;
+using LiveAvatar.Engine.Native;
 using System.Diagnostics;
 using System.Threading.Channels;
 using LiveAvatar.Engine.Media;
 using LiveAvatar.Engine.Models.Audio;
 using LiveAvatar.Engine.Models.Text;
 using LiveAvatar.Engine.Pipelines.Core;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines;
 
@@ -88,7 +93,6 @@ public sealed partial class LiveAvatarGenerator
         {
             try
             {
-                Torch.DisableGrad();
                 RunSampler(models, request, image, audio, clips, clock, updates, frames, ct);
                 done.SetResult();
             }
@@ -103,17 +107,17 @@ public sealed partial class LiveAvatarGenerator
         Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct)
     {
         var o = models.Options;
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // Guidance (> 1) adds the negative prompt's context; the prompts go through T5 together.
         var guided = request.GuideScale > 1;
         var contexts = models.TextEncoder.EncodePrompts(models.Tokenizer,
             guided ? [request.Prompt, request.NegativePrompt ?? NegativePrompts.WanDefault] : [request.Prompt])
-            .Select(c => c.To(o.Device, o.DType)).ToArray();
+            .Select(c => c.to(o.DType, o.Device)).ToArray();
         var (audioEmbHost, _) = new AudioEncoder(models.AudioModel).EncodeAudio(audio.Samples, o.EncoderDevice, VideoTiming.Fps, request.InferFrames);
-        var audioEmb = audioEmbHost.To(o.Device, o.DType);
-        var refPixels = Tensor.FromArray(image.Chw, [3, 1, image.Height, image.Width]);
+        var audioEmb = audioEmbHost.to(o.DType, o.Device);
+        var refPixels = torch.tensor(image.Chw, [3, 1, image.Height, image.Width]);
         var inputs = new SamplerInputs(refPixels, contexts[0], audioEmb, clips, request.InferFrames, request.SampleSteps,
-            request.OnlineDecode, Norm3Bf16: o.DType == DType.BFloat16,
+            request.OnlineDecode, Norm3Bf16: o.DType == ScalarType.BFloat16,
             NegativeContext: guided ? contexts[1] : null, GuideScale: request.GuideScale);
         // One DiT device: the original's single-GPU path. Several: its timestep-forcing pipeline (stage i runs step i).
         IEnumerable<SamplerEvent> Events(SamplerInputs si, ISamplerRandomness rnd) => models.DitStages.Count > 1
@@ -148,9 +152,9 @@ public sealed partial class LiveAvatarGenerator
 
     private static IReadOnlyList<DeviceMemory> Memory(Device d)
     {
-        if (!d.IsCuda) return [new DeviceMemory(d.ToString(), Environment.WorkingSet, null)];
-        var stats = Cuda.MemoryStats(d.Index);
-        var (_, total) = Cuda.MemoryInfo(d.Index);
+        if (d.type != DeviceType.CUDA) return [new DeviceMemory(d.ToString(), Environment.WorkingSet, null)];
+        var stats = CudaDevices.MemoryStats(d.index);
+        var (_, total) = CudaDevices.MemoryInfo(d.index);
         return [new DeviceMemory(d.ToString(), stats.Allocated, total)];
     }
 
@@ -168,7 +172,7 @@ public sealed partial class LiveAvatarGenerator
             null => null,
             OperationCanceledException => new OperationCanceledException("generation cancelled." + kept, e),
             GenerationException g => kept.Length == 0 ? g : new GenerationException(g.Kind, g.Message + kept, g.Hint, g),
-            TorchException t when t.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) =>
+            ExternalException t when t.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) =>
                 new GenerationException(GenerationErrorKind.OutOfMemory, "the device ran out of memory." + kept,
                     GenerationHints.OutOfMemory, t),
             _ => new GenerationException(GenerationErrorKind.Internal, e.Message + kept, null, e),

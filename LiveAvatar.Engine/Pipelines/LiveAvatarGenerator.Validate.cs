@@ -1,4 +1,5 @@
-using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Engine.Native;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines;
 
@@ -9,7 +10,7 @@ public sealed partial class LiveAvatarGenerator
     {
         string? fp8 = null;
         if (r.Fp8 && r.Devices.DitDevices.Count > 0 && DevicePlanner.TryParse(r.Devices.DitDevices[0], out _, out _))
-            fp8 = Models.Fp8.Fp8Conversion.MissingFor(Device.Parse(r.Devices.DitDevices[0]));
-        return GenerationValidator.Validate(r, new DeviceFacts(Cuda.IsAvailable ? Cuda.DeviceCount : 0, fp8));
+            fp8 = Models.Fp8.Fp8Conversion.MissingFor(Devices.Parse(r.Devices.DitDevices[0]));
+        return GenerationValidator.Validate(r, new DeviceFacts(CudaDevices.IsAvailable ? CudaDevices.Count : 0, fp8));
     }
 }

@@ -1,8 +1,12 @@
+using LiveAvatar.Engine.Native;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using LiveAvatar.Engine.Diagnostics;
 using LiveAvatar.Engine.Media;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines;
 
@@ -25,6 +29,8 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
     private readonly object _loadLock = new();
     private ModelSet? _models;
 
+    // The real check runs one tiny FP8 matmul on cuda:0, so it is made once per process.
+
     public GeneratorOptions Options { get; } = options;
 
     public GeneratorInfo Info
@@ -33,7 +39,7 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
         {
             var status = CheckpointLayout.Inspect(Options.CheckpointDirectory);
             var devices = new List<string> { "cpu" };
-            if (Cuda.IsAvailable) devices.AddRange(Enumerable.Range(0, Cuda.DeviceCount).Select(i => $"cuda:{i}"));
+            if (CudaDevices.IsAvailable) devices.AddRange(Enumerable.Range(0, CudaDevices.Count).Select(i => $"cuda:{i}"));
             return new GeneratorInfo(status.IsDemo, status.Directory, devices, Fp8Supported(devices[^1]), _models?.Lora is { Merged: > 0 },
                 OutputSizes.Keys) { ModelsLoaded = _models != null };
         }
@@ -66,7 +72,7 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
         var want = ModelOptionsFor(request);
         lock (_loadLock)
         {
-            if (_models != null && _models.Options == want) return _models;
+            if (_models is not null && _models.Options == want) return _models;
             _models?.Dispose();
             _models = null;
             _models = ModelSet.Load(want);
@@ -76,23 +82,23 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
 
     private ModelSetOptions ModelOptionsFor(GenerationRequest? r)
     {
-        var device = Device.Parse(r?.Devices.DitDevices[0] ?? (Cuda.IsAvailable ? "cuda:0" : "cpu"));
+        var device = Devices.Parse(r?.Devices.DitDevices[0] ?? (CudaDevices.IsAvailable ? "cuda:0" : "cpu"));
         // bf16 is what the model ships in and runs in on GPUs; CPUs are faster and exact in fp32.
-        var dtype = device.IsCuda ? DType.BFloat16 : DType.Float32;
+        var dtype = device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
         return new ModelSetOptions(Options.CheckpointDirectory, device, dtype)
         {
             LoadLora = r?.LoadLora ?? true,
             LoraPath = r?.LoraPath,
-            VaeDevice = r?.Devices.VaeDevice is { } v ? Device.Parse(v) : null,
-            EncodersOnCpu = (r?.OffloadModel ?? false) && device.IsCuda,
+            VaeDevice = r?.Devices.VaeDevice is { } v ? Devices.Parse(v) : null,
+            EncodersOnCpu = (r?.OffloadModel ?? false) && device.type == DeviceType.CUDA,
             Fp8 = r?.Fp8 ?? false,
-            ExtraDitDevices = r?.Devices.DitDevices.Skip(1).Select(Device.Parse).ToList() ?? [],
+            ExtraDitDevices = r?.Devices.DitDevices.Skip(1).Select(Devices.Parse).ToList() ?? [],
         };
     }
 
     // The real check (one tiny FP8 matmul on the device), done once: the answer cannot change while the process runs.
     private bool? _fp8Supported;
-    private bool Fp8Supported(string device) => _fp8Supported ??= Models.Fp8.Fp8Conversion.MissingFor(Device.Parse(device)) is null;
+    private bool Fp8Supported(string device) => _fp8Supported ??= Models.Fp8.Fp8Conversion.MissingFor(Devices.Parse(device)) is null;
 
     public void Dispose()
     {

@@ -7,12 +7,15 @@ using LiveAvatar.Engine.Models.Fp8;
 using LiveAvatar.Engine.Models.Lora;
 using LiveAvatar.Engine.Models.Text;
 using LiveAvatar.Engine.Models.Vae;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines;
 
 /// <summary>Where and how to load the models.</summary>
-public sealed record ModelSetOptions(string CheckpointDirectory, Device Device, DType DType)
+public sealed record ModelSetOptions(string CheckpointDirectory, Device Device, ScalarType DType)
 {
     public bool LoadLora { get; init; } = true;
 
@@ -23,8 +26,8 @@ public sealed record ModelSetOptions(string CheckpointDirectory, Device Device, 
     /// leaving the device to the DiT, its caches and the VAE.</summary>
     public bool EncodersOnCpu { get; init; }
 
-    public Device EncoderDevice => EncodersOnCpu ? Device.Cpu : Device;
-    public DType EncoderDType => EncodersOnCpu ? DType.Float32 : DType;
+    public Device EncoderDevice => EncodersOnCpu ? torch.CPU : Device;
+    public ScalarType EncoderDType => EncodersOnCpu ? ScalarType.Float32 : DType;
 
     /// <summary>`--fp8`: the DiT's Linear layers become per-tensor E4M3 after the LoRA merge (spec §3.7).</summary>
     public bool Fp8 { get; init; }
@@ -92,7 +95,7 @@ public sealed class ModelSet : IDisposable
             foreach (var d in o.ExtraDitDevices)
             {
                 var same = stages.FirstOrDefault(s => s.Item2 == d);
-                if (same.Item1 != null) { stages.Add((same.Item1, d)); continue; }
+                if (same.Item1 is not null) { stages.Add((same.Item1, d)); continue; }
                 var copy = CausalWanModelS2V.FromCheckpoint(dir, d, o.DType);
                 extra.Add(copy);
                 if (o.LoadLora) { using var r2 = CheckpointReader.Open(o.EffectiveLoraPath); LoraMerger.Merge(copy, r2); }

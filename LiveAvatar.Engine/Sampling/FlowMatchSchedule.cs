@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Sampling;
 
@@ -55,9 +58,9 @@ public sealed class FlowMatchSchedule
     public Tensor Step(Tensor x, Tensor velocity, int step)
     {
         if (step < 0 || step >= Steps) throw new ArgumentOutOfRangeException(nameof(step));
-        using var scope = DisposeScope.Enter();
-        var x32 = x.To(DType.Float32);
-        var result = (x32 + velocity.To(DType.Float32) * Delta(step)).To(x.DType);
-        return result.MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var x32 = x.to(ScalarType.Float32);
+        var result = (x32 + velocity.to(ScalarType.Float32) * Delta(step)).to(x.dtype);
+        return result.MoveToOuterDisposeScope();
     }
 }

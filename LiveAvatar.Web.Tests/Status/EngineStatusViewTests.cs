@@ -70,9 +70,9 @@ public class EngineStatusViewTests
     }
 
     [Fact]
-    public void The_install_hint_names_the_package_and_the_build_script()
+    public void The_install_hint_names_the_set_up_script_and_the_faq()
     {
-        Assert.Contains("libtorch-dev", EngineStatusView.InstallHint);
-        Assert.Contains("./launch-scripts/build-native.sh", EngineStatusView.InstallHint);
+        Assert.Contains("./launch-scripts/run.sh", EngineStatusView.InstallHint);
+        Assert.Contains("FAQ", EngineStatusView.InstallHint);
     }
 }

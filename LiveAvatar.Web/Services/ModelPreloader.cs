@@ -14,7 +14,7 @@ public sealed class ModelPreloader(IVideoGenerator generator, ILogger<ModelPrelo
             g.EnsureLoaded();
             log.LogInformation("models loaded from {Dir}", g.Options.CheckpointDirectory);
         }
-        catch (Exception e) when (e is GenerationException or IOException or InvalidOperationException or LiveAvatar.Engine.Tensors.TorchException)
+        catch (Exception e) when (e is GenerationException or IOException or InvalidOperationException or System.Runtime.InteropServices.ExternalException or LiveAvatar.Engine.Runtime.TorchLoadException or NotSupportedException)
         {
             log.LogWarning("models not loaded: {Message}", e.Message);
         }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Audio;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Models.Audio;
@@ -37,47 +40,47 @@ public sealed class AudioBucketsTests
     [Fact]
     public void Frames_past_the_audio_are_zero_and_the_others_copy_their_source_row_for_every_layer()
     {
-        using var scope = DisposeScope.Enter();
-        var z = Tensor.Arange(0, 2 * 10 * 3, dtype: DType.Float32).Reshape(2, 10, 3) + 1;
+        using var scope = torch.NewDisposeScope();
+        var z = torch.arange(0, 2 * 10 * 3, dtype: ScalarType.Float32).reshape(2, 10, 3) + 1;
 
         var bucket = AudioBuckets.GetAudioEmbedBucketFps(z, 25, 12);
         var emb = AudioBuckets.ToDitLayout(bucket.Embeddings);
 
         Assert.Equal(1, bucket.NumRepeat);
-        Assert.Equal([12L, 2, 3], bucket.Embeddings.Shape);
-        Assert.Equal([1L, 2, 3, 12], emb.Shape);
+        Assert.Equal([12L, 2, 3], bucket.Embeddings.shape);
+        Assert.Equal([1L, 2, 3, 12], emb.shape);
         for (var k = 0; k < 12; k++)
         {
-            var row = bucket.Embeddings.Select(0, k);
+            var row = bucket.Embeddings.select(0, k);
             var src = bucket.SourceIndex[k];
-            if (src >= 10) Assert.Equal(0, row.Abs().Amax().Item());
-            else Assert.Equal(0, row.MaxAbsDiff(z.Select(1, src)));
+            if (src >= 10) Assert.Equal(0, row.abs().amax().ToDouble());
+            else Assert.Equal(0, TensorAssert.MaxAbsDiff(row, z.select(1, src)));
         }
     }
 
     [Fact]
     public void With_m_neighbours_each_frame_concatenates_the_rows_a_stride_apart_clamped_at_the_ends()
     {
-        using var scope = DisposeScope.Enter();
-        var z = Tensor.Arange(0, 7, dtype: DType.Float32).Reshape(1, 7, 1);
+        using var scope = torch.NewDisposeScope();
+        var z = torch.arange(0, 7, dtype: ScalarType.Float32).reshape(1, 7, 1);
 
         var bucket = AudioBuckets.GetAudioEmbedBucketFps(z, 15, 4, m: 1);
 
         // 15 fps → stride 2, frame k at row 2k; neighbours 2k−2 and 2k+2, clamped to [0, 6].
-        Assert.Equal([4L, 1, 3], bucket.Embeddings.Shape);
-        Assert.Equal([0f, 0, 2, 0, 2, 4, 2, 4, 6, 4, 6, 6], bucket.Embeddings.ToArray<float>());
+        Assert.Equal([4L, 1, 3], bucket.Embeddings.shape);
+        Assert.Equal([0f, 0, 2, 0, 2, 4, 2, 4, 6, 4, 6, 6], HostArrays.Read<float>(bucket.Embeddings));
     }
 
     [Fact]
     public void Linear_interpolation_keeps_both_ends_and_yields_three_fifths_of_the_frames()
     {
-        using var scope = DisposeScope.Enter();
-        var x = Tensor.Arange(0, 50, dtype: DType.Float32).Reshape(1, 50, 1);
+        using var scope = torch.NewDisposeScope();
+        var x = torch.arange(0, 50, dtype: ScalarType.Float32).reshape(1, 50, 1);
 
         var y = AudioEncoder.LinearInterpolation(x);
 
-        Assert.Equal([1L, 30, 1], y.Shape);
-        var v = y.ToArray<float>();
+        Assert.Equal([1L, 30, 1], y.shape);
+        var v = HostArrays.Read<float>(y);
         Assert.Equal(0f, v[0]);
         Assert.Equal(49f, v[29]);
         Assert.Equal(49.0 / 29, v[1], 5);

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using LiveAvatar.Engine.Models.Audio;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.Models.Text;
 using LiveAvatar.Engine.Tests.TestSupport;
 
@@ -14,9 +17,9 @@ public sealed class Wav2Vec2StructureTests
     {
         var approved = T5TestData.KeyList("wav2vec2_keys.txt");
         using var model = new Wav2Vec2Model(Wav2Vec2Config.LargeXlsr53);
-        model.Materialize(Device.Meta, DType.Float32);
+        model.Materialize(torch.META, ScalarType.Float32);
 
-        var ours = model.NamedParameters().ToDictionary(p => "wav2vec2." + p.Key, p => p.P.Value!.Shape);
+        var ours = model.NamedParameters().ToDictionary(p => "wav2vec2." + p.Key, p => p.P.Value!.shape);
         var ignored = approved.Keys.Where(Wav2Vec2Model.IsIgnoredKey).Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(["lm_head.bias", "lm_head.weight", "wav2vec2.masked_spec_embed"], ignored);

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using LiveAvatar.Engine.Models.Dit;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Models.Dit;
@@ -22,8 +25,8 @@ public sealed class DitStructureTests
             .Select(l => l.Split('\t'))
             .ToDictionary(p => p[0], p => p[1]);
         using var model = new CausalWanModelS2V(config);
-        model.Materialize(Device.Meta, DType.BFloat16);
-        var ours = model.NamedParameters().ToDictionary(p => p.Key, p => "[" + string.Join(", ", p.P.T.Shape) + "]");
+        model.Materialize(torch.META, ScalarType.BFloat16);
+        var ours = model.NamedParameters().ToDictionary(p => p.Key, p => "[" + string.Join(", ", p.P.T.shape) + "]");
 
         Assert.Empty(expected.Keys.Except(ours.Keys));
         Assert.Empty(ours.Keys.Except(expected.Keys));

@@ -2,7 +2,10 @@ using System.Runtime.InteropServices;
 using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Models.Common;
 using LiveAvatar.Engine.Models.Lora;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Models.Lora;
@@ -24,8 +27,8 @@ public sealed class LoraMergerTests : IDisposable
         }
     }
 
-    private static (string, DType, long[], ReadOnlyMemory<byte>) F32(string name, long[] shape, float[] data) =>
-        (name, DType.Float32, shape, MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
+    private static (string, CheckpointDType, long[], ReadOnlyMemory<byte>) F32(string name, long[] shape, float[] data) =>
+        (name, CheckpointDType.Float32, shape, MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
 
     private Toy NewToy()
     {
@@ -35,7 +38,7 @@ public sealed class LoraMergerTests : IDisposable
             F32("q.weight", [2, 3], [1, 2, 3, 4, 5, 6]), F32("q.bias", [2], [0.5f, -0.5f]),
             F32("other.weight", [2, 2], [1, 0, 0, 1]), F32("other.bias", [2], [0, 0])]);
         using var reader = CheckpointReader.Open(path);
-        toy.Load(reader, Device.Cpu);
+        toy.Load(reader, torch.CPU);
         return toy;
     }
 
@@ -45,7 +48,7 @@ public sealed class LoraMergerTests : IDisposable
     [InlineData("q.lora_A.default.weight", "q.lora_B.default.weight")]
     public void Merge_adds_alpha_over_rank_times_B_A_whatever_the_key_form(string aKey, string bKey)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         using var toy = NewToy();
         var path = Path.Combine(_dir, "lora.safetensors");
         // rank 2: A [2, 3], B [2, 2]; B·A = [[1·1+2·0, 1·0+2·1, 1·1+2·1], [3·1+4·0, 3·0+4·1, 3·1+4·1]] = [[1,2,3],[3,4,7]]
@@ -57,9 +60,9 @@ public sealed class LoraMergerTests : IDisposable
         Assert.Equal(["nothing"], report.Unmatched);
         Assert.Empty(report.NonLoraKeys);
         // scale = 1/2: W + 0.5·B·A
-        Assert.Equal(new[] { 1.5f, 3f, 4.5f, 5.5f, 7f, 9.5f }, toy.Q.Weight.T.ToArray<float>());
-        Assert.Equal(new[] { 0.5f, -0.5f }, toy.Q.Bias!.T.ToArray<float>());
-        Assert.Equal(new[] { 1f, 0f, 0f, 1f }, toy.Other.Weight.T.ToArray<float>());
+        Assert.Equal(new[] { 1.5f, 3f, 4.5f, 5.5f, 7f, 9.5f }, HostArrays.Read<float>(toy.Q.Weight.T));
+        Assert.Equal(new[] { 0.5f, -0.5f }, HostArrays.Read<float>(toy.Q.Bias!.T));
+        Assert.Equal(new[] { 1f, 0f, 0f, 1f }, HostArrays.Read<float>(toy.Other.Weight.T));
     }
 
     [Fact]
@@ -71,7 +74,7 @@ public sealed class LoraMergerTests : IDisposable
         using var lora = CheckpointReader.Open(path);
         var ex = Assert.Throws<InvalidOperationException>(() => LoraMerger.Merge(toy, lora));
         Assert.Contains("'q'", ex.Message);
-        Assert.Equal(new[] { 1f, 2f, 3f, 4f, 5f, 6f }, toy.Q.Weight.T.ToArray<float>());
+        Assert.Equal(new[] { 1f, 2f, 3f, 4f, 5f, 6f }, HostArrays.Read<float>(toy.Q.Weight.T));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

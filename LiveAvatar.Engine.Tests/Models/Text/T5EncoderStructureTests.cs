@@ -1,6 +1,9 @@
 using System.Text.Json;
 using LiveAvatar.Engine.Models.Text;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Models.Text;
@@ -13,9 +16,9 @@ public sealed class T5EncoderStructureTests
     {
         var approved = T5TestData.KeyList("t5_keys.txt");
         using var model = new T5Encoder(T5Config.Xxl);
-        model.Materialize(Device.Meta, DType.BFloat16);
+        model.Materialize(torch.META, ScalarType.BFloat16);
 
-        var ours = model.NamedParameters().ToDictionary(p => p.Key, p => p.P.Value!.Shape);
+        var ours = model.NamedParameters().ToDictionary(p => p.Key, p => p.P.Value!.shape);
 
         Assert.Equal(approved.Keys.Order(StringComparer.Ordinal), ours.Keys.Order(StringComparer.Ordinal));
         foreach (var (key, shape) in approved) Assert.True(shape.SequenceEqual(ours[key]), $"{key}: [{string.Join(", ", ours[key])}] vs [{string.Join(", ", shape)}]");

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Text;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Models.Text;
@@ -23,10 +26,10 @@ public sealed class T5RelativeEmbeddingTests
     public void Buckets_follow_the_t5_formula_up_to_512_tokens_including_the_powers_of_two()
     {
         using var table = new T5RelativeEmbedding(32, 4, bidirectional: true);
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
 
-        var buckets = table.Buckets(1, 512, Device.Cpu).ToArray<long>();
-        var backwards = table.Buckets(512, 1, Device.Cpu).ToArray<long>();
+        var buckets = HostArrays.Read<long>(table.Buckets(1, 512, torch.CPU));
+        var backwards = HostArrays.Read<long>(table.Buckets(512, 1, torch.CPU));
 
         for (var rel = 0; rel < 512; rel++)
         {
@@ -39,14 +42,14 @@ public sealed class T5RelativeEmbeddingTests
     public void The_bias_is_the_table_row_of_each_bucket_laid_out_heads_first()
     {
         using var table = new T5RelativeEmbedding(32, 3, bidirectional: true);
-        table.Embedding.Weight.Set(Tensor.Arange(0, 96, dtype: DType.Float32).Reshape(32, 3));
-        using var scope = DisposeScope.Enter();
+        table.Embedding.Weight.Set(torch.arange(0, 96, dtype: ScalarType.Float32).reshape(32, 3));
+        using var scope = torch.NewDisposeScope();
 
         var bias = table.Forward(5, 7);
 
-        Assert.Equal([1L, 3, 5, 7], bias.Shape);
-        var buckets = table.Buckets(5, 7, Device.Cpu).ToArray<long>();
-        var values = bias.ToArray<float>();
+        Assert.Equal([1L, 3, 5, 7], bias.shape);
+        var buckets = HostArrays.Read<long>(table.Buckets(5, 7, torch.CPU));
+        var values = HostArrays.Read<float>(bias);
         for (var h = 0; h < 3; h++)
             for (var i = 0; i < 35; i++)
                 Assert.Equal(buckets[i] * 3 + h, values[h * 35 + i]);

@@ -1,6 +1,9 @@
 using LiveAvatar.Engine.Models.Vae;
-using LiveAvatar.Engine.Parity;
-using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Tools.Parity;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Models.Vae;
@@ -13,15 +16,15 @@ public sealed class VaeDTypeTests
     {
         using var folder = new GoldenFolder(VaeGolden.VaeDir);
         using var fp32 = VaeGolden.LoadTiny(folder);
-        using var bf16 = Wan21Vae.Load(folder.ReaderFor("encoder.conv1.weight"), Device.Cpu, DType.BFloat16, VaeConfig.FromJson(folder.Config));
-        using var scope = DisposeScope.Enter();
+        using var bf16 = Wan21Vae.Load(folder.ReaderFor("encoder.conv1.weight"), torch.CPU, ScalarType.BFloat16, VaeConfig.FromJson(folder.Config));
+        using var scope = torch.NewDisposeScope();
         var z = folder.Load("input/z_random");
 
         var reference = fp32.Decode(z);
         var low = bf16.Decode(z);
 
-        Assert.Equal(DType.Float32, low.DType);
-        Assert.Equal(reference.Shape, low.Shape);
-        Assert.InRange(reference.MaxAbsDiff(low), 0, 0.1);
+        Assert.Equal(ScalarType.Float32, low.dtype);
+        Assert.Equal(reference.shape, low.shape);
+        Assert.InRange(TensorAssert.MaxAbsDiff(reference, low), 0, 0.1);
     }
 }

@@ -1,6 +1,9 @@
 using LiveAvatar.Engine.Models.Vae;
-using LiveAvatar.Engine.Parity;
-using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Tools.Parity;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Tests.Models.Vae;
 
@@ -11,16 +14,16 @@ internal static class VaeGolden
 
     public static string VaeDir => Path.Combine(Root, "vae");
 
-    /// <summary>Tensor.LiveCount after tensors other tests left to the finalizer are gone, so a later count
+    /// <summary>Tensor.TotalCount after tensors other tests left to the finalizer are gone, so a later count
     /// differs only by what the test itself keeps.</summary>
     public static long SettledLiveCount()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        return Tensor.LiveCount;
+        return Tensor.TotalCount;
     }
 
     /// <summary>The tiny fixture VAE in float32 on the CPU.</summary>
     public static Wan21Vae LoadTiny(GoldenFolder folder) =>
-        Wan21Vae.Load(folder.ReaderFor("encoder.conv1.weight"), Device.Cpu, DType.Float32, VaeConfig.FromJson(folder.Config));
+        Wan21Vae.Load(folder.ReaderFor("encoder.conv1.weight"), torch.CPU, ScalarType.Float32, VaeConfig.FromJson(folder.Config));
 }

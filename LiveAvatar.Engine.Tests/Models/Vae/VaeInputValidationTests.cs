@@ -1,5 +1,8 @@
-using LiveAvatar.Engine.Parity;
-using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Tools.Parity;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Models.Vae;
@@ -12,7 +15,7 @@ public sealed class VaeInputValidationTests
     {
         using var folder = new GoldenFolder(VaeGolden.VaeDir);
         using var vae = VaeGolden.LoadTiny(folder);
-        using var video = Tensor.Zeros([4, 5, 16, 16]);
+        using var video = torch.zeros([4, 5, 16, 16]);
 
         var ex = Assert.Throws<ArgumentException>(() => vae.Encode(video));
 
@@ -25,7 +28,7 @@ public sealed class VaeInputValidationTests
     {
         using var folder = new GoldenFolder(VaeGolden.VaeDir);
         using var vae = VaeGolden.LoadTiny(folder);
-        using var z = Tensor.Zeros([vae.Config.ZDim - 1, 3, 4, 4]);
+        using var z = torch.zeros([vae.Config.ZDim - 1, 3, 4, 4]);
         using var stream = vae.CreateStreamDecoder();
 
         var batch = Assert.Throws<ArgumentException>(() => vae.Decode(z));
@@ -41,14 +44,14 @@ public sealed class VaeInputValidationTests
     {
         using var folder = new GoldenFolder(VaeGolden.VaeDir);
         using var vae = VaeGolden.LoadTiny(folder);
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         using var stream = vae.CreateStreamDecoder();
-        stream.Decode(Tensor.Zeros([vae.Config.ZDim, 1, 2, 2]));
+        stream.Decode(torch.zeros([vae.Config.ZDim, 1, 2, 2]));
 
-        var ex = Assert.Throws<ArgumentException>(() => stream.Decode(Tensor.Zeros([vae.Config.ZDim, 1, 3, 2])));
+        var ex = Assert.Throws<ArgumentException>(() => stream.Decode(torch.zeros([vae.Config.ZDim, 1, 3, 2])));
 
         Assert.Contains("Reset", ex.Message);
         stream.Reset();
-        Assert.Equal(1, stream.Decode(Tensor.Zeros([vae.Config.ZDim, 1, 3, 2])).Shape[1]);
+        Assert.Equal(1, stream.Decode(torch.zeros([vae.Config.ZDim, 1, 3, 2])).shape[1]);
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Vae;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Models.Vae;
@@ -13,10 +16,10 @@ public sealed class VaeStructureTests
         var expected = File.ReadAllLines(Path.Combine(VaeGolden.Root, "keys_14b", "vae_keys.txt"))
             .Where(l => l.Length > 0 && !l.StartsWith('#')).Order(StringComparer.Ordinal).ToList();
         using var model = new WanVae(VaeConfig.Wan21);
-        model.Materialize(Device.Meta, DType.Float32);
+        model.Materialize(torch.META, ScalarType.Float32);
 
         var actual = model.NamedParameters()
-            .Select(p => $"{p.Key}\t[{string.Join(", ", p.P.T.Shape)}]\t{(p.P.T.DType == DType.Float32 ? "fp32" : p.P.T.DType.ToString())}")
+            .Select(p => $"{p.Key}\t[{string.Join(", ", p.P.T.shape)}]\t{(p.P.T.dtype == ScalarType.Float32 ? "fp32" : p.P.T.dtype.ToString())}")
             .Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(expected, actual);
@@ -26,7 +29,7 @@ public sealed class VaeStructureTests
     [Fact]
     public void The_tiny_config_builds_the_fixture_weight_list()
     {
-        using var folder = new Parity.GoldenFolder(VaeGolden.VaeDir);
+        using var folder = new LiveAvatar.Tools.Parity.GoldenFolder(VaeGolden.VaeDir);
         var weights = folder.TensorNames.Where(n => !n.Contains('/')).Order(StringComparer.Ordinal);
         using var model = new WanVae(VaeConfig.FromJson(folder.Config));
 

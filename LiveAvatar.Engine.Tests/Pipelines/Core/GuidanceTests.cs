@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Pipelines.Core;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -11,13 +14,13 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
     [Fact]
     public void Combining_velocities_gives_the_unconditional_plus_the_scaled_difference_in_float32()
     {
-        using var scope = DisposeScope.Enter();
-        var c = Tensor.FromArray(new float[] { 1f, 2f, -3f }, [3]).To(DType.BFloat16);
-        var u = Tensor.FromArray(new float[] { 0.5f, 4f, 1f }, [3]).To(DType.BFloat16);
+        using var scope = torch.NewDisposeScope();
+        var c = torch.tensor(new float[] { 1f, 2f, -3f }, [3]).to(ScalarType.BFloat16);
+        var u = torch.tensor(new float[] { 0.5f, 4f, 1f }, [3]).to(ScalarType.BFloat16);
         var g3 = SingleDeviceSampler.CombineGuidance(c, u, 3);
-        Assert.Equal(DType.Float32, g3.DType);
-        Assert.Equal([2f, -2f, -11f], g3.ToArray<float>());
-        Assert.Equal([1f, 2f, -3f], SingleDeviceSampler.CombineGuidance(c, u, 1).ToArray<float>());
+        Assert.Equal(ScalarType.Float32, g3.dtype);
+        Assert.Equal([2f, -2f, -11f], HostArrays.Read<float>(g3));
+        Assert.Equal([1f, 2f, -3f], HostArrays.Read<float>(SingleDeviceSampler.CombineGuidance(c, u, 1)));
     }
 
     [Fact]
@@ -28,7 +31,7 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
         var inputs = models.Inputs(1, false, audio);
         using var plain = Latents(inputs, 3);
         using var one = Latents(inputs with { NegativeContext = negative, GuideScale = 1.0 }, 3);
-        Assert.Equal(0, plain.MaxAbsDiff(one));
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(plain, one));
     }
 
     [Fact]
@@ -41,11 +44,11 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
         using var cond = Latents(inputs, 9);
         using var uncond = Latents(inputs with { Context = negative }, 9);
         using var guided = Latents(inputs with { NegativeContext = negative, GuideScale = 3 }, 9);
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var hand = uncond + (cond - uncond) * 3.0;
-        var err = guided.MaxAbsDiff(hand);
-        var moved = guided.MaxAbsDiff(cond);
-        output.WriteLine($"guide 3 vs hand combination: max |Δ| = {err:E3}; guide 3 vs unguided: max |Δ| = {moved:E3}; |hand|max = {hand.Abs().Amax().Item():F4}");
+        var err = TensorAssert.MaxAbsDiff(guided, hand);
+        var moved = TensorAssert.MaxAbsDiff(guided, cond);
+        output.WriteLine($"guide 3 vs hand combination: max |Δ| = {err:E3}; guide 3 vs unguided: max |Δ| = {moved:E3}; |hand|max = {hand.abs().amax().ToDouble():F4}");
         Assert.True(err < 1e-5, $"guided latents differ from the hand combination by {err}");
         Assert.True(moved > 1e-2, $"guidance should move the latents; max |Δ| = {moved}");
     }
@@ -59,7 +62,7 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
         var inputs = models.Inputs(2, true, audio);
         using var plain = Latents(inputs, 4);
         using var guided = Latents(inputs with { NegativeContext = models.Context, GuideScale = 4 }, 4);
-        Assert.Equal(0, plain.MaxAbsDiff(guided));
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(plain, guided));
     }
 
     [Theory]
@@ -71,29 +74,29 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
         using var negative = Negative();
         var inputs = models.Inputs(1, false, audio);
         var g = ClipGeometry.For(inputs);
-        var live = Tensor.LiveCount;
+        var live = Tensor.TotalCount;
         long oneSet;
-        using (new StepCaches(models.Dit, g, inputs.Steps, 1, Device.Cpu, DType.Float32, offload: false)) oneSet = Tensor.LiveCount - live;
-        using (var two = new StepCaches(models.Dit, g, inputs.Steps, 2, Device.Cpu, DType.Float32, offload: false))
+        using (new StepCaches(models.Dit, g, inputs.Steps, 1, torch.CPU, ScalarType.Float32, offload: false)) oneSet = Tensor.TotalCount - live;
+        using (var two = new StepCaches(models.Dit, g, inputs.Steps, 2, torch.CPU, ScalarType.Float32, offload: false))
         {
             Assert.Equal(2, two.Branches);
-            Assert.Equal(2 * oneSet, Tensor.LiveCount - live);
+            Assert.Equal(2 * oneSet, Tensor.TotalCount - live);
         }
         var plain = LiveAtFirstStep(inputs, offload);
         var guided = LiveAtFirstStep(inputs with { NegativeContext = negative, GuideScale = 2 }, offload);
         Assert.Equal(oneSet, guided - plain);
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, Tensor.TotalCount);
     }
 
     [Fact]
     public void A_scale_above_one_without_a_negative_context_is_rejected_before_any_work()
     {
         using var audio = models.Audio(1);
-        var live = Tensor.LiveCount;
+        var live = Tensor.TotalCount;
         var inputs = models.Inputs(1, false, audio) with { GuideScale = 5 };
         var ex = Assert.Throws<ArgumentException>(() => models.Sampler().Run(inputs, new SeededRandomness(1)).First());
         Assert.Contains("needs NegativeContext", ex.Message);
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, Tensor.TotalCount);
     }
 
     [Fact]
@@ -101,7 +104,7 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
     {
         using var audio = models.Audio(2);
         using var negative = Negative();
-        var live = Tensor.LiveCount;
+        var live = Tensor.TotalCount;
         using var cts = new CancellationTokenSource();
         var inputs = models.Inputs(2, true, audio) with { NegativeContext = negative, GuideScale = 3 };
         Assert.Throws<OperationCanceledException>(() =>
@@ -114,15 +117,15 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
                 cts.Cancel();
             }
         });
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, Tensor.TotalCount);
     }
 
     // A negative context unlike the prompt's, and of another length (the DiT pads both).
     private Tensor Negative()
     {
-        using var scope = DisposeScope.Enter();
-        var n = Math.Max(1, models.Context.Shape[0] / 2);
-        return (models.Context.Narrow(0, 0, n) * -1.0).Contiguous().DetachFromScope();
+        using var scope = torch.NewDisposeScope();
+        var n = Math.Max(1, models.Context.shape[0] / 2);
+        return (models.Context.narrow(0, 0, n) * -1.0).contiguous().DetachFromDisposeScope();
     }
 
     private Tensor Latents(SamplerInputs inputs, ulong seed)
@@ -134,8 +137,8 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
             clip.Video.Dispose();
             clips.Add(clip.Latents);
         }
-        using var scope = DisposeScope.Enter();
-        var all = Tensor.Cat(clips, 1).DetachFromScope();
+        using var scope = torch.NewDisposeScope();
+        var all = torch.cat(clips, 1).DetachFromDisposeScope();
         foreach (var c in clips) c.Dispose();
         return all;
     }
@@ -143,7 +146,7 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
     private long LiveAtFirstStep(SamplerInputs inputs, bool offload)
     {
         foreach (var e in models.Sampler(offload).Run(inputs, new SeededRandomness(2)))
-            if (e is SamplerStep) return Tensor.LiveCount; // leaving the loop disposes the run's state
+            if (e is SamplerStep) return Tensor.TotalCount; // leaving the loop disposes the run's state
         throw new InvalidOperationException("no step");
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Pipelines.Core;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Pipelines.Core;
@@ -20,8 +23,8 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
         foreach (var stages in new[] { 2, 3, 4 })
         {
             using var other = Generate(stages, audio, 3, 11);
-            Assert.Equal(0, one.Video.MaxAbsDiff(other.Video));
-            Assert.Equal(0, one.Latents.MaxAbsDiff(other.Latents));
+            Assert.Equal(0, TensorAssert.MaxAbsDiff(one.Video, other.Video));
+            Assert.Equal(0, TensorAssert.MaxAbsDiff(one.Latents, other.Latents));
         }
         Assert.Equal([21L, 24, 24], one.FramesPerClip);
         Assert.Equal(3 * 2 * Steps, one.Steps);
@@ -33,7 +36,7 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
         using var audio = Audio(2);
         using var a = Generate(2, audio, 2, 11);
         using var b = Generate(2, audio, 2, 12);
-        Assert.True(a.Video.MaxAbsDiff(b.Video) > 1e-3, "another seed should change the video");
+        Assert.True(TensorAssert.MaxAbsDiff(a.Video, b.Video) > 1e-3, "another seed should change the video");
     }
 
     [Fact]
@@ -47,7 +50,7 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
             if (e is SamplerStep s) steps.Add(s);
             if (e is not SamplerClip c) continue;
             clips.Add(c.Clip);
-            Assert.Equal([16, 6, 8, 8], c.Latents.Shape);
+            Assert.Equal([16, 6, 8, 8], c.Latents.shape);
             c.Latents.Dispose();
             c.Video.Dispose();
         }
@@ -73,7 +76,7 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
     public void Cancelling_mid_run_throws_and_frees_every_tensor()
     {
         using var audio = Audio(4);
-        var before = Tensor.LiveCount;
+        var before = Tensor.TotalCount;
         using var cts = new CancellationTokenSource();
         var clips = 0;
         Assert.Throws<OperationCanceledException>(() =>
@@ -88,14 +91,14 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
             }
         });
         Assert.Equal(1, clips);
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, Tensor.TotalCount);
     }
 
     [Fact]
     public void An_error_in_a_stage_reaches_the_caller_with_its_message_and_frees_every_tensor()
     {
         using var audio = Audio(3);
-        var before = Tensor.LiveCount;
+        var before = Tensor.TotalCount;
         var ex = Assert.Throws<InvalidOperationException>(() =>
         {
             foreach (var e in Sampler(2).Run(Inputs(3, audio), new FailingRandomness(failAtClip: 1)))
@@ -106,14 +109,14 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
                 }
         });
         Assert.Equal("no noise for clip 1", ex.Message);
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, Tensor.TotalCount);
     }
 
     [Fact]
     public void Memory_is_the_same_at_every_clip_boundary_and_returns_to_the_start_after_the_run()
     {
         using var audio = Audio(6);
-        var before = Tensor.LiveCount;
+        var before = Tensor.TotalCount;
         var atClip = new List<long>();
         // Stage 0 waits for the next clip's noise until the test has counted, so every thread is idle then.
         using var random = new GatedRandomness(3);
@@ -122,22 +125,22 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
             if (e is not SamplerClip clip) continue;
             clip.Latents.Dispose();
             clip.Video.Dispose();
-            atClip.Add(Tensor.LiveCount);
+            atClip.Add(Tensor.TotalCount);
             random.Open();
         }
         Assert.Equal(6, atClip.Count);
         Assert.All(atClip.Take(5), n => Assert.Equal(atClip[0], n));
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, Tensor.TotalCount);
     }
 
     private PipelineSampler Sampler(int stages) =>
-        new([.. Enumerable.Repeat((models.Dit, Device.Cpu), stages)], models.Vae, DType.Float32);
+        new([.. Enumerable.Repeat((models.Dit, torch.CPU), stages)], models.Vae, ScalarType.Float32);
 
     private SamplerInputs Inputs(int clips, Tensor audio) =>
         new(models.RefPixels, models.Context, audio, clips, InferFrames, Steps, OnlineDecode: true, Norm3Bf16: false, MotionFrames: 9);
 
     private Tensor Audio(int clips) =>
-        Tensor.RandN([1, models.Dit.Config.NumAudioLayers, models.Dit.Config.AudioDim, clips * InferFrames], 5).DetachFromScope();
+        Noise.Randn([1, models.Dit.Config.NumAudioLayers, models.Dit.Config.AudioDim, clips * InferFrames], 5).DetachFromDisposeScope();
 
     private Result Generate(int stages, Tensor audio, int clips, ulong seed)
     {
@@ -151,9 +154,9 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
             videos.Add(c.Video);
             latents.Add(c.Latents);
         }
-        using var scope = DisposeScope.Enter();
-        var result = new Result(Tensor.Cat(videos, 1).DetachFromScope(), Tensor.Cat(latents, 1).DetachFromScope(),
-            [.. videos.Select(v => v.Shape[1])], steps);
+        using var scope = torch.NewDisposeScope();
+        var result = new Result(torch.cat(videos, 1).DetachFromDisposeScope(), torch.cat(latents, 1).DetachFromDisposeScope(),
+            [.. videos.Select(v => v.shape[1])], steps);
         foreach (var t in videos.Concat(latents)) t.Dispose();
         return result;
     }

@@ -1,5 +1,8 @@
-using LiveAvatar.Engine.Parity;
-using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Tools.Parity;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.Models.Dit;
 using LiveAvatar.Engine.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -48,14 +51,14 @@ public sealed class SamplerE2eParityTests(ITestOutputHelper output)
 
     private List<ParityCheck> Run(Func<string, bool>? runs)
     {
-        var before = Tensor.LiveCount;
+        var before = Tensor.TotalCount;
         List<ParityCheck> checks;
         using (var folder = new GoldenFolder(GoldenPaths.Folder("sampler_e2e")))
-            checks = new SamplerE2eParityRunner(runs).Run(folder, Device.Cpu).ToList();
+            checks = new SamplerE2eParityRunner(runs).Run(folder, torch.CPU).ToList();
         foreach (var c in checks) output.WriteLine(c.ToString());
         var failed = checks.Where(c => !c.Passed).Select(c => c.ToString()).ToList();
         Assert.True(failed.Count == 0, string.Join("\n", failed));
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, Tensor.TotalCount);
         return checks;
     }
 }

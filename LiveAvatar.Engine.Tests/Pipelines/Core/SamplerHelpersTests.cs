@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Pipelines.Core;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.TestSupport;
 
 namespace LiveAvatar.Engine.Tests.Pipelines.Core;
@@ -29,22 +32,22 @@ public sealed class SamplerHelpersTests
     [Fact]
     public void Clip_noise_is_the_cpu_generator_seeded_with_seed_plus_clip()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var r = new SeededRandomness(100);
-        Assert.Equal(0, r.Noise(2, [16, 3, 2, 2]).MaxAbsDiff(Tensor.RandN([16, 3, 2, 2], 102)));
-        Assert.True(r.Noise(1, [16, 3, 2, 2]).MaxAbsDiff(Tensor.RandN([16, 3, 2, 2], 102)) > 0);
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(r.Noise(2, [16, 3, 2, 2]), Noise.Randn([16, 3, 2, 2], 102)));
+        Assert.True(TensorAssert.MaxAbsDiff(r.Noise(1, [16, 3, 2, 2]), Noise.Randn([16, 3, 2, 2], 102)) > 0);
     }
 
     [Fact]
     public void Save_video_conversion_clamps_scales_and_truncates_into_hwc_frames()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // [3, 1, 1, 2]: pixel 0 = (-1, 0, 1), pixel 1 = (-0.5, 2, -3)
-        var video = Tensor.FromArray(new float[] { -1f, -0.5f, 0f, 2f, 1f, -3f }, [3, 1, 1, 2]);
+        var video = torch.tensor(new float[] { -1f, -0.5f, 0f, 2f, 1f, -3f }, [3, 1, 1, 2]);
         var frames = SaveVideoConversion.ToUint8(video);
         Assert.Single(frames);
         Assert.Equal(new byte[] { 0, 127, 255, 63, 255, 0 }, frames[0]);
-        Assert.Equal([1L, 1, 2, 3], SaveVideoConversion.ToUint8Tensor(video).Shape);
+        Assert.Equal([1L, 1, 2, 3], SaveVideoConversion.ToUint8Tensor(video).shape);
     }
 
     [Theory]
@@ -53,7 +56,7 @@ public sealed class SamplerHelpersTests
     [InlineData(12, 3, 1)]
     public void A_clip_of_infer_frames_has_the_original_latent_and_block_counts(int inferFrames, int latents, int blocks)
     {
-        using var refPixels = Tensor.Zeros([3, 1, 64, 64]);
+        using var refPixels = torch.zeros([3, 1, 64, 64]);
         var g = ClipGeometry.For(new SamplerInputs(refPixels, refPixels, refPixels, 1, inferFrames, 4, false, false));
         Assert.Equal(latents, g.LatentFrames);
         Assert.Equal(blocks, g.Blocks);
@@ -65,7 +68,7 @@ public sealed class SamplerHelpersTests
     [Fact]
     public void Infer_frames_that_leave_latents_undenoised_are_rejected()
     {
-        using var refPixels = Tensor.Zeros([3, 1, 64, 64]);
+        using var refPixels = torch.zeros([3, 1, 64, 64]);
         Assert.Throws<ArgumentException>(() => ClipGeometry.For(new SamplerInputs(refPixels, refPixels, refPixels, 1, 80, 4, false, false)));
     }
 }

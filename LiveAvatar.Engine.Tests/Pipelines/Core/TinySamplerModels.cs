@@ -1,8 +1,11 @@
 using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Models.Vae;
-using LiveAvatar.Engine.Parity;
+using LiveAvatar.Tools.Parity;
 using LiveAvatar.Engine.Pipelines.Core;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Tests.Models.Dit;
 
 using LiveAvatar.Engine.Tests.TestSupport;
@@ -17,15 +20,14 @@ public sealed class TinySamplerModels : IDisposable
 
     public TinySamplerModels()
     {
-        Torch.EnsureLoaded();
-        Torch.DisableGrad();
+        TorchRuntime.EnsureLoaded();
         _folder = new GoldenFolder(GoldenPaths.Folder("sampler_e2e"));
-        using var scope = DisposeScope.Enter();
-        Dit = SamplerE2eParityRunner.LoadDit(_folder, Device.Cpu);
-        Vae = SamplerE2eParityRunner.LoadVae(_folder, Device.Cpu);
-        Context = _folder.Load("input/context").DetachFromScope();
+        using var scope = torch.NewDisposeScope();
+        Dit = SamplerE2eParityRunner.LoadDit(_folder, torch.CPU);
+        Vae = SamplerE2eParityRunner.LoadVae(_folder, torch.CPU);
+        Context = _folder.Load("input/context").DetachFromDisposeScope();
         var image = _folder.Load("input/ref_image_uint8");
-        RefPixels = (image.To(DType.Float32) / 255.0 * 2 - 1).Permute(2, 0, 1).Unsqueeze(1).Contiguous().DetachFromScope();
+        RefPixels = (image.to(ScalarType.Float32) / 255.0 * 2 - 1).permute(2, 0, 1).unsqueeze(1).contiguous().DetachFromDisposeScope();
     }
 
     public CausalWanModelS2V Dit { get; }
@@ -33,14 +35,14 @@ public sealed class TinySamplerModels : IDisposable
     public Tensor Context { get; }
     public Tensor RefPixels { get; }
 
-    public SingleDeviceSampler Sampler(bool offloadKvCache = false) => new(Dit, Vae, Device.Cpu, DType.Float32, offloadKvCache);
+    public SingleDeviceSampler Sampler(bool offloadKvCache = false) => new(Dit, Vae, torch.CPU, ScalarType.Float32, offloadKvCache);
 
     /// <summary>Inputs for <paramref name="clips"/> short clips; the caller disposes the audio embedding.</summary>
     public SamplerInputs Inputs(int clips, bool online, Tensor audio) =>
         new(RefPixels, Context, audio, clips, InferFrames: 12, Steps: 2, OnlineDecode: online, Norm3Bf16: false, MotionFrames: 1);
 
     public Tensor Audio(int clips, ulong seed = 5) =>
-        Tensor.RandN([1, Dit.Config.NumAudioLayers, Dit.Config.AudioDim, clips * 12], seed).DetachFromScope();
+        Noise.Randn([1, Dit.Config.NumAudioLayers, Dit.Config.AudioDim, clips * 12], seed).DetachFromDisposeScope();
 
     public void Dispose()
     {

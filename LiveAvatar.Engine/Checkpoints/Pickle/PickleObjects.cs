@@ -1,4 +1,4 @@
-using LiveAvatar.Engine.Tensors;
+
 
 namespace LiveAvatar.Engine.Checkpoints.Pickle;
 
@@ -19,13 +19,13 @@ internal enum GlobalKind
     FrozenSet,
 }
 
-internal sealed record PyGlobal(string Module, string Name, GlobalKind Kind, DType DType = default)
+internal sealed record PyGlobal(string Module, string Name, GlobalKind Kind, CheckpointDType DType = default)
 {
     public string FullName => $"{Module}.{Name}";
 }
 
 /// <summary>A storage reference from persistent_load: the bytes live in <c>data/&lt;Key&gt;</c> of the archive.</summary>
-internal sealed record PyStorage(DType DType, string Key, string Location, long Numel);
+internal sealed record PyStorage(CheckpointDType DType, string Key, string Location, long Numel);
 
 internal sealed record PyTensor(PyStorage Storage, long Offset, long[] Shape, long[] Stride);
 

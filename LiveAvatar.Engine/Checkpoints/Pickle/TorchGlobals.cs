@@ -1,4 +1,4 @@
-using LiveAvatar.Engine.Tensors;
+
 
 namespace LiveAvatar.Engine.Checkpoints.Pickle;
 
@@ -6,22 +6,22 @@ namespace LiveAvatar.Engine.Checkpoints.Pickle;
 /// Anything else is refused by name before it could be resolved.</summary>
 internal static class TorchGlobals
 {
-    private static readonly Dictionary<string, DType> StorageTypes = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, CheckpointDType> StorageTypes = new(StringComparer.Ordinal)
     {
-        ["FloatStorage"] = DType.Float32, ["HalfStorage"] = DType.Float16, ["BFloat16Storage"] = DType.BFloat16,
-        ["DoubleStorage"] = DType.Float64, ["LongStorage"] = DType.Int64, ["IntStorage"] = DType.Int32,
-        ["CharStorage"] = DType.Int8, ["ByteStorage"] = DType.UInt8, ["BoolStorage"] = DType.Bool,
-        ["Float8_e4m3fnStorage"] = DType.Float8E4M3, ["Float8_e5m2Storage"] = DType.Float8E5M2,
-        ["ComplexFloatStorage"] = DType.Complex64,
+        ["FloatStorage"] = CheckpointDType.Float32, ["HalfStorage"] = CheckpointDType.Float16, ["BFloat16Storage"] = CheckpointDType.BFloat16,
+        ["DoubleStorage"] = CheckpointDType.Float64, ["LongStorage"] = CheckpointDType.Int64, ["IntStorage"] = CheckpointDType.Int32,
+        ["CharStorage"] = CheckpointDType.Int8, ["ByteStorage"] = CheckpointDType.UInt8, ["BoolStorage"] = CheckpointDType.Bool,
+        ["Float8_e4m3fnStorage"] = CheckpointDType.Float8E4M3, ["Float8_e5m2Storage"] = CheckpointDType.Float8E5M2,
+        ["ComplexFloatStorage"] = CheckpointDType.Complex64,
     };
 
-    private static readonly Dictionary<string, DType> DTypeObjects = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, CheckpointDType> DTypeObjects = new(StringComparer.Ordinal)
     {
-        ["float32"] = DType.Float32, ["float"] = DType.Float32, ["float16"] = DType.Float16, ["half"] = DType.Float16,
-        ["bfloat16"] = DType.BFloat16, ["float64"] = DType.Float64, ["double"] = DType.Float64,
-        ["int64"] = DType.Int64, ["long"] = DType.Int64, ["int32"] = DType.Int32, ["int"] = DType.Int32,
-        ["int8"] = DType.Int8, ["uint8"] = DType.UInt8, ["bool"] = DType.Bool,
-        ["float8_e4m3fn"] = DType.Float8E4M3, ["float8_e5m2"] = DType.Float8E5M2, ["complex64"] = DType.Complex64,
+        ["float32"] = CheckpointDType.Float32, ["float"] = CheckpointDType.Float32, ["float16"] = CheckpointDType.Float16, ["half"] = CheckpointDType.Float16,
+        ["bfloat16"] = CheckpointDType.BFloat16, ["float64"] = CheckpointDType.Float64, ["double"] = CheckpointDType.Float64,
+        ["int64"] = CheckpointDType.Int64, ["long"] = CheckpointDType.Int64, ["int32"] = CheckpointDType.Int32, ["int"] = CheckpointDType.Int32,
+        ["int8"] = CheckpointDType.Int8, ["uint8"] = CheckpointDType.UInt8, ["bool"] = CheckpointDType.Bool,
+        ["float8_e4m3fn"] = CheckpointDType.Float8E4M3, ["float8_e5m2"] = CheckpointDType.Float8E5M2, ["complex64"] = CheckpointDType.Complex64,
     };
 
     /// <summary>Returns the token for an allowed global, or null when the pickle must be refused.</summary>
@@ -44,7 +44,7 @@ internal static class TorchGlobals
         if (module == "torch" && StorageTypes.TryGetValue(name, out var st))
             return new PyGlobal(module, name, GlobalKind.StorageType, st);
         if (module is "torch" or "torch.storage" && name == "UntypedStorage")
-            return new PyGlobal(module, name, GlobalKind.StorageType, DType.UInt8);
+            return new PyGlobal(module, name, GlobalKind.StorageType, CheckpointDType.UInt8);
         if (module == "torch" && DTypeObjects.TryGetValue(name, out var dt))
             return new PyGlobal(module, name, GlobalKind.DTypeObject, dt);
         return null;

@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Audio;
 
@@ -39,8 +42,8 @@ public static class AudioBuckets
     public static AudioBucket GetAudioEmbedBucketFps(Tensor z, double fps, int batchFrames, int m = 0, double videoRate = AudioEncoder.VideoRate)
     {
         // z [L, T30, C] → [n, L, (2m+1)·C]
-        using var scope = DisposeScope.Enter();
-        var (layers, frames, dim) = (z.Shape[0], z.Shape[1], z.Shape[2]);
+        using var scope = torch.NewDisposeScope();
+        var (layers, frames, dim) = (z.shape[0], z.shape[1], z.shape[2]);
         var nr = NumRepeat(frames, fps, batchFrames, videoRate);
         var bucketNum = nr * batchFrames;
         var pad = (long)Math.Ceiling(nr * batchFrames / fps * videoRate) - frames;
@@ -55,12 +58,12 @@ public static class AudioBuckets
             for (var j = 0; j < width; j++)
                 chosen[k * width + j] = zero[k] ? 0 : Math.Clamp(source[k] + (j - m) * stride, 0, frames - 1);
         }
-        var rows = z.IndexSelect(1, Tensor.FromArray(chosen).To(z.Device))
-            .View(layers, bucketNum, width, dim).Permute(1, 0, 2, 3).Reshape(bucketNum, layers, width * dim);
-        var emb = rows.MaskedFill(Tensor.FromBools(zero, [bucketNum, 1, 1]).To(z.Device), 0);
+        var rows = z.index_select(1, torch.tensor(chosen).to(z.device))
+            .view(layers, bucketNum, width, dim).permute(1, 0, 2, 3).reshape(bucketNum, layers, width * dim);
+        var emb = rows.masked_fill(torch.tensor(zero, [bucketNum, 1, 1]).to(z.device), 0);
         return new AudioBucket(scope.MoveToOuter(emb), nr, source);
     }
 
     /// <summary>bucket.unsqueeze(0).permute(0, 2, 3, 1): [n, L, C] → [1, L, C, n], the DiT's audio input.</summary>
-    public static Tensor ToDitLayout(Tensor bucket) => bucket.Unsqueeze(0).Permute(0, 2, 3, 1).Contiguous();
+    public static Tensor ToDitLayout(Tensor bucket) => bucket.unsqueeze(0).permute(0, 2, 3, 1).contiguous();
 }

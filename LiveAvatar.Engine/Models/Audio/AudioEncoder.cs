@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Audio;
 
@@ -36,8 +39,8 @@ public sealed class AudioEncoder(Wav2Vec2Model model)
     public static Tensor LinearInterpolation(Tensor features, double inputFps = AudioRate, double outputFps = VideoRate, long? outputLen = null)
     {
         // features [L, T, C] → [L, T', C]
-        using var scope = DisposeScope.Enter();
-        var t = features.Shape[1];
+        using var scope = torch.NewDisposeScope();
+        var t = features.shape[1];
         var len = outputLen ?? (long)(t / inputFps * outputFps);
         var (i0, i1, w0, w1) = (new long[len], new long[len], new double[len], new double[len]);
         var scale = len > 1 ? (float)(t - 1) / (len - 1) : 0f;
@@ -48,19 +51,19 @@ public sealed class AudioEncoder(Wav2Vec2Model model)
             var lambda = pos - h;
             (i0[i], i1[i], w0[i], w1[i]) = (h, h < t - 1 ? h + 1 : h, 1f - lambda, lambda);
         }
-        Tensor Weights(double[] w) => Tensor.FromArray(w, [1, len, 1]).To(features.Device);
-        Tensor Rows(long[] idx) => features.IndexSelect(1, Tensor.FromArray(idx).To(features.Device)).To(DType.Float64);
+        Tensor Weights(double[] w) => torch.tensor(w, [1, len, 1]).to(features.device);
+        Tensor Rows(long[] idx) => features.index_select(1, torch.tensor(idx).to(features.device)).to(ScalarType.Float64);
         var y = Rows(i0) * Weights(w0) + Rows(i1) * Weights(w1);
-        return scope.MoveToOuter(y.To(features.DType));
+        return scope.MoveToOuter(y.to(features.dtype));
     }
 
     /// <summary>extract_audio_feat(return_all_layers=True): every hidden state at 30 Hz, [layers+1, T30, C]
     /// for a mono 16 kHz waveform. The result has the model's dtype.</summary>
     public Tensor ExtractAudioFeat(ReadOnlySpan<float> waveform16k, Device device)
     {
-        using var scope = DisposeScope.Enter();
-        var dtype = Model.FeatureProjection.Projection.Weight.T.DType;
-        var input = Tensor.FromArray(NormalizeWaveform(waveform16k), [1, waveform16k.Length]).To(device, dtype);
+        using var scope = torch.NewDisposeScope();
+        var dtype = Model.FeatureProjection.Projection.Weight.T.dtype;
+        var input = torch.tensor(NormalizeWaveform(waveform16k), [1, waveform16k.Length]).to(dtype, device);
         return scope.MoveToOuter(LinearInterpolation(Model.HiddenStates(input)));
     }
 
@@ -68,7 +71,7 @@ public sealed class AudioEncoder(Wav2Vec2Model model)
     public (Tensor AudioEmb, int NumRepeat) EncodeAudio(ReadOnlySpan<float> waveform16k, Device device, double fps = 25,
         int batchFrames = 48, int m = 0)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var z = ExtractAudioFeat(waveform16k, device);
         var bucket = AudioBuckets.GetAudioEmbedBucketFps(z, fps, batchFrames, m, VideoRate);
         return (scope.MoveToOuter(AudioBuckets.ToDitLayout(bucket.Embeddings)), bucket.NumRepeat);

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Audio;
 
@@ -24,10 +27,10 @@ public sealed class Wav2Vec2Attention : Module
     public Tensor Forward(Tensor x)
     {
         // x [B, T, C] → q/k/v [B, N, T, D] → [B, T, C]
-        using var scope = DisposeScope.Enter();
-        var (b, t, c) = (x.Shape[0], x.Shape[1], x.Shape[2]);
-        Tensor Heads(Linear proj) => proj.Forward(x).View(b, t, NumHeads, c / NumHeads).Transpose(1, 2);
-        var y = NN.ScaledDotProductAttention(Heads(QProj), Heads(KProj), Heads(VProj));
-        return scope.MoveToOuter(OutProj.Forward(y.Transpose(1, 2).Reshape(b, t, c)));
+        using var scope = torch.NewDisposeScope();
+        var (b, t, c) = (x.shape[0], x.shape[1], x.shape[2]);
+        Tensor Heads(Linear proj) => proj.Forward(x).view(b, t, NumHeads, c / NumHeads).transpose(1, 2);
+        var y = F.scaled_dot_product_attention(Heads(QProj), Heads(KProj), Heads(VProj));
+        return scope.MoveToOuter(OutProj.Forward(y.transpose(1, 2).reshape(b, t, c)));
     }
 }

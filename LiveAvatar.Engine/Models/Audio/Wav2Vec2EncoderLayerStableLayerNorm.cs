@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Audio;
 
@@ -22,7 +25,7 @@ public sealed class Wav2Vec2EncoderLayerStableLayerNorm : Module
     public Tensor Forward(Tensor x)
     {
         // x [B, T, C] → [B, T, C]
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var h = x + Attention.Forward(LayerNorm.Forward(x));
         h = h + FeedForward.Forward(FinalLayerNorm.Forward(h));
         return scope.MoveToOuter(h);

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Audio;
 
@@ -24,7 +27,7 @@ public sealed class Wav2Vec2EncoderStableLayerNorm : Module
     public Tensor[] Forward(Tensor x, LastHiddenState last = LastHiddenState.FinalLayerNorm)
     {
         // x [B, T, C] → (layers+1) × [B, T, C]
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var states = new List<Tensor>();
         var h = x + PosConvEmbed.Forward(x);
         foreach (var layer in Layers.Items)

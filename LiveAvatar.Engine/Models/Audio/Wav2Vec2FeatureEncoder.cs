@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Audio;
 
@@ -18,8 +21,8 @@ public sealed class Wav2Vec2FeatureEncoder : Module
     public Tensor Forward(Tensor inputValues)
     {
         // inputValues [B, N] → [B, C0, T]
-        using var scope = DisposeScope.Enter();
-        var h = inputValues.Unsqueeze(1);
+        using var scope = torch.NewDisposeScope();
+        var h = inputValues.unsqueeze(1);
         foreach (var layer in ConvLayers.Items) h = layer.Forward(h);
         return scope.MoveToOuter(h);
     }

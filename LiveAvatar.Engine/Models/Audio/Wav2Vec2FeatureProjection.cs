@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Audio;
 
@@ -18,7 +21,7 @@ public sealed class Wav2Vec2FeatureProjection : Module
     public Tensor Forward(Tensor features)
     {
         // features [B, T, C0] → [B, T, C]
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         return scope.MoveToOuter(Projection.Forward(LayerNorm.Forward(features)));
     }
 }

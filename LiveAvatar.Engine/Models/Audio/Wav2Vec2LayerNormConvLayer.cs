@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Audio;
 
@@ -18,9 +21,9 @@ public sealed class Wav2Vec2LayerNormConvLayer : Module
     public Tensor Forward(Tensor x)
     {
         // x [B, Cin, T] → [B, C, T']
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var h = Conv.Forward(x);
-        h = LayerNorm.Forward(h.Transpose(-2, -1)).Transpose(-2, -1);
-        return scope.MoveToOuter(h.Gelu());
+        h = LayerNorm.Forward(h.transpose(-2, -1)).transpose(-2, -1);
+        return scope.MoveToOuter(h.gelu());
     }
 }

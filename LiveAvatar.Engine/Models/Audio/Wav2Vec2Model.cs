@@ -1,6 +1,9 @@
 using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Audio;
 
@@ -33,7 +36,7 @@ public sealed class Wav2Vec2Model : Module
     }
 
     /// <summary>Loads an HF folder: config.json plus model.safetensors (or a sharded index) or pytorch_model.bin.</summary>
-    public static Wav2Vec2Model Load(string folder, Device device, DType? dtype = null, LastHiddenState last = LastHiddenState.FinalLayerNorm)
+    public static Wav2Vec2Model Load(string folder, Device device, ScalarType? dtype = null, LastHiddenState last = LastHiddenState.FinalLayerNorm)
     {
         var config = Wav2Vec2Config.FromJsonFile(Path.Combine(folder, "config.json"));
         var file = new[] { "model.safetensors", "model.safetensors.index.json", "pytorch_model.bin" }
@@ -47,30 +50,20 @@ public sealed class Wav2Vec2Model : Module
 
     /// <summary>Builds the model for whichever weight-norm key form and prefix (<c>wav2vec2.</c> for a CTC
     /// checkpoint, none for a bare Wav2Vec2Model) the checkpoint uses, and loads it.</summary>
-    public static Wav2Vec2Model FromReader(ICheckpointReader reader, Wav2Vec2Config config, Device device, DType? dtype = null)
+    public static Wav2Vec2Model FromReader(ICheckpointReader reader, Wav2Vec2Config config, Device device, ScalarType? dtype = null)
     {
         var prefix = reader.Tensors.Any(t => t.Name.StartsWith("wav2vec2.", StringComparison.Ordinal)) ? "wav2vec2." : "";
         var keys = reader.TryGet(prefix + "encoder.pos_conv_embed.conv.parametrizations.weight.original0", out _)
             ? WeightNormKeys.Parametrizations : WeightNormKeys.Legacy;
-        var model = new Wav2Vec2Model(config, keys);
-        try
-        {
-            model.Load(reader, device, dtype, prefix, IsIgnoredKey);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return LoadOrDispose(new Wav2Vec2Model(config, keys), m => m.Load(reader, device, dtype, prefix, IsIgnoredKey));
     }
 
     /// <summary>Every hidden state: (layers+1) × [B, T, C] at 50 Hz.</summary>
     public Tensor[] Forward(Tensor inputValues)
     {
         // inputValues [B, N] → features [B, C0, T] → (layers+1) × [B, T, C]
-        using var scope = DisposeScope.Enter();
-        var features = FeatureExtractor.Forward(inputValues).Transpose(1, 2);
+        using var scope = torch.NewDisposeScope();
+        var features = FeatureExtractor.Forward(inputValues).transpose(1, 2);
         var states = Encoder.Forward(FeatureProjection.Forward(features), LastHiddenState);
         foreach (var s in states) scope.MoveToOuter(s);
         return states;
@@ -80,7 +73,7 @@ public sealed class Wav2Vec2Model : Module
     /// [(layers+1)·B, T, C].</summary>
     public Tensor HiddenStates(Tensor inputValues)
     {
-        using var scope = DisposeScope.Enter();
-        return scope.MoveToOuter(Tensor.Cat(Forward(inputValues), 0));
+        using var scope = torch.NewDisposeScope();
+        return scope.MoveToOuter(torch.cat(Forward(inputValues), 0));
     }
 }

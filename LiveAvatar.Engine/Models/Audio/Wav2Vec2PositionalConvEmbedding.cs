@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Audio;
 
@@ -18,10 +21,10 @@ public sealed class Wav2Vec2PositionalConvEmbedding : Module
     public Tensor Forward(Tensor x)
     {
         // x [B, T, C] → [B, T, C]
-        using var scope = DisposeScope.Enter();
-        var h = Conv.Forward(x.Transpose(1, 2));
+        using var scope = torch.NewDisposeScope();
+        var h = Conv.Forward(x.transpose(1, 2));
         // SamePad: padding K/2 on both sides yields one extra frame when K is even.
-        if (_kernel % 2 == 0) h = h.Narrow(2, 0, h.Shape[2] - 1);
-        return scope.MoveToOuter(h.Gelu().Transpose(1, 2));
+        if (_kernel % 2 == 0) h = h.narrow(2, 0, h.shape[2] - 1);
+        return scope.MoveToOuter(h.gelu().transpose(1, 2));
     }
 }

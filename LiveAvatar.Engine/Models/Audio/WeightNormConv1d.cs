@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Audio;
 
@@ -38,15 +41,15 @@ public sealed class WeightNormConv1d : Module
     /// <summary>The effective kernel [C, C/G, K].</summary>
     public Tensor Weight()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var v = WeightV.T;
-        return scope.MoveToOuter(WeightG.T * v / v.Norm([0, 1], keepDim: true));
+        return scope.MoveToOuter(WeightG.T * v / torch.linalg.vector_norm(v, 2, [0, 1], keepdim: true));
     }
 
     public Tensor Forward(Tensor x)
     {
         // x [B, C, T] → [B, C, T + 2·pad − K + 1]
-        using var scope = DisposeScope.Enter();
-        return scope.MoveToOuter(NN.Conv1d(x, Weight(), Bias.T, 1, Padding, 1, Groups));
+        using var scope = torch.NewDisposeScope();
+        return scope.MoveToOuter(F.conv1d(x, Weight(), Bias.T, 1, Padding, 1, Groups));
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Fp8;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Common;
 
@@ -22,21 +25,21 @@ public sealed class Linear : Module
     /// <summary>Runs in the weight's dtype, casting the input as autocast to the parameter dtype does.</summary>
     public Tensor Forward(Tensor x)
     {
-        if (Fp8 != null) return Fp8.Forward(x);
+        if (Fp8 is not null) return Fp8.Forward(x);
         var w = Weight.T;
-        if (x.DType == w.DType) return NN.Linear(x, w, Bias?.T);
-        using var scope = DisposeScope.Enter();
-        return NN.Linear(x.To(w.DType), w, Bias?.T).MoveToOuterScope();
+        if (x.dtype == w.dtype) return F.linear(x, w, Bias?.T);
+        using var scope = torch.NewDisposeScope();
+        return F.linear(x.to(w.dtype), w, Bias?.T).MoveToOuterDisposeScope();
     }
 
     /// <summary>Runs in fp32 with the weights upcast (the original's autocast(float32) regions). An FP8 layer
     /// stays FP8 and returns fp32, as FP8ScaleLinear casts its output to the input dtype.</summary>
     public Tensor ForwardFloat32(Tensor x)
     {
-        using var scope = DisposeScope.Enter();
-        if (Fp8 != null) return Fp8.Forward(x).To(DType.Float32).MoveToOuterScope();
-        if (Weight.T.DType == DType.Float32 && x.DType == DType.Float32) return NN.Linear(x, Weight.T, Bias?.T).MoveToOuterScope();
-        return NN.Linear(x.To(DType.Float32), Weight.T.To(DType.Float32), Bias?.T.To(DType.Float32)).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        if (Fp8 is not null) return Fp8.Forward(x).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        if (Weight.T.dtype == ScalarType.Float32 && x.dtype == ScalarType.Float32) return F.linear(x, Weight.T, Bias?.T).MoveToOuterDisposeScope();
+        return F.linear(x.to(ScalarType.Float32), Weight.T.to(ScalarType.Float32), Bias?.T.to(ScalarType.Float32)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -46,12 +49,12 @@ public sealed class Linear : Module
     /// </summary>
     public long QuantizeFp8()
     {
-        if (Fp8 != null) return 0;
+        if (Fp8 is not null) return 0;
         var w = Weight.T;
-        var before = w.Shape[0] * w.Shape[1] * w.DType.ElementSize() + (Bias?.T is { } b ? b.Shape[0] * b.DType.ElementSize() : 0);
+        var before = w.shape[0] * w.shape[1] * w.dtype.ElementSize() + (Bias?.T is { } b ? b.shape[0] * b.dtype.ElementSize() : 0);
         Fp8 = Fp8Weight.Quantize(w, Bias?.T);
-        Weight.Set(Tensor.Empty(Weight.Shape, w.DType, Device.Meta));
-        if (Bias?.T is { } bias) Bias.Set(Tensor.Empty(Bias.Shape, bias.DType, Device.Meta));
+        Weight.Set(torch.empty(Weight.Shape, w.dtype, torch.META));
+        if (Bias?.T is { } bias) Bias.Set(torch.empty(Bias.Shape, bias.dtype, torch.META));
         return before - Fp8.Bytes;
     }
 
@@ -84,16 +87,16 @@ public sealed class Conv : Module
     /// <summary>Runs in the weight's dtype, casting the input as autocast to the parameter dtype does.</summary>
     public Tensor Forward(Tensor x)
     {
-        if (x.DType == Weight.T.DType) return Run(x);
-        using var scope = DisposeScope.Enter();
-        return Run(x.To(Weight.T.DType)).MoveToOuterScope();
+        if (x.dtype == Weight.T.dtype) return Run(x);
+        using var scope = torch.NewDisposeScope();
+        return Run(x.to(Weight.T.dtype)).MoveToOuterDisposeScope();
     }
 
     private Tensor Run(Tensor x) => Stride.Length switch
     {
-        1 => NN.Conv1d(x, Weight.T, Bias?.T, Stride[0], Padding[0], 1, Groups),
-        2 => NN.Conv2d(x, Weight.T, Bias?.T, Stride, Padding, null, Groups),
-        _ => NN.Conv3d(x, Weight.T, Bias?.T, Stride, Padding, null, Groups),
+        1 => F.conv1d(x, Weight.T, Bias?.T, Stride[0], Padding[0], 1, Groups),
+        2 => F.conv2d(x, Weight.T, Bias?.T, Stride, Padding, null, Groups),
+        _ => F.conv3d(x, Weight.T, Bias?.T, Stride, Padding, null, Groups),
     };
 }
 
@@ -119,9 +122,9 @@ public sealed class LayerNorm : Module
     /// <summary>Normalises in x's dtype; affine parameters of another dtype are cast to it.</summary>
     public Tensor Forward(Tensor x)
     {
-        if (Weight == null || Weight.T.DType == x.DType) return NN.LayerNorm(x, [_dim], Weight?.T, Bias?.T, _eps);
-        using var scope = DisposeScope.Enter();
-        return NN.LayerNorm(x, [_dim], Weight.T.To(x.DType), Bias?.T.To(x.DType), _eps).MoveToOuterScope();
+        if (Weight is null || Weight.T.dtype == x.dtype) return F.layer_norm(x, [_dim], Weight?.T, Bias?.T, _eps);
+        using var scope = torch.NewDisposeScope();
+        return F.layer_norm(x, [_dim], Weight.T.to(x.dtype), Bias?.T.to(x.dtype), _eps).MoveToOuterDisposeScope();
     }
 }
 
@@ -132,5 +135,5 @@ public sealed class Embedding : Module
 
     public Embedding(long num, long dim) => Weight = Param("weight", num, dim);
 
-    public Tensor Forward(Tensor ids) => Weight.T.IndexSelect(0, ids.Flatten()).Reshape([.. ids.Shape, Weight.Shape[1]]);
+    public Tensor Forward(Tensor ids) => Weight.T.index_select(0, ids.flatten()).reshape([.. ids.shape, Weight.Shape[1]]);
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Common;
 
@@ -15,10 +18,10 @@ public sealed class Parameter(string name, long[] shape) : IDisposable
 
     public void Set(Tensor value)
     {
-        if (!value.Shape.SequenceEqual(Shape))
-            throw new ArgumentException($"parameter '{Name}' expects [{string.Join(", ", Shape)}], got [{string.Join(", ", value.Shape)}]");
+        if (!value.shape.SequenceEqual(Shape))
+            throw new ArgumentException($"parameter '{Name}' expects [{string.Join(", ", Shape)}], got [{string.Join(", ", value.shape)}]");
         Value?.Dispose();
-        Value = value.DetachFromScope();
+        Value = value.DetachFromDisposeScope();
     }
 
     public void Dispose()
@@ -32,7 +35,7 @@ public sealed class Parameter(string name, long[] shape) : IDisposable
 /// Base of every model module. Fields mirror the Python classes and register under the original state-dict
 /// names, so loading needs no rename table: <c>blocks.3.self_attn.q.weight</c> is Blocks[3].SelfAttn.Q.Weight.
 /// </summary>
-public abstract class Module : IDisposable
+public abstract partial class Module : IDisposable
 {
     private readonly List<(string Name, Parameter P)> _params = [];
     private readonly List<(string Name, Module M)> _children = [];
@@ -47,6 +50,8 @@ public abstract class Module : IDisposable
     protected T Child<T>(string name, T module) where T : Module
     {
         _children.Add((name, module));
+        module._parent = this;
+        module._name = name;
         return module;
     }
 
@@ -74,7 +79,7 @@ public abstract class Module : IDisposable
     /// together. <paramref name="prefix"/> is prepended to our keys to find them in the file;
     /// <paramref name="ignoreUnexpected"/> selects file keys that may stay unused (e.g. a CTC head).
     /// </summary>
-    public LoadReport Load(ICheckpointReader reader, Device device, DType? dtype = null, string prefix = "",
+    public LoadReport Load(ICheckpointReader reader, Device device, ScalarType? dtype = null, string prefix = "",
         Func<string, bool>? ignoreUnexpected = null, bool strictUnexpected = true)
     {
         var ours = NamedParameters().ToList();
@@ -97,10 +102,29 @@ public abstract class Module : IDisposable
         return new LoadReport(ours.Count, unexpected);
     }
 
-    /// <summary>Gives every parameter an uninitialised tensor (meta: shapes only, no memory).</summary>
-    public void Materialize(Device device, DType dtype)
+    /// <summary>
+    /// Runs <paramref name="load"/> on a freshly built model and returns it; when loading fails halfway (a missing
+    /// key, a bad file, out of memory), every tensor loaded so far is freed before the error goes on. Every model's
+    /// checkpoint loader goes through here.
+    /// </summary>
+    public static TModel LoadOrDispose<TModel>(TModel model, Action<TModel> load) where TModel : Module
     {
-        foreach (var (_, p) in NamedParameters()) p.Set(Tensor.Empty(p.Shape, dtype, device));
+        try
+        {
+            load(model);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Gives every parameter an uninitialised tensor (meta: shapes only, no memory).</summary>
+    public void Materialize(Device device, ScalarType dtype)
+    {
+        foreach (var (_, p) in NamedParameters()) p.Set(torch.empty(p.Shape, dtype, device));
     }
 
     public virtual void Dispose()

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -19,9 +22,9 @@ public sealed class AdaLayerNorm : Module
     // x [B', L, C], temb [B', C] → [B', L, C]
     public Tensor Forward(Tensor x, Tensor temb)
     {
-        using var scope = DisposeScope.Enter();
-        var ss = Linear.Forward(temb.Silu()).Chunk(2, 1);
-        var n = NN.LayerNorm(x, [_dim], null, null, 1e-5);
-        return (n * (1.0 + ss[1].Unsqueeze(1)) + ss[0].Unsqueeze(1)).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var ss = Linear.Forward(temb.silu()).chunk(2, 1);
+        var n = F.layer_norm(x, [_dim], null, null, 1e-5);
+        return (n * (1.0 + ss[1].unsqueeze(1)) + ss[0].unsqueeze(1)).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -24,16 +27,16 @@ public sealed class AudioInjector : Module
 
     /// <summary>Adds the audio residual to the noisy tokens after block <paramref name="block"/>.</summary>
     // x [B, F·fsl, C], audioGlobal [B, F, 1, C], audioLocal [B, F, n, C] → [B, F·fsl, C]
-    public Tensor Forward(int block, Tensor x, Tensor audioGlobal, Tensor audioLocal, DitProbe? probe)
+    public Tensor Forward(int block, Tensor x, Tensor audioGlobal, Tensor audioLocal)
     {
         if (!_byBlock.TryGetValue(block, out var id)) return x;
-        using var scope = DisposeScope.Enter();
-        long b = x.Shape[0], l = x.Shape[1], c = x.Shape[2], f = audioLocal.Shape[1];
-        var perFrame = x.Reshape(b * f, l / f, c);
-        var h = InjectorAdainLayers[id].Forward(perFrame, audioGlobal.Reshape(b * f, c).To(x.DType));
-        probe?.Invoke($"audio_injector.injector_adain_layers.{id}.out", h);
-        var r = Injector[id].Forward(h, audioLocal.Reshape(b * f, audioLocal.Shape[2], c).To(x.DType));
-        probe?.Invoke($"audio_injector.injector.{id}.out", r);
-        return (x + r.Reshape(b, l, c)).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        long b = x.shape[0], l = x.shape[1], c = x.shape[2], f = audioLocal.shape[1];
+        var perFrame = x.reshape(b * f, l / f, c);
+        var h = InjectorAdainLayers[id].Forward(perFrame, audioGlobal.reshape(b * f, c).to(x.dtype));
+        Report($"injector_adain_layers.{id}.out", h);
+        var r = Injector[id].Forward(h, audioLocal.reshape(b * f, audioLocal.shape[2], c).to(x.dtype));
+        Report($"injector.{id}.out", r);
+        return (x + r.reshape(b, l, c)).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -19,10 +22,10 @@ public sealed class CausalAudioEncoder : Module
     // features [B, layers, A, T] → global [B, T', 1, C], local [B, T', tokens+1, C]
     public (Tensor Global, Tensor Local) Forward(Tensor features)
     {
-        using var scope = DisposeScope.Enter();
-        var w = Weights.T.To(DType.Float32).Silu();
-        var weighted = (features.To(DType.Float32) * w / w.Sum(1, keepDim: true)).Sum(1); // [B, A, T]
-        var (g, l) = Encoder.Forward(weighted.Transpose(1, 2));
+        using var scope = torch.NewDisposeScope();
+        var w = Weights.T.to(ScalarType.Float32).silu();
+        var weighted = (features.to(ScalarType.Float32) * w / w.sum(1, keepdim: true)).sum(1); // [B, A, T]
+        var (g, l) = Encoder.Forward(weighted.transpose(1, 2));
         scope.MoveToOuter(g, l);
         return (g, l);
     }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -18,7 +21,7 @@ public sealed class CausalConv1d : Module
     // x [B, C, T] → [B, C', T']
     public Tensor Forward(Tensor x)
     {
-        using var scope = DisposeScope.Enter();
-        return Conv.Forward(NN.Pad(x, [_kernel - 1, 0], PadMode.Replicate)).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        return Conv.Forward(F.pad(x, [_kernel - 1, 0], PaddingModes.Replicate)).MoveToOuterDisposeScope();
     }
 }

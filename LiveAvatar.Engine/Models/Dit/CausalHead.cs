@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -23,12 +26,12 @@ public sealed class CausalHead : Module
     // x [B, F·fsl, C], e [B·F, C] float32 → [B, F·fsl, out·p]
     public Tensor Forward(Tensor x, Tensor e)
     {
-        using var scope = DisposeScope.Enter();
-        long b = x.Shape[0], l = x.Shape[1];
-        var f = e.Shape[0] / b;
-        var m = (Modulation.T + e.Unsqueeze(1)).View(b, f, 2, _dim);      // [B, F, 2, C]
-        var n = NN.LayerNorm(x.To(DType.Float32), [_dim], null, null, _eps).View(b, f, l / f, _dim);
-        var h = n * (1.0 + m.Narrow(2, 1, 1)) + m.Narrow(2, 0, 1);
-        return Head.ForwardFloat32(h.Flatten(1, 2)).To(x.DType).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        long b = x.shape[0], l = x.shape[1];
+        var f = e.shape[0] / b;
+        var m = (Modulation.T + e.unsqueeze(1)).view(b, f, 2, _dim);      // [B, F, 2, C]
+        var n = F.layer_norm(x.to(ScalarType.Float32), [_dim], null, null, _eps).view(b, f, l / f, _dim);
+        var h = n * (1.0 + m.narrow(2, 1, 1)) + m.narrow(2, 0, 1);
+        return Head.ForwardFloat32(h.flatten(1, 2)).to(x.dtype).MoveToOuterDisposeScope();
     }
 }

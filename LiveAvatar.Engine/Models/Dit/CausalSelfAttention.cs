@@ -1,10 +1,12 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
 /// <summary>Receives named intermediates (hook names of the golden fixtures); it must copy what it keeps.</summary>
-public delegate void DitProbe(string name, Tensor value);
 
 /// <summary>CausalWanS2VSelfAttention: q/k/v/o with full-width RMSNorm on q and k, 3-D RoPE, and the two cache
 /// modes of the streaming model (sink prefill into the cond cache; noisy block into the step's KV ring).</summary>
@@ -32,62 +34,62 @@ public sealed class CausalSelfAttention : Module
     }
 
     // x [B, L, C] → q, k, v [B, L, N, D]
-    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x, DitProbe? probe, string name)
+    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x)
     {
         var q = NormQ.Forward(Q.Forward(x));
         var k = NormK.Forward(K.Forward(x));
         var v = V.Forward(x);
-        if (probe != null)
+        if (IsProbed)
         {
-            probe(name + ".norm_q.out", q);
-            probe(name + ".norm_k.out", k);
-            probe(name + ".v.out", v);
+            Report("norm_q.out", q);
+            Report("norm_k.out", k);
+            Report("v.out", v);
         }
-        long b = x.Shape[0], l = x.Shape[1];
-        return (q.View(b, l, _heads, _headDim), k.View(b, l, _heads, _headDim), v.View(b, l, _heads, _headDim));
+        long b = x.shape[0], l = x.shape[1];
+        return (q.view(b, l, _heads, _headDim), k.view(b, l, _heads, _headDim), v.view(b, l, _heads, _headDim));
     }
 
     /// <summary>Sink prefill: attention among the cond tokens; caches their un-RoPE'd keys and raw values.</summary>
     // x [B, Lc, C], rope factors [Lc, D/2] → [B, Lc, C]
-    public Tensor ForwardPrefill(Tensor x, RopeFactors rope, DitCondCache cache, int layer, DitProbe? probe, string name)
+    public Tensor ForwardPrefill(Tensor x, RopeFactors rope, DitCondCache cache, int layer)
     {
-        using var scope = DisposeScope.Enter();
-        var (q, k, v) = Project(x, probe, name);
-        var lc = (int)x.Shape[1];
+        using var scope = torch.NewDisposeScope();
+        var (q, k, v) = Project(x);
+        var lc = (int)x.shape[1];
         cache.End = Math.Max(cache.End, lc);
-        cache.K(layer).Narrow(1, 0, lc).CopyFrom(k);
-        cache.V(layer).Narrow(1, 0, lc).CopyFrom(v);
-        var rq = DitRope.Apply(q, rope.Cos, rope.Sin).To(v.DType);
-        var rk = DitRope.Apply(k, rope.Cos, rope.Sin).To(v.DType);
-        var y = DitAttention.Attend(rq, rk, cache.V(layer).Narrow(1, 0, cache.End), _heads);
-        return O.Forward(y).MoveToOuterScope();
+        cache.K(layer).narrow(1, 0, lc).copy_(k);
+        cache.V(layer).narrow(1, 0, lc).copy_(v);
+        var rq = DitRope.Apply(q, rope.Cos, rope.Sin).to(v.dtype);
+        var rk = DitRope.Apply(k, rope.Cos, rope.Sin).to(v.dtype);
+        var y = DitAttention.Attend(rq, rk, cache.V(layer).narrow(1, 0, cache.End), _heads);
+        return O.Forward(y).MoveToOuterDisposeScope();
     }
 
     /// <summary>Streaming: writes the block's RoPE'd keys and values at current_start mod S and attends to the ring
     /// (up to current_end before the first wrap, all of it after) plus the cond keys RoPE'd at the rolled positions.</summary>
     // x [B, L, C], rope [L, D/2], condRope [Lc, D/2] → [B, L, C]
     public Tensor ForwardStreaming(Tensor x, RopeFactors rope, RopeFactors condRope, DitRingCache ring, DitCondCache cond,
-        int layer, int currentStart, DitProbe? probe, string name)
+        int layer, int currentStart)
     {
-        using var scope = DisposeScope.Enter();
-        var (q, k, v) = Project(x, probe, name);
-        var l = (int)x.Shape[1];
-        var rq = DitRope.Apply(q, rope.Cos, rope.Sin).To(v.DType);
-        var rk = DitRope.Apply(k, rope.Cos, rope.Sin).To(v.DType);
+        using var scope = torch.NewDisposeScope();
+        var (q, k, v) = Project(x);
+        var l = (int)x.shape[1];
+        var rq = DitRope.Apply(q, rope.Cos, rope.Sin).to(v.dtype);
+        var rk = DitRope.Apply(k, rope.Cos, rope.Sin).to(v.dtype);
         int start = currentStart, active;
         if (start >= ring.Length) { start %= ring.Length; active = ring.Length; }
         else active = start + l;
-        ring.K(layer).Narrow(1, start, l).CopyFrom(rk);
-        ring.V(layer).Narrow(1, start, l).CopyFrom(v);
-        if (probe != null)
+        ring.K(layer).narrow(1, start, l).copy_(rk);
+        ring.V(layer).narrow(1, start, l).copy_(v);
+        if (IsProbed)
         {
-            probe(name + ".kv_written.k", rk);
-            probe(name + ".kv_written.v", v);
+            Report("kv_written.k", rk);
+            Report("kv_written.v", v);
         }
-        var condK = DitRope.Apply(cond.K(layer).Narrow(1, 0, cond.End), condRope.Cos, condRope.Sin).To(v.DType);
-        var keys = Tensor.Cat([ring.K(layer).Narrow(1, 0, active), condK], 1);
-        var values = Tensor.Cat([ring.V(layer).Narrow(1, 0, active), cond.V(layer).Narrow(1, 0, cond.End)], 1);
-        return O.Forward(DitAttention.Attend(rq, keys, values, _heads)).MoveToOuterScope();
+        var condK = DitRope.Apply(cond.K(layer).narrow(1, 0, cond.End), condRope.Cos, condRope.Sin).to(v.dtype);
+        var keys = torch.cat([ring.K(layer).narrow(1, 0, active), condK], 1);
+        var values = torch.cat([ring.V(layer).narrow(1, 0, active), cond.V(layer).narrow(1, 0, cond.End)], 1);
+        return O.Forward(DitAttention.Attend(rq, keys, values, _heads)).MoveToOuterDisposeScope();
     }
 }
 
@@ -97,7 +99,7 @@ public sealed record RopeFactors(Tensor Cos, Tensor Sin) : IDisposable
     public static RopeFactors For(int headDim, IReadOnlyList<RopeGrid> grids)
     {
         var (c, s) = DitRope.Factors(headDim, grids);
-        return new RopeFactors(c.DetachFromScope(), s.DetachFromScope());
+        return new RopeFactors(c.DetachFromDisposeScope(), s.DetachFromDisposeScope());
     }
 
     public void Dispose()

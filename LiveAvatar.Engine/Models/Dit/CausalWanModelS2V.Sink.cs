@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -17,34 +20,33 @@ public sealed partial class CausalWanModelS2V
     public void Prefill(DitSinkInput input, DitCondCache cache, DitRunOptions? options = null)
     {
         options ??= new DitRunOptions();
-        var probe = options.Probe;
-        using var scope = DisposeScope.Enter();
-        var dtype = PatchEmbedding.Weight.T.DType;
-        var device = PatchEmbedding.Weight.T.Device;
-        int h = (int)input.RefLatent.Shape[2], w = (int)input.RefLatent.Shape[3];
+        using var scope = torch.NewDisposeScope();
+        var dtype = PatchEmbedding.Weight.T.dtype;
+        var device = PatchEmbedding.Weight.T.device;
+        int h = (int)input.RefLatent.shape[2], w = (int)input.RefLatent.shape[3];
         int hp = h / Config.PatchSize[1], wp = w / Config.PatchSize[2];
 
-        var refEmb = PatchEmbedding.Forward(input.RefLatent.To(device, dtype).Unsqueeze(0)); // [1, C, 1, Hp, Wp]
-        probe?.Invoke("patch_embedding.out", refEmb);
-        var refTokens = refEmb.Flatten(2).Transpose(1, 2);
-        var motion = FramePacker.Forward(input.MotionLatents.To(device, dtype));            // [1, Lm, C]
-        probe?.Invoke("frame_packer.out0", motion);
-        var x = Tensor.Cat([refTokens, motion], 1);                                           // [1, Lc, C]
-        if (x.Shape[1] != cache.Length)
-            throw new ArgumentException($"sink has {x.Shape[1]} tokens but the cond cache was sized for {cache.Length}");
-        var mask = Tensor.Cat([MaskRows(1, refTokens.Shape[1], device), MaskRows(2, motion.Shape[1], device)], 1);
-        probe?.Invoke("trainable_cond_mask.out", mask);
-        x = x + mask.To(dtype);
+        var refEmb = PatchEmbedding.Forward(input.RefLatent.to(dtype, device).unsqueeze(0)); // [1, C, 1, Hp, Wp]
+        Report("patch_embedding.out", refEmb);
+        var refTokens = refEmb.flatten(2).transpose(1, 2);
+        var motion = FramePacker.Forward(input.MotionLatents.to(dtype, device));            // [1, Lm, C]
+        Report("frame_packer.out0", motion);
+        var x = torch.cat([refTokens, motion], 1);                                           // [1, Lc, C]
+        if (x.shape[1] != cache.Length)
+            throw new ArgumentException($"sink has {x.shape[1]} tokens but the cond cache was sized for {cache.Length}");
+        var mask = torch.cat([MaskRows(1, refTokens.shape[1], device), MaskRows(2, motion.shape[1], device)], 1);
+        Report("trainable_cond_mask.out", mask);
+        x = x + mask.to(dtype);
 
         using var rope = RopeFactors.For(Config.HeadDim, CondGrids(h, w, RefRopeFrame));
-        probe?.Invoke("blocks.0.freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
-        var (_, e0) = TimeEmbeddings(Tensor.Zeros([1, 1], DType.Float32, device), null);
-        var context = EmbedText(input.Context.To(device), dtype);
-        probe?.Invoke("text_embedding.out", context);
+        if (IsProbed) Report("blocks.0.freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
+        var (_, e0) = TimeEmbeddings(torch.zeros([1, 1], ScalarType.Float32, device), reported: false);
+        var context = EmbedText(input.Context.to(device), dtype);
+        Report("text_embedding.out", context);
 
         cache.LatentH = h;
         cache.LatentW = w;
-        var ctx = new DitBlockContext(e0, context, rope, hp * wp, Sink: true, cache, null, null, 0, options.Norm3Bf16, probe);
+        var ctx = new DitBlockContext(e0, context, rope, hp * wp, Sink: true, cache, null, null, 0, options.Norm3Bf16);
         for (var i = 0; i < Blocks.Count; i++)
         {
             var next = Blocks[i].Forward(x, ctx, i);

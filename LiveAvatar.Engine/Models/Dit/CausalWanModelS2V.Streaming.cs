@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -22,73 +25,72 @@ public sealed partial class CausalWanModelS2V
     public Tensor Forward(DitStreamInput input, DitRingCache ring, DitCondCache cond, DitRunOptions? options = null)
     {
         options ??= new DitRunOptions();
-        var probe = options.Probe;
-        using var scope = DisposeScope.Enter();
-        var dtype = PatchEmbedding.Weight.T.DType;
-        var device = PatchEmbedding.Weight.T.Device;
-        int f = (int)input.Latents.Shape[1], h = (int)input.Latents.Shape[2], w = (int)input.Latents.Shape[3];
+        using var scope = torch.NewDisposeScope();
+        var dtype = PatchEmbedding.Weight.T.dtype;
+        var device = PatchEmbedding.Weight.T.device;
+        int f = (int)input.Latents.shape[1], h = (int)input.Latents.shape[2], w = (int)input.Latents.shape[3];
         int hp = h / Config.PatchSize[1], wp = w / Config.PatchSize[2], fsl = hp * wp;
         var f0 = input.CurrentStart / fsl;
 
-        var (audioGlobal, audioLocal) = EncodeAudio(input.Audio.To(device), options);
+        var (audioGlobal, audioLocal) = EncodeAudio(input.Audio.to(device), options);
 
-        var emb = PatchEmbedding.Forward(input.Latents.To(device, dtype).Unsqueeze(0)); // [1, C, F, Hp, Wp]
-        probe?.Invoke("patch_embedding.out", emb);
+        var emb = PatchEmbedding.Forward(input.Latents.to(dtype, device).unsqueeze(0)); // [1, C, F, Hp, Wp]
+        Report("patch_embedding.out", emb);
         var pose = input.PoseLatents is { } pl
-            ? CondEncoder.Forward(pl.To(device, dtype).Unsqueeze(0))
-            : CondEncoder.Bias!.T.View(1, Config.Dim, 1, 1, 1).Expand(emb.Shape);
-        probe?.Invoke("cond_encoder.out", pose);
-        var x = (emb + pose).Flatten(2).Transpose(1, 2);                                 // [1, L, C]
-        var mask = MaskRows(0, x.Shape[1], device);
-        probe?.Invoke("trainable_cond_mask.out", mask);
-        x = x + mask.To(dtype);
+            ? CondEncoder.Forward(pl.to(dtype, device).unsqueeze(0))
+            : CondEncoder.Bias!.T.view(1, Config.Dim, 1, 1, 1).expand(emb.shape);
+        Report("cond_encoder.out", pose);
+        var x = (emb + pose).flatten(2).transpose(1, 2);                                 // [1, L, C]
+        var mask = MaskRows(0, x.shape[1], device);
+        Report("trainable_cond_mask.out", mask);
+        x = x + mask.to(dtype);
 
         using var rope = RopeFactors.For(Config.HeadDim, [RopeGrid.Dense(f0, f, hp, wp)]);
         using var condRope = RopeFactors.For(Config.HeadDim, CondGrids(cond.LatentH, cond.LatentW, RefFrameFor(f0, input.RollingOffset)));
-        if (probe != null)
+        if (IsProbed)
         {
-            probe("rope/freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
-            probe("rope/freqs_cond", DitRope.AsComplexPairs(condRope.Cos, condRope.Sin, Config.NumHeads));
+            Report("rope/freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
+            Report("rope/freqs_cond", DitRope.AsComplexPairs(condRope.Cos, condRope.Sin, Config.NumHeads));
         }
-        var t = Tensor.Full([1, f], input.Timestep, DType.Float32, device);
-        var (e, e0) = TimeEmbeddings(t, probe);
-        var context = EmbedText(input.Context.To(device), dtype);
-        probe?.Invoke("text_embedding.out", context);
+        var t = torch.full([1, f], input.Timestep, ScalarType.Float32, device);
+        var (e, e0) = TimeEmbeddings(t);
+        var context = EmbedText(input.Context.to(device), dtype);
+        Report("text_embedding.out", context);
 
-        var ctx = new DitBlockContext(e0, context, rope, fsl, Sink: false, cond, ring, condRope, input.CurrentStart, options.Norm3Bf16, probe);
+        var ctx = new DitBlockContext(e0, context, rope, fsl, Sink: false, cond, ring, condRope, input.CurrentStart, options.Norm3Bf16);
         for (var i = 0; i < Blocks.Count; i++)
         {
             var next = Blocks[i].Forward(x, ctx, i);
             x.Dispose();
             x = next;
             if (!AudioInjector.Injects(i)) continue;
-            next = AudioInjector.Forward(i, x, audioGlobal, audioLocal, probe);
+            next = AudioInjector.Forward(i, x, audioGlobal, audioLocal);
             x.Dispose();
             x = next;
-            probe?.Invoke($"after_transformer_block.{i}.out", x);
+            Report($"after_transformer_block.{i}.out", x);
         }
-        probe?.Invoke("head.in", x);
+        Report("head.in", x);
         var y = Head.Forward(x, e);
-        probe?.Invoke("head.out", y);
-        return Unpatchify(y.Squeeze(0), f, hp, wp).MoveToOuterScope();
+        Report("head.out", y);
+        return Unpatchify(y.squeeze(0), f, hp, wp).MoveToOuterDisposeScope();
     }
 
     // audio [B, layers, A, T] → global [B, F, 1, C], local [B, F, n+1, C] (first 73 frames repeated, 19 steps dropped)
     private (Tensor Global, Tensor Local) EncodeAudio(Tensor audio, DitRunOptions options)
     {
-        var first = audio.Narrow(3, 0, 1);
-        var padded = Tensor.Cat([first.Expand(audio.Shape[0], audio.Shape[1], audio.Shape[2], options.AudioPrependFrames), audio], 3);
+        var first = audio.narrow(3, 0, 1);
+        var padded = torch.cat([first.expand(audio.shape[0], audio.shape[1], audio.shape[2], options.AudioPrependFrames), audio], 3);
         var (g, l) = CasualAudioEncoder.Forward(padded);
-        options.Probe?.Invoke("casual_audio_encoder.out0", g);
-        options.Probe?.Invoke("casual_audio_encoder.out1", l);
-        var steps = g.Shape[1] - options.AudioDropSteps;
-        return (g.Narrow(1, options.AudioDropSteps, steps), l.Narrow(1, options.AudioDropSteps, steps));
+        Report("casual_audio_encoder.out0", g);
+        Report("casual_audio_encoder.out1", l);
+        var steps = g.shape[1] - options.AudioDropSteps;
+        return (g.narrow(1, options.AudioDropSteps, steps), l.narrow(1, options.AudioDropSteps, steps));
     }
 
     // tokens [F·Hp·Wp, out·pt·ph·pw] → [out, F·pt, Hp·ph, Wp·pw] ('fhwpqrc->cfphqwr')
     private Tensor Unpatchify(Tensor tokens, int f, int hp, int wp)
     {
         int pt = Config.PatchSize[0], ph = Config.PatchSize[1], pw = Config.PatchSize[2], c = Config.OutDim;
-        return tokens.View(f, hp, wp, pt, ph, pw, c).Permute(6, 0, 3, 1, 4, 2, 5).Reshape(c, f * pt, hp * ph, wp * pw);
+        return tokens.view(f, hp, wp, pt, ph, pw, c).permute(6, 0, 3, 1, 4, 2, 5).reshape(c, f * pt, hp * ph, wp * pw);
     }
 }

@@ -1,12 +1,16 @@
 using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
 /// <summary>Per-call switches: the official bf16 cast of norm3's input ("asrun"), the audio window geometry
-/// (motion_frames = [pixel frames prepended, latent steps dropped]) and an optional intermediate probe.</summary>
-public sealed record DitRunOptions(bool Norm3Bf16 = false, int AudioPrependFrames = 73, int AudioDropSteps = 19, DitProbe? Probe = null);
+/// (motion_frames = [pixel frames prepended, latent steps dropped]). Intermediates go to probe hooks
+/// (<see cref="Module.AddProbeHook"/>), not through these options.</summary>
+public sealed record DitRunOptions(bool Norm3Bf16 = false, int AudioPrependFrames = 73, int AudioDropSteps = 19);
 
 /// <summary>
 /// CausalWanModel_S2V, the streaming Wan2.2-S2V DiT of Live Avatar. Keys are the official state-dict names, so the
@@ -35,8 +39,8 @@ public sealed partial class CausalWanModelS2V : Module
         Config = c;
         long[] patch = [c.PatchSize[0], c.PatchSize[1], c.PatchSize[2]];
         PatchEmbedding = Child("patch_embedding", new Conv(c.InDim, c.Dim, patch, patch));
-        TextEmbedding = Child("text_embedding", new LinearActLinear(c.TextDim, c.Dim, c.Dim, t => t.GeluTanh()));
-        TimeEmbedding = Child("time_embedding", new LinearActLinear(c.FreqDim, c.Dim, c.Dim, t => t.Silu()));
+        TextEmbedding = Child("text_embedding", new LinearActLinear(c.TextDim, c.Dim, c.Dim, t => t.gelu(TorchSharp.Modules.GELU.Approximate.tanh)));
+        TimeEmbedding = Child("time_embedding", new LinearActLinear(c.FreqDim, c.Dim, c.Dim, t => t.silu()));
         TimeProjection = Child("time_projection", new SiluLinear(c.Dim, 6L * c.Dim));
         Blocks = Child("blocks", new ModuleList<DitBlock>(Enumerable.Range(0, c.NumLayers).Select(_ => new DitBlock(c))));
         Head = Child("head", new CausalHead(c));
@@ -48,39 +52,38 @@ public sealed partial class CausalWanModelS2V : Module
     }
 
     /// <summary>Builds the model from a checkpoint folder's config.json and loads its (sharded) safetensors.</summary>
-    public static CausalWanModelS2V FromCheckpoint(string folder, Device device, DType? dtype = null)
+    public static CausalWanModelS2V FromCheckpoint(string folder, Device device, ScalarType? dtype = null)
     {
-        var model = new CausalWanModelS2V(DitConfig.FromFile(Path.Combine(folder, "config.json")));
         using var reader = CheckpointReader.Open(folder);
-        model.Load(reader, device, dtype);
-        return model;
+        return LoadOrDispose(new CausalWanModelS2V(DitConfig.FromFile(Path.Combine(folder, "config.json"))), m => m.Load(reader, device, dtype));
     }
 
     /// <summary>Creates the sink cache for a latent size (rows from the resolution, spec §5.6).</summary>
-    public DitCondCache NewCondCache(int latentH, int latentW, Device device, DType dtype) =>
+    public DitCondCache NewCondCache(int latentH, int latentW, Device device, ScalarType dtype) =>
         new(Config, Config.CondLength(latentH, latentW), device, dtype);
 
     /// <summary>Creates one step's KV ring holding <paramref name="frames"/> latent frames (12 in the pipelines).</summary>
-    public DitRingCache NewRingCache(int latentH, int latentW, int frames, Device device, DType dtype) =>
+    public DitRingCache NewRingCache(int latentH, int latentW, int frames, Device device, ScalarType dtype) =>
         new(Config, frames * FrameSeqLen(latentH, latentW), device, dtype);
 
     public int FrameSeqLen(int latentH, int latentW) => latentH / Config.PatchSize[1] * (latentW / Config.PatchSize[2]);
 
     // timesteps [B, F] float32 → e [B·F, C] (head), e0 [B, F, 6, 2, C] (slot 1 = the t=0 row)
-    private (Tensor E, Tensor E0) TimeEmbeddings(Tensor t, DitProbe? probe)
+    // The sink's t = 0 embedding is not an intermediate the golden runs record, so it is not reported.
+    private (Tensor E, Tensor E0) TimeEmbeddings(Tensor t, bool reported = true)
     {
-        using var scope = DisposeScope.Enter();
-        long b = t.Shape[0], f = t.Shape[1];
-        var rows = Tensor.Cat([t, Tensor.Zeros([1, f], t.DType, t.Device)], 0); // zero_timestep row
-        var e = TimeEmbedding.ForwardFloat32(Sinusoid(rows.Flatten()).To(DType.Float32));
-        probe?.Invoke("time_embedding.out", e);
+        using var scope = torch.NewDisposeScope();
+        long b = t.shape[0], f = t.shape[1];
+        var rows = torch.cat([t, torch.zeros([1, f], t.dtype, t.device)], 0); // zero_timestep row
+        var e = TimeEmbedding.ForwardFloat32(Sinusoid(rows.flatten()).to(ScalarType.Float32));
+        if (reported) Report("time_embedding.out", e);
         var proj = TimeProjection.ForwardFloat32(e);
-        probe?.Invoke("time_projection.out", proj);
-        var e0 = proj.View(b + 1, f, 6, Config.Dim);
-        var slot0 = e0.Narrow(0, 0, b).Unsqueeze(3);
-        var slot1 = e0.Narrow(0, b, 1).Unsqueeze(3).Expand(b, f, 6, 1, Config.Dim);
-        var eHead = e.Narrow(0, 0, b * f);
-        var e0Out = Tensor.Cat([slot0, slot1], 3);
+        if (reported) Report("time_projection.out", proj);
+        var e0 = proj.view(b + 1, f, 6, Config.Dim);
+        var slot0 = e0.narrow(0, 0, b).unsqueeze(3);
+        var slot1 = e0.narrow(0, b, 1).unsqueeze(3).expand(b, f, 6, 1, Config.Dim);
+        var eHead = e.narrow(0, 0, b * f);
+        var e0Out = torch.cat([slot0, slot1], 3);
         scope.MoveToOuter(eHead, e0Out);
         return (eHead, e0Out);
     }
@@ -89,26 +92,26 @@ public sealed partial class CausalWanModelS2V : Module
     private Tensor Sinusoid(Tensor positions)
     {
         var half = Config.FreqDim / 2;
-        var exps = -(Tensor.Arange(0, half, 1, DType.Float64, positions.Device) / half);
-        var freqs = Tensor.Full([half], 10000, DType.Float64, positions.Device).Pow(exps);
-        var s = positions.To(DType.Float64).Outer(freqs);
-        return Tensor.Cat([s.Cos(), s.Sin()], 1);
+        var exps = -(torch.arange(0, half, 1, ScalarType.Float64, positions.device) / half);
+        var freqs = torch.full([half], 10000, ScalarType.Float64, positions.device).pow(exps);
+        var s = positions.to(ScalarType.Float64).outer(freqs);
+        return torch.cat([s.cos(), s.sin()], 1);
     }
 
     // context [Lctx, text_dim] → zero-padded to text_len rows → [1, text_len, C]
-    private Tensor EmbedText(Tensor context, DType dtype)
+    private Tensor EmbedText(Tensor context, ScalarType dtype)
     {
-        using var scope = DisposeScope.Enter();
-        var rows = context.Shape[0];
+        using var scope = torch.NewDisposeScope();
+        var rows = context.shape[0];
         if (rows > Config.TextLen) throw new ArgumentException($"text context has {rows} rows, text_len is {Config.TextLen}");
-        var padded = Tensor.Zeros([Config.TextLen, context.Shape[1]], dtype, context.Device);
-        padded.Narrow(0, 0, rows).CopyFrom(context.To(dtype));
-        return TextEmbedding.Forward(padded.Unsqueeze(0)).MoveToOuterScope();
+        var padded = torch.zeros([Config.TextLen, context.shape[1]], dtype, context.device);
+        padded.narrow(0, 0, rows).copy_(context.to(dtype));
+        return TextEmbedding.Forward(padded.unsqueeze(0)).MoveToOuterDisposeScope();
     }
 
     private Tensor MaskRows(int id, long count, Device device)
     {
-        var ids = Tensor.Full([1, count], id, DType.Int64, device);
+        var ids = torch.full([1, count], id, ScalarType.Int64, device);
         return TrainableCondMask.Forward(ids);
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -14,8 +17,7 @@ public sealed record DitBlockContext(
     DitRingCache? Ring,
     RopeFactors? CondRope,    // streaming only: the cached cond keys' rolled factors
     int CurrentStart,
-    bool Norm3Bf16,
-    DitProbe? Probe);
+    bool Norm3Bf16);
 
 /// <summary>CausalWanS2VAttentionBlock: six-way modulated self-attention and FFN, ungated text cross-attention.</summary>
 public sealed class DitBlock : Module
@@ -36,60 +38,58 @@ public sealed class DitBlock : Module
         SelfAttn = Child("self_attn", new CausalSelfAttention(c.Dim, c.NumHeads, c.Eps));
         Norm3 = Child("norm3", new LayerNorm(c.Dim, c.Eps, affine: true));
         CrossAttn = Child("cross_attn", new WanCrossAttention(c.Dim, c.NumHeads, c.Eps));
-        Ffn = Child("ffn", new LinearActLinear(c.Dim, c.FfnDim, c.Dim, t => t.GeluTanh()));
+        Ffn = Child("ffn", new LinearActLinear(c.Dim, c.FfnDim, c.Dim, t => t.gelu(TorchSharp.Modules.GELU.Approximate.tanh)));
     }
 
     // x [B, L, C] → [B, L, C]
     public Tensor Forward(Tensor x, DitBlockContext ctx, int layer)
     {
-        using var scope = DisposeScope.Enter();
-        var name = $"blocks.{layer}";
-        var p = ctx.Probe;
-        p?.Invoke(name + ".in", x);
-        p?.Invoke(name + ".e0", ctx.E0);
+        using var scope = torch.NewDisposeScope();
+        Report("in", x);
+        Report("e0", ctx.E0);
         // [B, F, 6, 2, C] → six [B, F, 2, C] in the order shift, scale, gate, shift, scale, gate
-        var e = (Modulation.T.Unsqueeze(1).Unsqueeze(3) + ctx.E0).Chunk(6, 2).Select(t => t.Squeeze(2)).ToArray();
+        var e = (Modulation.T.unsqueeze(1).unsqueeze(3) + ctx.E0).chunk(6, 2).Select(t => t.squeeze(2)).ToArray();
 
-        var h = Modulate(NN.LayerNorm(x.To(DType.Float32), [_dim], null, null, _eps), e[0], e[1], ctx);
-        p?.Invoke(name + ".self_attn.in", h);
+        var h = Modulate(F.layer_norm(x.to(ScalarType.Float32), [_dim], null, null, _eps), e[0], e[1], ctx);
+        Report("self_attn.in", h);
         var y = ctx.Sink
-            ? SelfAttn.ForwardPrefill(h.To(x.DType), ctx.Rope, ctx.Cond, layer, p, name + ".self_attn")
-            : SelfAttn.ForwardStreaming(h.To(x.DType), ctx.Rope, ctx.CondRope!, ctx.Ring!, ctx.Cond, layer, ctx.CurrentStart, p, name + ".self_attn");
-        p?.Invoke(name + ".self_attn.out", y);
+            ? SelfAttn.ForwardPrefill(h.to(x.dtype), ctx.Rope, ctx.Cond, layer)
+            : SelfAttn.ForwardStreaming(h.to(x.dtype), ctx.Rope, ctx.CondRope!, ctx.Ring!, ctx.Cond, layer, ctx.CurrentStart);
+        Report("self_attn.out", y);
         x = x + Gate(y, e[2], ctx);
 
-        var n3In = ctx.Norm3Bf16 ? x.To(DType.BFloat16).To(DType.Float32) : x.To(DType.Float32);
-        p?.Invoke(name + ".norm3.in", n3In);
+        var n3In = ctx.Norm3Bf16 ? x.to(ScalarType.BFloat16).to(ScalarType.Float32) : x.to(ScalarType.Float32);
+        Report("norm3.in", n3In);
         var n3 = Norm3.Forward(n3In);
-        if (ctx.Norm3Bf16) n3 = n3.To(DType.BFloat16);
-        n3 = n3.To(x.DType);
-        p?.Invoke(name + ".norm3.out", n3);
+        if (ctx.Norm3Bf16) n3 = n3.to(ScalarType.BFloat16);
+        n3 = n3.to(x.dtype);
+        Report("norm3.out", n3);
         var ca = CrossAttn.Forward(n3, ctx.Context);
-        p?.Invoke(name + ".cross_attn.out", ca);
+        Report("cross_attn.out", ca);
         x = x + ca;
 
-        var h2 = Modulate(NN.LayerNorm(x.To(DType.Float32), [_dim], null, null, _eps), e[3], e[4], ctx);
-        p?.Invoke(name + ".ffn.in", h2);
-        var f = Ffn.Forward(h2.To(x.DType));
-        p?.Invoke(name + ".ffn.out", f);
+        var h2 = Modulate(F.layer_norm(x.to(ScalarType.Float32), [_dim], null, null, _eps), e[3], e[4], ctx);
+        Report("ffn.in", h2);
+        var f = Ffn.Forward(h2.to(x.dtype));
+        Report("ffn.out", f);
         x = x + Gate(f, e[5], ctx);
         // The original ends each block with a cast to the parameter dtype (bf16 in the shipped model).
-        x = x.To(Modulation.T.DType == DType.Float32 ? x.DType : Ffn.L0.Weight.T.DType);
-        p?.Invoke(name + ".out", x);
-        return x.MoveToOuterScope();
+        x = x.to(Modulation.T.dtype == ScalarType.Float32 ? x.dtype : Ffn.L0.Weight.T.dtype);
+        Report("out", x);
+        return x.MoveToOuterDisposeScope();
     }
 
     // Noisy tokens take slot 0 of their own frame; cond tokens take slot 1 of frame 0 (the t=0 row).
     // e [B, F, 2, C] → [B, 1, C] (sink, against y [B, Lc, C]) or [B, F, 1, C] (against y viewed [B, F, fsl, C])
     private static Tensor Row(Tensor e, DitBlockContext ctx) =>
-        ctx.Sink ? e.Narrow(1, 0, 1).Select(2, 1) : e.Select(2, 0).Unsqueeze(2);
+        ctx.Sink ? e.narrow(1, 0, 1).select(2, 1) : e.select(2, 0).unsqueeze(2);
 
     private static Tensor Grouped(Tensor y, DitBlockContext ctx) =>
-        ctx.Sink ? y : y.View(y.Shape[0], y.Shape[1] / ctx.FrameSeqLen, ctx.FrameSeqLen, y.Shape[2]);
+        ctx.Sink ? y : y.view(y.shape[0], y.shape[1] / ctx.FrameSeqLen, ctx.FrameSeqLen, y.shape[2]);
 
     private static Tensor Modulate(Tensor norm, Tensor shift, Tensor scale, DitBlockContext ctx) =>
-        (Grouped(norm, ctx) * (1.0 + Row(scale, ctx)) + Row(shift, ctx)).View(norm.Shape);
+        (Grouped(norm, ctx) * (1.0 + Row(scale, ctx)) + Row(shift, ctx)).view(norm.shape);
 
     private static Tensor Gate(Tensor y, Tensor gate, DitBlockContext ctx) =>
-        (Grouped(y.To(DType.Float32), ctx) * Row(gate, ctx)).View(y.Shape);
+        (Grouped(y.to(ScalarType.Float32), ctx) * Row(gate, ctx)).view(y.shape);
 }

@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -8,15 +11,15 @@ public abstract class DitLayerRows : IDisposable
     private readonly Tensor[] _k;
     private readonly Tensor[] _v;
 
-    protected DitLayerRows(DitConfig config, int rows, Device device, DType dtype)
+    protected DitLayerRows(DitConfig config, int rows, Device device, ScalarType dtype)
     {
         Length = rows;
         _k = new Tensor[config.NumLayers];
         _v = new Tensor[config.NumLayers];
         for (var i = 0; i < config.NumLayers; i++)
         {
-            _k[i] = Tensor.Zeros([1, rows, config.NumHeads, config.HeadDim], dtype, device).DetachFromScope();
-            _v[i] = Tensor.Zeros([1, rows, config.NumHeads, config.HeadDim], dtype, device).DetachFromScope();
+            _k[i] = torch.zeros([1, rows, config.NumHeads, config.HeadDim], dtype, device).DetachFromDisposeScope();
+            _v[i] = torch.zeros([1, rows, config.NumHeads, config.HeadDim], dtype, device).DetachFromDisposeScope();
         }
     }
 
@@ -35,7 +38,7 @@ public abstract class DitLayerRows : IDisposable
 /// The sink (cond) cache: per layer the un-RoPE'd keys and raw values of the ref + FramePack tokens, written by the
 /// sink prefill and re-RoPE'd on every streaming call. Sized from the resolution, never a fixed 2800/3000 rows.
 /// </summary>
-public sealed class DitCondCache(DitConfig config, int condLength, Device device, DType dtype)
+public sealed class DitCondCache(DitConfig config, int condLength, Device device, ScalarType dtype)
     : DitLayerRows(config, condLength, device, dtype) // per layer k, v [1, Lc, N, D]
 {
     /// <summary>Latent size of the last prefill; streaming rebuilds the cond RoPE grid from it.</summary>
@@ -50,5 +53,5 @@ public sealed class DitCondCache(DitConfig config, int condLength, Device device
 /// One denoising step's KV ring: per layer RoPE'd keys and values of the noisy blocks at that step, S tokens
 /// (12 latent frames) long, written at current_start mod S.
 /// </summary>
-public sealed class DitRingCache(DitConfig config, int ringTokens, Device device, DType dtype)
+public sealed class DitRingCache(DitConfig config, int ringTokens, Device device, ScalarType dtype)
     : DitLayerRows(config, ringTokens, device, dtype); // per layer k, v [1, S, N, D]

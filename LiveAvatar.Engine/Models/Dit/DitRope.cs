@@ -1,4 +1,8 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
+using LiveAvatar.Engine.Models.Common;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -38,7 +42,7 @@ public static class DitRope
     /// <summary>Factors for the grids concatenated in order: (cos, sin) each [L, D/2] float32 holding fp16 values.</summary>
     public static (Tensor Cos, Tensor Sin) Factors(int headDim, IReadOnlyList<RopeGrid> grids)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var (ct, ch, cw) = Split(headDim);
         var cos = new List<Tensor>();
         var sin = new List<Tensor>();
@@ -49,15 +53,15 @@ public static class DitRope
             var (hc, hs) = Axis(g.H, 2 * ch);
             var (wc, ws) = Axis(g.W, 2 * cw);
             long f = g.T.Length, h = g.H.Length, w = g.W.Length;
-            Tensor Grid(Tensor t, Tensor hh, Tensor ww) => Tensor.Cat([
-                t.View(f, 1, 1, ct).Expand(f, h, w, ct),
-                hh.View(1, h, 1, ch).Expand(f, h, w, ch),
-                ww.View(1, 1, w, cw).Expand(f, h, w, cw)], -1).Reshape(f * h * w, ct + ch + cw);
+            Tensor Grid(Tensor t, Tensor hh, Tensor ww) => torch.cat([
+                t.view(f, 1, 1, ct).expand(f, h, w, ct),
+                hh.view(1, h, 1, ch).expand(f, h, w, ch),
+                ww.view(1, 1, w, cw).expand(f, h, w, cw)], -1).reshape(f * h * w, ct + ch + cw);
             cos.Add(Grid(tc, hc, wc));
             sin.Add(Grid(ts, hs, ws));
         }
-        var c = Tensor.Cat(cos, 0).To(DType.Float16).To(DType.Float32);
-        var s = Tensor.Cat(sin, 0).To(DType.Float16).To(DType.Float32);
+        var c = torch.cat(cos, 0).to(ScalarType.Float16).to(ScalarType.Float32);
+        var s = torch.cat(sin, 0).to(ScalarType.Float16).to(ScalarType.Float32);
         scope.MoveToOuter(c, s);
         return (c, s);
     }
@@ -65,30 +69,30 @@ public static class DitRope
     // positions [n] → cos/sin [n, axisDim/2] in float64; a negative position gives the conjugate factor
     private static (Tensor Cos, Tensor Sin) Axis(int[] positions, int axisDim)
     {
-        var exps = Tensor.Arange(0, axisDim, 2, DType.Float64) / axisDim;
-        var omega = 1.0 / Tensor.Full([axisDim / 2], 10000, DType.Float64).Pow(exps);
-        var abs = Tensor.FromArray(positions.Select(p => (double)Math.Abs(p)).ToArray());
-        var sign = Tensor.FromArray(positions.Select(p => p < 0 ? -1.0 : 1.0).ToArray()).Unsqueeze(1);
-        var angles = abs.Outer(omega);
-        return (angles.Cos(), angles.Sin() * sign);
+        var exps = torch.arange(0, axisDim, 2, ScalarType.Float64) / axisDim;
+        var omega = 1.0 / torch.full([axisDim / 2], 10000, ScalarType.Float64).pow(exps);
+        var abs = torch.tensor(positions.Select(p => (double)Math.Abs(p)).ToArray());
+        var sign = torch.tensor(positions.Select(p => p < 0 ? -1.0 : 1.0).ToArray()).unsqueeze(1);
+        var angles = abs.outer(omega);
+        return (angles.cos(), angles.sin() * sign);
     }
 
     /// <summary>Rotates x [B, L, N, D] by factors [L, D/2] in float64 (as rope_apply does), returned as float32.</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
-        using var scope = DisposeScope.Enter();
-        var l = cos.Shape[0];
-        var c = cos.To(x.Device, DType.Float64).View(1, l, 1, cos.Shape[1]);
-        var s = sin.To(x.Device, DType.Float64).View(1, l, 1, sin.Shape[1]);
-        return NN.RopePairs(x.To(DType.Float64), c, s).To(DType.Float32).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var l = cos.shape[0];
+        var c = cos.to(ScalarType.Float64, x.device).view(1, l, 1, cos.shape[1]);
+        var s = sin.to(ScalarType.Float64, x.device).view(1, l, 1, sin.shape[1]);
+        return Rope.RotatePairs(x.to(ScalarType.Float64), c, s).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>Factors in the fixtures' layout [1, L, N, D/2, 2] (real, imag), broadcast over heads.</summary>
     public static Tensor AsComplexPairs(Tensor cos, Tensor sin, int heads)
     {
-        using var scope = DisposeScope.Enter();
-        var pair = Tensor.Stack([cos, sin], -1); // [L, D/2, 2]
-        var l = pair.Shape[0];
-        return pair.View(1, l, 1, pair.Shape[1], 2).Expand(1, l, heads, pair.Shape[1], 2).Contiguous().MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var pair = torch.stack([cos, sin], -1); // [L, D/2, 2]
+        var l = pair.shape[0];
+        return pair.view(1, l, 1, pair.shape[1], 2).expand(1, l, heads, pair.shape[1], 2).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -26,16 +29,16 @@ public sealed class FramePackMotioner : Module
     // motion [C_in, Tm, H, W] → tokens [1, Lm, C]
     public Tensor Forward(Tensor motion)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var total = _buckets.Sum();
-        long cin = motion.Shape[0], tm = motion.Shape[1], h = motion.Shape[2], w = motion.Shape[3];
-        var buffer = Tensor.Zeros([cin, total, h, w], motion.DType, motion.Device);
+        long cin = motion.shape[0], tm = motion.shape[1], h = motion.shape[2], w = motion.shape[3];
+        var buffer = torch.zeros([cin, total, h, w], motion.dtype, motion.device);
         var overlap = Math.Min(total, tm);
-        if (overlap > 0) buffer.Narrow(1, total - overlap, overlap).CopyFrom(motion.Narrow(1, tm - overlap, overlap));
-        var parts = buffer.Unsqueeze(0).Split([_buckets[2], _buckets[1], _buckets[0]], 2);
-        Tensor Tokens(Conv conv, Tensor x) => conv.Forward(x).Flatten(2).Transpose(1, 2);
-        var tokens = Tensor.Cat([Tokens(Proj, parts[2]), Tokens(Proj2x, parts[1]), Tokens(Proj4x, parts[0])], 1);
-        return tokens.MoveToOuterScope();
+        if (overlap > 0) buffer.narrow(1, total - overlap, overlap).copy_(motion.narrow(1, tm - overlap, overlap));
+        var parts = buffer.unsqueeze(0).split([_buckets[2], _buckets[1], _buckets[0]], 2);
+        Tensor Tokens(Conv conv, Tensor x) => conv.Forward(x).flatten(2).transpose(1, 2);
+        var tokens = torch.cat([Tokens(Proj, parts[2]), Tokens(Proj2x, parts[1]), Tokens(Proj4x, parts[0])], 1);
+        return tokens.MoveToOuterDisposeScope();
     }
 
     /// <summary>RoPE grids of the motion tokens for a latent size, in token order.</summary>

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -31,21 +34,21 @@ public sealed class MotionEncoderTc : Module
     // x [B, T, A] → global [B, T', 1, C], local [B, T', heads+1, C]
     public (Tensor Global, Tensor Local) Forward(Tensor x)
     {
-        using var scope = DisposeScope.Enter();
-        var b = x.Shape[0];
-        var xc = x.Transpose(1, 2); // [B, A, T]
+        using var scope = torch.NewDisposeScope();
+        var b = x.shape[0];
+        var xc = x.transpose(1, 2); // [B, A, T]
 
         // 'b (n c) t -> (b n) t c': channels split group-major into the local tokens
         var loc = Conv1Local.Forward(xc);
-        var t = loc.Shape[2];
-        loc = loc.View(b, _heads, _hidden / 4, t).Permute(0, 1, 3, 2).Reshape(b * _heads, t, _hidden / 4);
+        var t = loc.shape[2];
+        loc = loc.view(b, _heads, _hidden / 4, t).permute(0, 1, 3, 2).reshape(b * _heads, t, _hidden / 4);
         loc = Tail(NormAct(loc));
-        var t3 = loc.Shape[1];
-        loc = loc.View(b, _heads, t3, _hidden).Permute(0, 2, 1, 3);
-        var local = Tensor.Cat([loc, PaddingTokens.T.Expand(b, t3, 1, _hidden)], 2);
+        var t3 = loc.shape[1];
+        loc = loc.view(b, _heads, t3, _hidden).permute(0, 2, 1, 3);
+        var local = torch.cat([loc, PaddingTokens.T.expand(b, t3, 1, _hidden)], 2);
 
-        var glob = NormAct(Conv1Global.Forward(xc).Transpose(1, 2));
-        glob = FinalLinear.Forward(Tail(glob)).View(b, t3, 1, _hidden);
+        var glob = NormAct(Conv1Global.Forward(xc).transpose(1, 2));
+        glob = FinalLinear.Forward(Tail(glob)).view(b, t3, 1, _hidden);
         scope.MoveToOuter(glob, local);
         return (glob, local);
     }
@@ -53,9 +56,9 @@ public sealed class MotionEncoderTc : Module
     // [B', T, c] → conv2 → LN → SiLU → conv3 → LN → SiLU → [B', T', C]
     private Tensor Tail(Tensor x)
     {
-        x = NormAct(Conv2.Forward(x.Transpose(1, 2)).Transpose(1, 2));
-        return NormAct(Conv3.Forward(x.Transpose(1, 2)).Transpose(1, 2));
+        x = NormAct(Conv2.Forward(x.transpose(1, 2)).transpose(1, 2));
+        return NormAct(Conv3.Forward(x.transpose(1, 2)).transpose(1, 2));
     }
 
-    private static Tensor NormAct(Tensor x) => NN.LayerNorm(x, [x.Shape[^1]], null, null, 1e-6).Silu();
+    private static Tensor NormAct(Tensor x) => F.layer_norm(x, [x.shape[^1]], null, null, 1e-6).silu();
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -19,15 +22,15 @@ public sealed class LinearActLinear : Module
 
     public Tensor Forward(Tensor x)
     {
-        using var scope = DisposeScope.Enter();
-        return L2.Forward(_act(L0.Forward(x))).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        return L2.Forward(_act(L0.Forward(x))).MoveToOuterDisposeScope();
     }
 
     /// <summary>The same in fp32 with upcast weights (time_embedding runs under autocast(float32)).</summary>
     public Tensor ForwardFloat32(Tensor x)
     {
-        using var scope = DisposeScope.Enter();
-        return L2.ForwardFloat32(_act(L0.ForwardFloat32(x))).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        return L2.ForwardFloat32(_act(L0.ForwardFloat32(x))).MoveToOuterDisposeScope();
     }
 }
 
@@ -40,14 +43,14 @@ public sealed class SiluLinear : Module
 
     public Tensor Forward(Tensor x)
     {
-        using var scope = DisposeScope.Enter();
-        return L1.Forward(x.Silu()).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        return L1.Forward(x.silu()).MoveToOuterDisposeScope();
     }
 
     /// <summary>The same in fp32 with upcast weights (time_projection runs under autocast(float32)).</summary>
     public Tensor ForwardFloat32(Tensor x)
     {
-        using var scope = DisposeScope.Enter();
-        return L1.ForwardFloat32(x.To(DType.Float32).Silu()).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        return L1.ForwardFloat32(x.to(ScalarType.Float32).silu()).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -29,11 +32,11 @@ public sealed class WanCrossAttention : Module
     // x [B, L, C], context [B, Lk, C] → [B, L, C]
     public Tensor Forward(Tensor x, Tensor context)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var q = NormQ.Forward(Q.Forward(x));
         var k = NormK.Forward(K.Forward(context));
         var v = V.Forward(context);
-        return O.Forward(DitAttention.Attend(q, k, v, _heads)).MoveToOuterScope();
+        return O.Forward(DitAttention.Attend(q, k, v, _heads)).MoveToOuterDisposeScope();
     }
 }
 
@@ -43,9 +46,9 @@ public static class DitAttention
     // q [B, Lq, C], k/v [B, Lk, C] (or already split as [B, L, N, D]) → [B, Lq, C]
     public static Tensor Attend(Tensor q, Tensor k, Tensor v, int heads)
     {
-        using var scope = DisposeScope.Enter();
-        Tensor Heads(Tensor t) => (t.Dim == 4 ? t : t.View(t.Shape[0], t.Shape[1], heads, t.Shape[2] / heads)).Transpose(1, 2);
-        var o = NN.ScaledDotProductAttention(Heads(q), Heads(k), Heads(v));
-        return o.Transpose(1, 2).Flatten(2).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        Tensor Heads(Tensor t) => (t.ndim == 4 ? t : t.view(t.shape[0], t.shape[1], heads, t.shape[2] / heads)).transpose(1, 2);
+        var o = F.scaled_dot_product_attention(Heads(q), Heads(k), Heads(v));
+        return o.transpose(1, 2).flatten(2).MoveToOuterDisposeScope();
     }
 }

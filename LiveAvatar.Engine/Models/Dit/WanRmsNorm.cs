@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -17,9 +20,9 @@ public sealed class WanRmsNorm : Module
 
     public Tensor Forward(Tensor x)
     {
-        using var scope = DisposeScope.Enter();
-        var xf = x.To(DType.Float32);
-        var normed = (xf * (xf.Square().Mean(-1, keepDim: true) + _eps).Rsqrt()).To(x.DType);
-        return (normed * Weight.T).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var xf = x.to(ScalarType.Float32);
+        var normed = (xf * (xf.square().mean([-1], keepdim: true) + _eps).rsqrt()).to(x.dtype);
+        return (normed * Weight.T).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,9 @@
+using LiveAvatar.Engine.Native;
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Fp8;
 
@@ -45,17 +49,17 @@ public static class Fp8Conversion
     public static Fp8ConversionReport Apply(Module dit)
     {
         var selection = Select(dit);
-        var todo = selection.Convert.Where(c => c.Layer.Fp8 == null).ToList(); // a second Apply converts nothing
+        var todo = selection.Convert.Where(c => c.Layer.Fp8 is null).ToList(); // a second Apply converts nothing
         if (todo.Count == 0) return new Fp8ConversionReport(0, selection.Skipped, 0);
-        var device = todo[0].Layer.Weight.T.Device;
+        var device = todo[0].Layer.Weight.T.device;
         EnsureSupported(device);
         var bad = todo
             .Select(c => (c.Name, Problem: Fp8Weight.ShapeProblem(c.Layer.Weight.Shape[0], c.Layer.Weight.Shape[1])))
-            .Where(c => c.Problem != null)
+            .Where(c => c.Problem is not null)
             .Select(c => $"{c.Name}: {c.Problem}")
             .ToList();
         if (bad.Count > 0) throw new NotSupportedException("FP8 cannot convert these layers: " + string.Join("; ", bad));
-        var elsewhere = todo.Where(c => c.Layer.Weight.T.Device != device).Select(c => c.Name).ToList();
+        var elsewhere = todo.Where(c => !Devices.Same(c.Layer.Weight.T.device, device)).Select(c => c.Name).ToList();
         if (elsewhere.Count > 0)
             throw new NotSupportedException($"FP8 conversion expects every layer on {device}; {string.Join(", ", elsewhere.Take(5))} are not");
 
@@ -70,32 +74,11 @@ public static class Fp8Conversion
         if (MissingFor(device) is { } missing) throw new NotSupportedException($"{Requirement}; {missing}");
     }
 
-    /// <summary>What stops FP8 on <paramref name="device"/>, or null. The last check runs one tiny FP8 matmul, as
-    /// older GPUs (Ampere and before) only fail there.</summary>
+    /// <summary>What stops FP8 on <paramref name="device"/>, or null: the native extension's real check, which ends
+    /// with one tiny FP8 matmul, as older GPUs (Ampere and before) only fail there.</summary>
     public static string? MissingFor(Device device)
     {
-        var problems = new List<string>();
-        if (!device.IsCuda) problems.Add($"the model is on {device}, not a CUDA device");
-        if (!Torch.HasFloat8 || Torch.Version < new Version(2, 4, 0)) problems.Add($"this libtorch is {Torch.Version} (no FP8 scaled matmul)");
-        else if (device.IsCuda && !Cuda.IsAvailable) problems.Add("CUDA is not available in this libtorch");
-        if (problems.Count > 0) return string.Join("; ", problems);
-        return ProbeMatmul(device);
-    }
-
-    private static string? ProbeMatmul(Device device)
-    {
-        try
-        {
-            using var scope = DisposeScope.Enter();
-            var w = Fp8Weight.Quantize(Tensor.Ones([16, 16], DType.BFloat16, device), null);
-            try { w.Forward(Tensor.Ones([1, 16], DType.BFloat16, device)); }
-            finally { w.Dispose(); }
-            return null;
-        }
-        catch (TorchException e)
-        {
-            var name = Cuda.IsAvailable ? Cuda.DeviceName(device.Index) : device.ToString();
-            return $"the FP8 matmul failed on {name} ({e.Message.Split('\n')[0]})";
-        }
+        if (device.type != DeviceType.CUDA) return $"the model is on {Devices.Name(device)}, not a CUDA device";
+        return Float8.IsSupported(device, out var why) ? null : why;
     }
 }

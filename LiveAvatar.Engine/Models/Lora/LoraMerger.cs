@@ -1,6 +1,9 @@
 using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Lora;
 
@@ -48,17 +51,17 @@ public static class LoraMerger
         var merged = 0;
         foreach (var (module, (a, b)) in pairs.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (a == null || b == null || !weights.TryGetValue(module + ".weight", out var w)) { unmatched.Add(module); continue; }
+            if (a is null || b is null || !weights.TryGetValue(module + ".weight", out var w)) { unmatched.Add(module); continue; }
             var r = a.Shape[0];
             if (a.Shape.Length != 2 || b.Shape.Length != 2 || b.Shape[1] != r || w.Shape.Length != 2 || w.Shape[0] != b.Shape[0] || w.Shape[1] != a.Shape[1])
                 throw new InvalidOperationException(
                     $"LoRA '{module}': A [{string.Join(", ", a.Shape)}], B [{string.Join(", ", b.Shape)}] do not fit weight [{string.Join(", ", w.Shape)}]");
             if (rank is { } expected && expected != r)
                 throw new InvalidOperationException($"LoRA '{module}' has rank {r}, expected {expected}");
-            using var scope = DisposeScope.Enter();
+            using var scope = torch.NewDisposeScope();
             var current = w.T;
-            var delta = b.ToTensor(current.Device, DType.Float32).MatMul(a.ToTensor(current.Device, DType.Float32)) * (alpha.Value / r);
-            w.Set((current.To(DType.Float32) + delta).To(current.DType));
+            var delta = b.ToTensor(current.device, ScalarType.Float32).matmul(a.ToTensor(current.device, ScalarType.Float32)) * (alpha.Value / r);
+            w.Set((current.to(ScalarType.Float32) + delta).to(current.dtype));
             merged++;
         }
         return new LoraMergeReport(merged, unmatched, nonLora);

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Text;
 
@@ -29,25 +32,25 @@ public sealed class T5Attention : Module
     public Tensor Forward(Tensor x, Tensor? mask, Tensor? posBias)
     {
         // x [B, L, C] → q/k/v [B, N, L, D] → logits [B, N, L, L] → [B, L, C]
-        using var scope = DisposeScope.Enter();
-        var (b, l) = (x.Shape[0], x.Shape[1]);
-        Tensor Heads(Linear proj) => proj.Forward(x).View(b, -1, NumHeads, HeadDim).Transpose(1, 2);
+        using var scope = torch.NewDisposeScope();
+        var (b, l) = (x.shape[0], x.shape[1]);
+        Tensor Heads(Linear proj) => proj.Forward(x).view(b, -1, NumHeads, HeadDim).transpose(1, 2);
         var (q, k, v) = (Heads(Q), Heads(K), Heads(V));
-        var bias = Tensor.Zeros([b, NumHeads, l, l], x.DType, x.Device);
-        if (posBias != null) bias = bias + posBias;
+        var bias = torch.zeros([b, NumHeads, l, l], x.dtype, x.device);
+        if (posBias is not null) bias = bias + posBias;
         // masked_fill after the position bias: pad keys get finfo.min regardless of their bias.
-        if (mask != null) bias = bias.MaskedFill(mask.Eq(0).View(b, 1, 1, -1), MinValue(x.DType));
-        var logits = q.MatMul(k.Transpose(-1, -2)) + bias;
-        var attn = logits.Softmax(-1, DType.Float32).To(logits.DType);
-        var y = attn.MatMul(v).Transpose(1, 2).Reshape(b, l, NumHeads * HeadDim);
+        if (mask is not null) bias = bias.masked_fill(mask.eq(0).view(b, 1, 1, -1), MinValue(x.dtype));
+        var logits = q.matmul(k.transpose(-1, -2)) + bias;
+        var attn = logits.softmax(-1, ScalarType.Float32).to(logits.dtype);
+        var y = attn.matmul(v).transpose(1, 2).reshape(b, l, NumHeads * HeadDim);
         return scope.MoveToOuter(O.Forward(y));
     }
 
-    internal static double MinValue(DType t) => t switch
+    internal static double MinValue(ScalarType t) => t switch
     {
-        DType.Float16 => -65504.0,
-        DType.BFloat16 => -3.3895313892515355e38,
-        DType.Float64 => double.MinValue,
+        ScalarType.Float16 => -65504.0,
+        ScalarType.BFloat16 => -3.3895313892515355e38,
+        ScalarType.Float64 => double.MinValue,
         _ => float.MinValue,
     };
 }

@@ -1,6 +1,9 @@
 using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Text;
 
@@ -25,20 +28,10 @@ public sealed class T5Encoder : Module
     }
 
     /// <summary>Builds the encoder and loads a T5Encoder state dict (e.g. models_t5_umt5-xxl-enc-bf16.pth).</summary>
-    public static T5Encoder Load(string checkpoint, T5Config config, Device device, DType? dtype = null)
+    public static T5Encoder Load(string checkpoint, T5Config config, Device device, ScalarType? dtype = null)
     {
-        var model = new T5Encoder(config);
-        try
-        {
-            using var reader = CheckpointReader.Open(checkpoint);
-            model.Load(reader, device, dtype);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        using var reader = CheckpointReader.Open(checkpoint);
+        return LoadOrDispose(new T5Encoder(config), m => m.Load(reader, device, dtype));
     }
 
     /// <param name="ids">[B, L] int64 token ids</param>
@@ -47,9 +40,9 @@ public sealed class T5Encoder : Module
     public Tensor Forward(Tensor ids, Tensor? mask)
     {
         // ids [B, L] → x [B, L, C]
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var x = TokenEmbedding.Forward(ids);
-        var l = x.Shape[1];
+        var l = x.shape[1];
         var shared = PosEmbedding?.Forward(l, l);
         foreach (var block in Blocks.Items) x = block.Forward(x, mask, shared);
         return scope.MoveToOuter(Norm.Forward(x));

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Text;
 
@@ -21,8 +24,8 @@ public sealed class T5FeedForward : Module
     public Tensor Forward(Tensor x)
     {
         // x [B, L, C] → [B, L, ffn] → [B, L, C]
-        using var scope = DisposeScope.Enter();
-        var h = Fc1.Forward(x) * Gate[0].Forward(x).GeluTanh();
+        using var scope = torch.NewDisposeScope();
+        var h = Fc1.Forward(x) * Gate[0].Forward(x).gelu(TorchSharp.Modules.GELU.Approximate.tanh);
         return scope.MoveToOuter(Fc2.Forward(h));
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Text;
 
@@ -18,13 +21,13 @@ public sealed class T5LayerNorm : Module
     public Tensor Forward(Tensor x)
     {
         // x [B, L, C]
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // The mean square is taken in fp32 even for bf16 activations, as t5.py does; the product is
         // cast back to a half weight's dtype before the gain.
-        var rms = (x.To(DType.Float32).Square().Mean(-1, keepDim: true) + _eps).Rsqrt();
+        var rms = (x.to(ScalarType.Float32).square().mean([-1], keepdim: true) + _eps).rsqrt();
         var y = x * rms;
         var w = Weight.T;
-        if (w.DType is DType.BFloat16 or DType.Float16) y = y.To(w.DType);
+        if (w.dtype is ScalarType.BFloat16 or ScalarType.Float16) y = y.to(w.dtype);
         return scope.MoveToOuter(w * y);
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Text;
 
@@ -24,10 +27,10 @@ public sealed class T5RelativeEmbedding : Module
     /// <summary>The bias [1, N, Lq, Lk] added to the attention logits.</summary>
     public Tensor Forward(long lq, long lk)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var w = Embedding.Weight.T;
-        var buckets = Buckets(lq, lk, w.Device);
-        var bias = Embedding.Forward(buckets).Permute(2, 0, 1).Unsqueeze(0).Contiguous();
+        var buckets = Buckets(lq, lk, w.device);
+        var bias = Embedding.Forward(buckets).permute(2, 0, 1).unsqueeze(0).contiguous();
         return scope.MoveToOuter(bias);
     }
 
@@ -37,28 +40,28 @@ public sealed class T5RelativeEmbedding : Module
     /// whose result is tested against the exact formula up to 512 tokens, and then moved to <paramref name="device"/>.</summary>
     public Tensor Buckets(long lq, long lk, Device device)
     {
-        using var scope = DisposeScope.Enter();
-        var cpu = Device.Cpu;
-        var rel = Tensor.Arange(0, lk, device: cpu).Unsqueeze(0) - Tensor.Arange(0, lq, device: cpu).Unsqueeze(1);
+        using var scope = torch.NewDisposeScope();
+        var cpu = torch.CPU;
+        var rel = torch.arange(0, lk, device: cpu).unsqueeze(0) - torch.arange(0, lq, device: cpu).unsqueeze(1);
         long numBuckets;
         Tensor buckets;
         if (Bidirectional)
         {
             numBuckets = NumBuckets / 2;
-            buckets = rel.Gt(0).To(DType.Int64) * numBuckets;
-            rel = rel.Abs();
+            buckets = rel.gt(0).to(ScalarType.Int64) * numBuckets;
+            rel = rel.abs();
         }
         else
         {
             numBuckets = NumBuckets;
-            buckets = Tensor.Zeros([lq, lk], DType.Int64, cpu);
-            rel = -rel.Minimum(Tensor.Zeros([1], DType.Int64, cpu));
+            buckets = torch.zeros([lq, lk], ScalarType.Int64, cpu);
+            rel = -rel.minimum(torch.zeros([1], ScalarType.Int64, cpu));
         }
         var maxExact = numBuckets / 2;
-        var large = (rel.To(DType.Float32) / (double)maxExact).Log() / Math.Log((double)MaxDist / maxExact) * (double)(numBuckets - maxExact);
-        var largeIdx = (large.To(DType.Int64) + maxExact).Clamp(max: numBuckets - 1);
+        var large = (rel.to(ScalarType.Float32) / (double)maxExact).log() / Math.Log((double)MaxDist / maxExact) * (double)(numBuckets - maxExact);
+        var largeIdx = (large.to(ScalarType.Int64) + maxExact).clamp(max: numBuckets - 1);
         // Scalar arithmetic on int64 tensors promotes to float here; every value is a small exact integer.
-        var result = (buckets + Tensor.Where(rel.Lt(maxExact), rel.To(DType.Float32), largeIdx.To(DType.Float32))).To(DType.Int64);
-        return scope.MoveToOuter(result.To(device));
+        var result = (buckets + torch.where(rel.lt(maxExact), rel.to(ScalarType.Float32), largeIdx.to(ScalarType.Float32))).to(ScalarType.Int64);
+        return scope.MoveToOuter(result.to(device));
     }
 }

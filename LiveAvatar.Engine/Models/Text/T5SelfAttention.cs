@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Text;
 
@@ -31,8 +34,8 @@ public sealed class T5SelfAttention : Module
     public Tensor Forward(Tensor x, Tensor? mask, Tensor? sharedPosBias = null)
     {
         // x [B, L, C] → [B, L, C]
-        using var scope = DisposeScope.Enter();
-        var e = PositionBias(x.Shape[1], sharedPosBias);
+        using var scope = torch.NewDisposeScope();
+        var e = PositionBias(x.shape[1], sharedPosBias);
         x = x + Attn.Forward(Norm1.Forward(x), mask, e);
         x = x + Ffn.Forward(Norm2.Forward(x));
         return scope.MoveToOuter(x);

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Vae;
 
@@ -21,16 +24,16 @@ public sealed class AttentionBlock : Module, IVaeLayer
     /// <summary>x [B, C, T, H, W] → same shape.</summary>
     public Tensor Forward(Tensor x, FeatureCache? cache)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var identity = x;
-        var (b, c, t, h, w) = (x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], x.Shape[4]);
+        var (b, c, t, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], x.shape[4]);
         var frames = VaeLayout.ToFrames(x);                                   // [B·T, C, H, W]
         var qkv = ToQkv.Forward(Norm.Forward(frames))
-            .Reshape(b * t, 1, c * 3, h * w).Permute(0, 1, 3, 2).Contiguous(); // [B·T, 1, H·W, 3C]
-        var parts = qkv.Chunk(3, -1);
-        var y = NN.ScaledDotProductAttention(parts[0], parts[1], parts[2]);  // [B·T, 1, H·W, C]
-        y = y.Squeeze(1).Permute(0, 2, 1).Reshape(b * t, c, h, w);
+            .reshape(b * t, 1, c * 3, h * w).permute(0, 1, 3, 2).contiguous(); // [B·T, 1, H·W, 3C]
+        var parts = qkv.chunk(3, -1);
+        var y = F.scaled_dot_product_attention(parts[0], parts[1], parts[2]);  // [B·T, 1, H·W, C]
+        y = y.squeeze(1).permute(0, 2, 1).reshape(b * t, c, h, w);
         y = VaeLayout.FromFrames(Proj.Forward(y), t);
-        return (y + identity).MoveToOuterScope();
+        return (y + identity).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Vae;
 
@@ -31,15 +34,15 @@ public sealed class CausalConv3d : Module
     /// <summary>x [B, Cin, T, H, W], cache [B, Cin, ≤2, H, W] → [B, Cout, T', H', W'].</summary>
     public Tensor Forward(Tensor x, Tensor? cache = null)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var pads = (long[])_pads.Clone();
         if (cache is not null && pads[4] > 0)
         {
-            x = Tensor.Cat([cache.To(x.Device), x], 2);
-            pads[4] -= cache.Shape[2];
+            x = torch.cat([cache.to(x.device), x], 2);
+            pads[4] -= cache.shape[2];
         }
-        if (pads.Any(p => p != 0)) x = NN.Pad(x, pads);
-        return NN.Conv3d(x, Weight.T, Bias.T, _stride).MoveToOuterScope();
+        if (pads.Any(p => p != 0)) x = F.pad(x, pads);
+        return F.conv3d(x, Weight.T, Bias.T, _stride).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -48,22 +51,22 @@ public sealed class CausalConv3d : Module
     /// </summary>
     public Tensor Forward(Tensor x, FeatureCache cache)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var slot = cache.Claim();
         var keep = LastFrames(x, cache.Frames(slot));
         var y = Forward(x, cache.Frames(slot));
         cache.Store(slot, keep);
-        return y.MoveToOuterScope();
+        return y.MoveToOuterDisposeScope();
     }
 
     /// <summary>x[:, :, -CACHE_T:].clone(), prefixed with prev[:, :, -1] when x has fewer than CACHE_T frames.</summary>
     internal static Tensor LastFrames(Tensor x, Tensor? prev)
     {
-        var t = x.Shape[2];
+        var t = x.shape[2];
         var n = Math.Min(t, FeatureCache.CacheT);
-        var last = x.Narrow(2, t - n, n);
+        var last = x.narrow(2, t - n, n);
         if (n < FeatureCache.CacheT && prev is not null)
-            return Tensor.Cat([prev.Narrow(2, prev.Shape[2] - 1, 1).To(x.Device), last], 2);
-        return last.Clone();
+            return torch.cat([prev.narrow(2, prev.shape[2] - 1, 1).to(x.device), last], 2);
+        return last.clone();
     }
 }

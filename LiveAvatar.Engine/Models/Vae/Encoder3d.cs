@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Vae;
 
@@ -44,13 +47,13 @@ public sealed class Encoder3d : Module
     /// <summary>x [B, 3, T, H, W] pixels → [B, zOut, T', H/8, W/8] (one chunk when a cache is given).</summary>
     public Tensor Forward(Tensor x, FeatureCache? cache)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         x = cache is null ? Conv1.Forward(x) : Conv1.Forward(x, cache);
         foreach (var layer in Downsamples.Items) x = ((IVaeLayer)layer).Forward(x, cache);
         foreach (var layer in Middle.Items) x = ((IVaeLayer)layer).Forward(x, cache);
-        x = Head.At<RmsNorm>(0).Forward(x).Silu();
+        x = Head.At<RmsNorm>(0).Forward(x).silu();
         var conv = Head.At<CausalConv3d>(2);
         x = cache is null ? conv.Forward(x) : conv.Forward(x, cache);
-        return x.MoveToOuterScope();
+        return x.MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Vae;
 
@@ -50,7 +53,7 @@ public sealed class FeatureCache : IDisposable
     public void Store(int slot, Tensor frames)
     {
         var old = _frames[slot];
-        _frames[slot] = frames.DetachFromScope();
+        _frames[slot] = frames.DetachFromDisposeScope();
         _rep[slot] = false;
         if (!ReferenceEquals(old, frames)) old?.Dispose();
     }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Vae;
 
@@ -37,25 +40,25 @@ public sealed class Resample : Module, IVaeLayer
     /// upsample3d and downsample3d each use one cache slot.</summary>
     public Tensor Forward(Tensor x, FeatureCache? cache)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         if (Mode == ResampleMode.Upsample3d && cache is not null) x = TemporalUpsample(x, cache);
-        var t = x.Shape[2];
+        var t = x.shape[2];
         var frames = VaeLayout.ToFrames(x);                                  // [B·T, C, H, W]
         var conv = ResampleSeq?.At<Conv>(1);
         switch (Mode)
         {
             case ResampleMode.Upsample2d or ResampleMode.Upsample3d:
                 // nn.Upsample subclass: interpolates x.float(), casts back (bf16 has no nearest-exact kernel).
-                var up = NN.Interpolate(frames.To(DType.Float32), [2.0, 2.0], InterpolationMode.NearestExact).To(x.DType);
+                var up = F.interpolate(frames.to(ScalarType.Float32), scale_factor: [2.0, 2.0], mode: InterpolationMode.NearestExact).to(x.dtype);
                 frames = conv!.Forward(up);
                 break;
             case ResampleMode.Downsample2d or ResampleMode.Downsample3d:
-                frames = conv!.Forward(NN.Pad(frames, [0, 1, 0, 1]));
+                frames = conv!.Forward(F.pad(frames, [0, 1, 0, 1]));
                 break;
         }
         x = VaeLayout.FromFrames(frames, t);
         if (Mode == ResampleMode.Downsample3d && cache is not null) x = TemporalDownsample(x, cache);
-        return x.MoveToOuterScope();
+        return x.MoveToOuterDisposeScope();
     }
 
     private Tensor TemporalUpsample(Tensor x, FeatureCache cache)
@@ -66,16 +69,16 @@ public sealed class Resample : Module, IVaeLayer
             cache.MarkRep(slot);
             return x;
         }
-        var (b, c, t, h, w) = (x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], x.Shape[4]);
+        var (b, c, t, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], x.shape[4]);
         var rep = cache.IsRep(slot);
         var keep = CausalConv3d.LastFrames(x, cache.Frames(slot));
-        if (keep.Shape[2] < FeatureCache.CacheT && rep)
-            keep = Tensor.Cat([Tensor.Zeros(keep.Shape, keep.DType, keep.Device), keep], 2);
+        if (keep.shape[2] < FeatureCache.CacheT && rep)
+            keep = torch.cat([torch.zeros(keep.shape, keep.dtype, keep.device), keep], 2);
         var y = TimeConv!.Forward(x, rep ? null : cache.Frames(slot));       // [B, 2C, T, H, W]
         cache.Store(slot, keep);
-        y = y.Reshape(b, 2, c, t, h, w);
-        y = Tensor.Stack([y.Select(1, 0), y.Select(1, 1)], 3);               // [B, C, T, 2, H, W]
-        return y.Reshape(b, c, t * 2, h, w);
+        y = y.reshape(b, 2, c, t, h, w);
+        y = torch.stack([y.select(1, 0), y.select(1, 1)], 3);               // [B, C, T, 2, H, W]
+        return y.reshape(b, c, t * 2, h, w);
     }
 
     private Tensor TemporalDownsample(Tensor x, FeatureCache cache)
@@ -83,12 +86,12 @@ public sealed class Resample : Module, IVaeLayer
         var slot = cache.Claim();
         if (cache.IsEmpty(slot))
         {
-            cache.Store(slot, x.Clone());
+            cache.Store(slot, x.clone());
             return x;
         }
         var prev = cache.Frames(slot)!;
-        var keep = x.Narrow(2, x.Shape[2] - 1, 1).Clone();
-        var y = TimeConv!.Forward(Tensor.Cat([prev.Narrow(2, prev.Shape[2] - 1, 1).To(x.Device), x], 2));
+        var keep = x.narrow(2, x.shape[2] - 1, 1).clone();
+        var y = TimeConv!.Forward(torch.cat([prev.narrow(2, prev.shape[2] - 1, 1).to(x.device), x], 2));
         cache.Store(slot, keep);
         return y;
     }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Vae;
 
@@ -25,13 +28,13 @@ public sealed class ResidualBlock : Module, IVaeLayer
     /// <summary>x [B, Cin, T, H, W] → [B, Cout, T, H, W]; two cache slots (the two 3³ convs).</summary>
     public Tensor Forward(Tensor x, FeatureCache? cache)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var h = Shortcut?.Forward(x) ?? x;
-        x = Residual.At<RmsNorm>(0).Forward(x).Silu();
+        x = Residual.At<RmsNorm>(0).Forward(x).silu();
         x = Conv(Residual.At<CausalConv3d>(2), x, cache);
-        x = Residual.At<RmsNorm>(3).Forward(x).Silu();
+        x = Residual.At<RmsNorm>(3).Forward(x).silu();
         x = Conv(Residual.At<CausalConv3d>(6), x, cache);
-        return (x + h).MoveToOuterScope();
+        return (x + h).MoveToOuterDisposeScope();
     }
 
     private static Tensor Conv(CausalConv3d conv, Tensor x, FeatureCache? cache) =>

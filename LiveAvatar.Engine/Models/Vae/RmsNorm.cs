@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Vae;
 
@@ -22,10 +25,10 @@ public sealed class RmsNorm : Module
     /// <summary>x [B, C, T, H, W] (or [B·T, C, H, W] for images) → same shape.</summary>
     public Tensor Forward(Tensor x)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // F.normalize: x / max(‖x‖₂, 1e-12). The norm as sqrt(Σx²): libtorch's CPU norm kernel is ~13× slower
         // over a small channel dim of a large video (1.3 s vs 0.1 s for [1, 4, 365, 160, 160]).
-        var denom = x.Square().Sum([1], keepDim: true).Sqrt().Clamp(min: 1e-12);
-        return (x / denom * _scale * Gamma.T).MoveToOuterScope();
+        var denom = x.square().sum([1], keepdim: true).sqrt().clamp(min: 1e-12);
+        return (x / denom * _scale * Gamma.T).MoveToOuterDisposeScope();
     }
 }

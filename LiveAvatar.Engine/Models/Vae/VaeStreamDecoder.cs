@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Vae;
 
@@ -27,13 +30,13 @@ public sealed class VaeStreamDecoder : IDisposable
     public Tensor Decode(Tensor latents)
     {
         _vae.CheckLatents(latents);
-        var hw = latents.Shape[2..];
+        var hw = latents.shape[2..];
         if (_spatial is not null && !_spatial.SequenceEqual(hw))
             throw new ArgumentException(
-                $"latents {Tensor.Describe(latents.Shape)} do not continue this stream of [{_vae.Config.ZDim}, F, {_spatial[0]}, {_spatial[1]}]; call Reset() first", nameof(latents));
+                $"latents {Shapes.Describe(latents.shape)} do not continue this stream of [{_vae.Config.ZDim}, F, {_spatial[0]}, {_spatial[1]}]; call Reset() first", nameof(latents));
         var video = _vae.DecodeWith(latents, _cache);
         _spatial = hw;
-        LatentsDecoded += latents.Shape[1];
+        LatentsDecoded += latents.shape[1];
         return video;
     }
 

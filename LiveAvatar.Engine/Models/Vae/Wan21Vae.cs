@@ -1,5 +1,9 @@
 using LiveAvatar.Engine.Checkpoints;
-using LiveAvatar.Engine.Tensors;
+using LiveAvatar.Engine.Models.Common;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Vae;
 
@@ -16,12 +20,12 @@ public sealed class Wan21Vae : IDisposable
 
     public WanVae Model { get; }
     public Device Device { get; }
-    public DType DType { get; }
+    public ScalarType DType { get; }
     public VaeConfig Config => Model.Config;
 
     /// <summary>Wraps an already loaded model; <paramref name="mean"/>/<paramref name="std"/> default to the
     /// hard-coded Wan2.1 tables. Takes ownership of the model.</summary>
-    public Wan21Vae(WanVae model, Device device, DType dtype, IReadOnlyList<double>? mean = null, IReadOnlyList<double>? std = null)
+    public Wan21Vae(WanVae model, Device device, ScalarType dtype, IReadOnlyList<double>? mean = null, IReadOnlyList<double>? std = null)
     {
         Model = model;
         Device = device;
@@ -31,27 +35,26 @@ public sealed class Wan21Vae : IDisposable
         var z = model.Config.ZDim;
         if (mean.Count != z || std.Count != z)
             throw new ArgumentException($"latent mean/std need {z} values (z_dim); got {mean.Count} and {std.Count}");
-        using var scope = DisposeScope.Enter();
-        _mean = Tensor.FromArray(mean.ToArray(), [1, z, 1, 1, 1], dtype, device).DetachFromScope();
-        var stdT = Tensor.FromArray(std.ToArray(), [1, z, 1, 1, 1], dtype, device);
-        _invStd = (1.0 / stdT).DetachFromScope();
+        using var scope = torch.NewDisposeScope();
+        _mean = torch.tensor(mean.ToArray(), [1, z, 1, 1, 1], dtype, device).DetachFromDisposeScope();
+        var stdT = torch.tensor(std.ToArray(), [1, z, 1, 1, 1], dtype, device);
+        _invStd = (1.0 / stdT).DetachFromDisposeScope();
     }
 
     /// <summary>Loads Wan2.1_VAE.pth (or any checkpoint with WanVAE_ keys) into a model of <paramref name="config"/>
     /// (default <see cref="VaeConfig.Wan21"/>).</summary>
-    public static Wan21Vae Load(string path, Device device, DType dtype, VaeConfig? config = null)
+    public static Wan21Vae Load(string path, Device device, ScalarType dtype, VaeConfig? config = null)
     {
         using var reader = CheckpointReader.Open(path);
         return Load(reader, device, dtype, config);
     }
 
-    public static Wan21Vae Load(ICheckpointReader reader, Device device, DType dtype, VaeConfig? config = null,
+    public static Wan21Vae Load(ICheckpointReader reader, Device device, ScalarType dtype, VaeConfig? config = null,
         IReadOnlyList<double>? mean = null, IReadOnlyList<double>? std = null)
     {
-        var model = new WanVae(config ?? VaeConfig.Wan21);
+        var model = Module.LoadOrDispose(new WanVae(config ?? VaeConfig.Wan21), m => m.Load(reader, device, dtype));
         try
         {
-            model.Load(reader, device, dtype);
             return new Wan21Vae(model, device, dtype, mean, std);
         }
         catch
@@ -64,14 +67,14 @@ public sealed class Wan21Vae : IDisposable
     /// <summary>video [3, T, H, W] in [−1, 1] → normalised mean latents [C, 1+(T−1)/4, H/8, W/8], float32.</summary>
     public Tensor Encode(Tensor video, VaeEncodeTrace? trace = null)
     {
-        if (video.Dim != 4 || video.Shape[0] != 3 || video.Shape[1] < 1)
-            throw new ArgumentException($"video must be [3, T, H, W] with T ≥ 1; got {Tensor.Describe(video.Shape)}", nameof(video));
-        using var scope = DisposeScope.Enter();
-        var x = video.To(Device, DType).Unsqueeze(0);
+        if (video.ndim != 4 || video.shape[0] != 3 || video.shape[1] < 1)
+            throw new ArgumentException($"video must be [3, T, H, W] with T ≥ 1; got {Shapes.Describe(video.shape)}", nameof(video));
+        using var scope = torch.NewDisposeScope();
+        var x = video.to(DType, Device).unsqueeze(0);
         var moments = Model.EncodeMoments(x, trace);                         // [1, 2C, F, h, w]
-        var mu = moments.Narrow(1, 0, Config.ZDim);
-        var latents = ((mu - _mean) * _invStd).To(DType.Float32).Squeeze(0);
-        return latents.MoveToOuterScope();
+        var mu = moments.narrow(1, 0, Config.ZDim);
+        var latents = ((mu - _mean) * _invStd).to(ScalarType.Float32).squeeze(0);
+        return latents.MoveToOuterDisposeScope();
     }
 
     /// <summary>latents [C, F, H, W] (normalised) → video [3, 1+4(F−1), 8H, 8W] clamped to [−1, 1], float32.</summary>
@@ -87,18 +90,18 @@ public sealed class Wan21Vae : IDisposable
     internal Tensor DecodeWith(Tensor latents, FeatureCache cache)
     {
         CheckLatents(latents);
-        using var scope = DisposeScope.Enter();
-        var z = latents.To(Device, DType).Unsqueeze(0) / _invStd + _mean;    // [1, C, F, H, W]
-        var video = Model.Decode(z, cache).To(DType.Float32).Clamp(-1, 1).Squeeze(0);
-        return video.MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var z = latents.to(DType, Device).unsqueeze(0) / _invStd + _mean;    // [1, C, F, H, W]
+        var video = Model.Decode(z, cache).to(ScalarType.Float32).clamp(-1, 1).squeeze(0);
+        return video.MoveToOuterDisposeScope();
     }
 
     internal void CheckLatents(Tensor latents)
     {
-        var s = latents.Shape;
+        var s = latents.shape;
         if (s.Length != 4 || s[0] != Config.ZDim || s[1] < 1)
             throw new ArgumentException(
-                $"latents must be [{Config.ZDim}, F, H, W] (z_dim {Config.ZDim} channels, F ≥ 1); got {Tensor.Describe(s)}", nameof(latents));
+                $"latents must be [{Config.ZDim}, F, H, W] (z_dim {Config.ZDim} channels, F ≥ 1); got {Shapes.Describe(s)}", nameof(latents));
     }
 
     public void Dispose()

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Common;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Vae;
 
@@ -31,21 +34,21 @@ public sealed class WanVae : Module
     /// </summary>
     public Tensor EncodeMoments(Tensor x, VaeEncodeTrace? trace = null)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         using var cache = new FeatureCache();
-        var chunks = 1 + (x.Shape[2] - 1) / 4;
+        var chunks = 1 + (x.shape[2] - 1) / 4;
         var outs = new List<Tensor>();
         for (var i = 0; i < chunks; i++)
         {
             cache.BeginChunk();
-            var piece = i == 0 ? x.Narrow(2, 0, 1) : x.Narrow(2, 1 + 4 * (i - 1), 4);
+            var piece = i == 0 ? x.narrow(2, 0, 1) : x.narrow(2, 1 + 4 * (i - 1), 4);
             var o = Encoder.Forward(piece, cache);                           // [B, 2C, 1, H/8, W/8]
             trace?.AddChunk(o);
             outs.Add(o);
         }
-        var moments = Conv1.Forward(Tensor.Cat(outs, 2));
+        var moments = Conv1.Forward(torch.cat(outs, 2));
         trace?.SetMoments(moments);
-        return moments.MoveToOuterScope();
+        return moments.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -54,16 +57,16 @@ public sealed class WanVae : Module
     /// </summary>
     public Tensor Decode(Tensor z, FeatureCache cache)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // conv2 is 1×1×1, so running it per latent is the same maths as the original's one call over all F; it keeps
         // the result independent of how latents are split into calls (CPU conv kernels round differently per length).
         var outs = new List<Tensor>();
-        for (var i = 0; i < z.Shape[2]; i++)
+        for (var i = 0; i < z.shape[2]; i++)
         {
             cache.BeginChunk();
-            outs.Add(Decoder.Forward(Conv2.Forward(z.Narrow(2, i, 1)), cache));
+            outs.Add(Decoder.Forward(Conv2.Forward(z.narrow(2, i, 1)), cache));
         }
-        return Tensor.Cat(outs, 2).MoveToOuterScope();
+        return torch.cat(outs, 2).MoveToOuterDisposeScope();
     }
 }
 
@@ -75,12 +78,12 @@ public sealed class VaeEncodeTrace : IDisposable
     public IReadOnlyList<Tensor> ChunkOutputs => _chunks;
     public Tensor? Moments { get; private set; }
 
-    internal void AddChunk(Tensor t) => _chunks.Add(t.Clone().DetachFromScope());
+    internal void AddChunk(Tensor t) => _chunks.Add(t.clone().DetachFromDisposeScope());
 
     internal void SetMoments(Tensor t)
     {
         Moments?.Dispose();
-        Moments = t.Clone().DetachFromScope();
+        Moments = t.clone().DetachFromDisposeScope();
     }
 
     public void Dispose()

@@ -32,7 +32,7 @@ public sealed record ClipGeometry(int InferFrames, int MotionFrames, int LatentH
         if (inputs.InferFrames <= 0 || inputs.InferFrames % (FramesPerBlock * VideoFramesPerLatent) != 0)
             throw new ArgumentException($"infer_frames must be a positive multiple of 12 (3 latents per block); got {inputs.InferFrames}");
         if (inputs.MotionFrames < 1) throw new ArgumentException($"motion_frames must be ≥ 1; got {inputs.MotionFrames}");
-        var s = inputs.RefPixels.Shape;
+        var s = inputs.RefPixels.shape;
         if (s.Length != 4 || s[0] != 3 || s[1] != 1)
             throw new ArgumentException($"RefPixels must be [3, 1, H, W]; got [{string.Join(", ", s)}]");
         if (s[2] % 16 != 0 || s[3] % 16 != 0)

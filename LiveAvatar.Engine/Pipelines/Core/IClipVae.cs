@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Vae;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -7,7 +10,7 @@ namespace LiveAvatar.Engine.Pipelines.Core;
 internal interface IClipVae
 {
     Device Device { get; }
-    DType DType { get; }
+    ScalarType DType { get; }
 
     /// <summary>video [3, T, H, W] → latents [16, 1+(T−1)/4, h, w] float32.</summary>
     Tensor Encode(Tensor video);
@@ -19,7 +22,7 @@ internal interface IClipVae
 internal sealed class Wan21ClipVae(Wan21Vae vae) : IClipVae
 {
     public Device Device => vae.Device;
-    public DType DType => vae.DType;
+    public ScalarType DType => vae.DType;
     public Tensor Encode(Tensor video) => vae.Encode(video);
     public Tensor Decode(Tensor latents) => vae.Decode(latents);
 }

@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -27,7 +30,7 @@ public sealed class SeededRandomness(ulong seed) : ISamplerRandomness
 
     public ulong Seed { get; } = seed;
 
-    public Tensor Noise(int clip, long[] shape) => Tensor.RandN(shape, Seed + (ulong)clip);
+    public Tensor Noise(int clip, long[] shape) => Runtime.Noise.Randn(shape, Seed + (ulong)clip);
 
     public int NextRollingOffset()
     {

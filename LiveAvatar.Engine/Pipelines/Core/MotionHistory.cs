@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -20,9 +23,9 @@ internal sealed class MotionHistory : IDisposable
     {
         _vae = vae;
         _geometry = geometry;
-        using var scope = DisposeScope.Enter();
-        _frames = ref5.To(vae.Device, vae.DType).Repeat(1, geometry.MotionFrames, 1, 1).DetachFromScope();
-        _latents = vae.Encode(_frames).DetachFromScope();
+        using var scope = torch.NewDisposeScope();
+        _frames = ref5.to(vae.DType, vae.Device).repeat(1, geometry.MotionFrames, 1, 1).DetachFromDisposeScope();
+        _latents = vae.Encode(_frames).DetachFromDisposeScope();
     }
 
     /// <summary>Motion latents [16, Tm, h, w] float32 (the prefill's FramePack reads the last 19).</summary>
@@ -31,24 +34,24 @@ internal sealed class MotionHistory : IDisposable
     /// <summary>clip latents [16, F, h, w] → the frames this clip adds, [3, T, H, W] float32 (caller owns).</summary>
     public Tensor DecodeClip(Tensor clipLatents, bool firstClip, bool updateHistory)
     {
-        using var scope = DisposeScope.Enter();
-        var all = Tensor.Cat([_latents, clipLatents.To(_latents.Device, DType.Float32)], 1);
+        using var scope = torch.NewDisposeScope();
+        var all = torch.cat([_latents, clipLatents.to(ScalarType.Float32, _latents.device)], 1);
         var decoded = _vae.Decode(all);                                                  // [3, T_all, H, W]
         var keep = _geometry.InferFrames - (firstClip ? ClipGeometry.DroppedFirstFrames : 0);
-        var image = decoded.Narrow(1, decoded.Shape[1] - keep, keep).Contiguous();
+        var image = decoded.narrow(1, decoded.shape[1] - keep, keep).contiguous();
         if (updateHistory)
         {
-            var overlap = Math.Min(_geometry.MotionFrames, (int)image.Shape[1]);
-            var kept = _frames.Narrow(1, overlap, _frames.Shape[1] - overlap);
-            var fresh = image.Narrow(1, image.Shape[1] - overlap, overlap).To(_vae.Device, _vae.DType);
-            var frames = Tensor.Cat([kept, fresh], 1).DetachFromScope();
+            var overlap = Math.Min(_geometry.MotionFrames, (int)image.shape[1]);
+            var kept = _frames.narrow(1, overlap, _frames.shape[1] - overlap);
+            var fresh = image.narrow(1, image.shape[1] - overlap, overlap).to(_vae.DType, _vae.Device);
+            var frames = torch.cat([kept, fresh], 1).DetachFromDisposeScope();
             _frames.Dispose();
             _frames = frames;
-            var latents = _vae.Encode(_frames).DetachFromScope();
+            var latents = _vae.Encode(_frames).DetachFromDisposeScope();
             _latents.Dispose();
             _latents = latents;
         }
-        return image.DetachFromScope();
+        return image.DetachFromDisposeScope();
     }
 
     public void Dispose()

@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -14,12 +17,12 @@ public sealed partial class PipelineSampler
             var sink = EncodeSink();
             _sink.SetResult(sink);
             using var decoder = vae.CreateStreamDecoder();
-            using (DisposeScope.Enter())
+            using (torch.NewDisposeScope())
             {
                 // Priming makes the decoder continue from the reference instead of starting a fresh video; its
                 // frames are discarded, like the original's first stream_decode call.
-                var prime = Math.Min(DecoderPrimeLatents, (int)sink.Motion.Shape[1]);
-                decoder.Decode(sink.Motion.Narrow(1, 0, prime));
+                var prime = Math.Min(DecoderPrimeLatents, (int)sink.Motion.shape[1]);
+                decoder.Decode(sink.Motion.narrow(1, 0, prime));
             }
             var latents = new List<Tensor>();
             var frames = new List<Tensor>();
@@ -32,7 +35,7 @@ public sealed partial class PipelineSampler
                         Token.ThrowIfCancellationRequested();
                         using var work = Receive(LastStage, r, b);
                         frames.Add(DecodeBlock(decoder, work.Latents, r, b));
-                        latents.Add(work.Latents.Clone());
+                        latents.Add(work.Latents.clone());
                     }
                     Report(FinishClip(r, latents, frames));
                 }
@@ -48,29 +51,29 @@ public sealed partial class PipelineSampler
         private SinkLatents EncodeSink()
         {
             var vae = _sampler._vae;
-            using var scope = DisposeScope.Enter();
-            var refPixels = _inputs.RefPixels.To(vae.Device, vae.DType);
+            using var scope = torch.NewDisposeScope();
+            var refPixels = _inputs.RefPixels.to(vae.DType, vae.Device);
             var refLatent = vae.Encode(refPixels);
-            var motion = vae.Encode(refPixels.Repeat(1, _inputs.MotionFrames, 1, 1));
-            return new SinkLatents(refLatent.DetachFromScope(), motion.DetachFromScope());
+            var motion = vae.Encode(refPixels.repeat(1, _inputs.MotionFrames, 1, 1));
+            return new SinkLatents(refLatent.DetachFromDisposeScope(), motion.DetachFromDisposeScope());
         }
 
         // block [16, 3, h, w] → its 12 frames [3, 12, H, W] (9 for the very first block), float32.
         private Tensor DecodeBlock(Models.Vae.VaeStreamDecoder decoder, Tensor block, int r, int b)
         {
-            using var scope = DisposeScope.Enter();
+            using var scope = torch.NewDisposeScope();
             var video = decoder.Decode(block);
-            var keep = (int)Math.Min(video.Shape[1], _g.BlockVideoFrames);
+            var keep = (int)Math.Min(video.shape[1], _g.BlockVideoFrames);
             if (r == 0 && b == 0) keep -= ClipGeometry.DroppedFirstFrames;
-            return video.Narrow(1, video.Shape[1] - keep, keep).Contiguous().DetachFromScope();
+            return video.narrow(1, video.shape[1] - keep, keep).contiguous().DetachFromDisposeScope();
         }
 
         // Hands the clip's blocks over as one SamplerClip; the lists are emptied.
         private static SamplerClip FinishClip(int r, List<Tensor> latents, List<Tensor> frames)
         {
-            using var scope = DisposeScope.Enter();
-            var clipLatents = Tensor.Cat(latents, 1).DetachFromScope();                   // [16, F, h, w]
-            var video = Tensor.Cat(frames, 1).DetachFromScope();                          // [3, T, H, W]
+            using var scope = torch.NewDisposeScope();
+            var clipLatents = torch.cat(latents, 1).DetachFromDisposeScope();                   // [16, F, h, w]
+            var video = torch.cat(frames, 1).DetachFromDisposeScope();                          // [3, T, H, W]
             foreach (var t in latents.Concat(frames)) t.Dispose();
             latents.Clear();
             frames.Clear();

@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Sampling;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -89,7 +92,6 @@ public sealed partial class PipelineSampler
             try
             {
                 // Grad mode is per thread in libtorch.
-                Torch.DisableGrad();
                 body();
             }
             catch (OperationCanceledException) when (Token.IsCancellationRequested)

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Dit;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -60,15 +63,15 @@ public sealed partial class PipelineSampler
         // noise [16, latT, h, w] of clip r on stage 0's device, in the latents' dtype.
         private Tensor DrawNoise(int r, Device device)
         {
-            using var scope = DisposeScope.Enter();
+            using var scope = torch.NewDisposeScope();
             long[] shape = [_sampler._stages[0].Dit.Config.InDim, _g.LatentFrames, _g.LatentH, _g.LatentW];
             var drawn = _random.Noise(r, shape);
-            if (!drawn.Shape.SequenceEqual(shape))
+            if (!drawn.shape.SequenceEqual(shape))
             {
                 drawn.Dispose();
-                throw new InvalidOperationException($"noise of clip {r} is {Tensor.Describe(drawn.Shape)}, expected {Tensor.Describe(shape)}");
+                throw new InvalidOperationException($"noise of clip {r} is {Shapes.Describe(drawn.shape)}, expected {Shapes.Describe(shape)}");
             }
-            var noise = drawn.To(device, _sampler._dtype).DetachFromScope();
+            var noise = drawn.to(_sampler._dtype, device).DetachFromDisposeScope();
             drawn.Dispose();
             return noise;
         }
@@ -77,8 +80,8 @@ public sealed partial class PipelineSampler
         {
             var offsets = new int[_schedule.Steps];
             for (var i = 0; i < offsets.Length; i++) offsets[i] = _random.NextRollingOffset();
-            using var scope = DisposeScope.Enter();
-            var latents = noise.Narrow(1, b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock).Clone().DetachFromScope();
+            using var scope = torch.NewDisposeScope();
+            var latents = noise.narrow(1, b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock).clone().DetachFromDisposeScope();
             return new BlockWork(r, b, latents, offsets);
         }
 
@@ -89,7 +92,7 @@ public sealed partial class PipelineSampler
             _sink.Task.Wait(Token);
             var sink = _sink.Task.Result;
             var refLatent = r == 0 ? sink.RefLatent : WaitAdaptiveRef();
-            using var scope = DisposeScope.Enter();
+            using var scope = torch.NewDisposeScope();
             dit.Prefill(new DitSinkInput(refLatent, sink.Motion, _inputs.Context), cond, _options);
         }
 
@@ -101,34 +104,34 @@ public sealed partial class PipelineSampler
 
         private void PublishAdaptiveRef(Tensor block)
         {
-            using var scope = DisposeScope.Enter();
-            var first = block.Narrow(1, 0, 1).Clone().DetachFromScope();               // [16, 1, h, w]
+            using var scope = torch.NewDisposeScope();
+            var first = block.narrow(1, 0, 1).clone().DetachFromDisposeScope();               // [16, 1, h, w]
             _adaptiveRef.SetResult(first);
         }
 
         // One DiT call and Euler step of block (r, b) at global step i, with the stage's ring for that step.
         private void DenoiseStep(CausalWanModelS2V dit, StageCaches caches, BlockWork work, int ring, int i)
         {
-            using var scope = DisposeScope.Enter();
+            using var scope = torch.NewDisposeScope();
             var (r, b) = (work.Clip, work.Block);
-            var audio = _inputs.AudioEmbedding.Narrow(3, (long)r * _inputs.InferFrames + b * _g.BlockVideoFrames, _g.BlockVideoFrames);
+            var audio = _inputs.AudioEmbedding.narrow(3, (long)r * _inputs.InferFrames + b * _g.BlockVideoFrames, _g.BlockVideoFrames);
             var currentStart = _g.BlockStartFrame(r, b) * _g.FrameSeqLen;
             var input = new DitStreamInput(work.Latents, _schedule.Timesteps[i], _inputs.Context, audio, currentStart, work.RollingOffsets[i]);
             var v = dit.Forward(input, caches.Rings[ring], caches.Cond, _options);        // [16, 3, h, w]
-            work.Replace(_schedule.Step(work.Latents, v, i).DetachFromScope());
+            work.Replace(_schedule.Step(work.Latents, v, i).DetachFromDisposeScope());
         }
 
         private static Tensor MoveTo(Tensor latents, Device device)
         {
-            using var scope = DisposeScope.Enter();
-            return latents.To(device).DetachFromScope();
+            using var scope = torch.NewDisposeScope();
+            return latents.to(device).DetachFromDisposeScope();
         }
     }
 
     /// <summary>A stage's caches: one KV ring per step it runs and its own sink cache.</summary>
     private sealed class StageCaches : IDisposable
     {
-        public StageCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, Device device, DType dtype)
+        public StageCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, Device device, ScalarType dtype)
         {
             Rings = new DitRingCache[steps];
             try

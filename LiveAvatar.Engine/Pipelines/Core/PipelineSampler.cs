@@ -1,6 +1,9 @@
 using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Models.Vae;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -21,13 +24,13 @@ public sealed partial class PipelineSampler
 
     private readonly (CausalWanModelS2V Dit, Device Device)[] _stages;
     private readonly Wan21Vae _vae;
-    private readonly DType _dtype;
+    private readonly ScalarType _dtype;
 
     /// <param name="stages">One DiT per stage device, in pipeline order (the same object may serve several stages
     /// on one device). With more stages than steps the extra stages stay idle.</param>
     /// <param name="vae">The VAE; it encodes the reference and decodes on its own device.</param>
     /// <param name="dtype">The latents' dtype between steps (the DiT's compute dtype).</param>
-    public PipelineSampler(IReadOnlyList<(CausalWanModelS2V Dit, Device Device)> stages, Wan21Vae vae, DType dtype)
+    public PipelineSampler(IReadOnlyList<(CausalWanModelS2V Dit, Device Device)> stages, Wan21Vae vae, ScalarType dtype)
     {
         if (stages.Count < 1) throw new ArgumentException("at least one DiT stage", nameof(stages));
         _stages = [.. stages];
@@ -86,13 +89,13 @@ public sealed partial class PipelineSampler
         var config = _stages[0].Dit.Config;
         if (inputs.Clips < 1) throw new ArgumentException($"at least one clip; got {inputs.Clips}");
         if (inputs.Steps < 1) throw new ArgumentException($"at least one step; got {inputs.Steps}");
-        var audio = inputs.AudioEmbedding.Shape;
+        var audio = inputs.AudioEmbedding.shape;
         if (audio.Length != 4 || audio[0] != 1)
             throw new ArgumentException($"AudioEmbedding must be [1, layers, A, T]; got [{string.Join(", ", audio)}]");
         if (audio[3] < (long)inputs.Clips * inputs.InferFrames)
             throw new ArgumentException($"AudioEmbedding covers {audio[3]} frames, {inputs.Clips} clips need {inputs.Clips * inputs.InferFrames}");
-        if (inputs.Context.Dim != 2 || inputs.Context.Shape[1] != config.TextDim)
-            throw new ArgumentException($"Context must be [L, {config.TextDim}]; got [{string.Join(", ", inputs.Context.Shape)}]");
+        if (inputs.Context.ndim != 2 || inputs.Context.shape[1] != config.TextDim)
+            throw new ArgumentException($"Context must be [L, {config.TextDim}]; got [{string.Join(", ", inputs.Context.shape)}]");
         if (_stages[0].Dit.FrameSeqLen(g.LatentH, g.LatentW) != g.FrameSeqLen)
             throw new ArgumentException($"the DiT's patch size does not tile a {g.LatentH}×{g.LatentW} latent grid");
         if (_vae.Config.ZDim != config.InDim)

@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -9,20 +12,20 @@ public static class SaveVideoConversion
     /// <summary>video [3, T, H, W] float → [T, H, W, 3] uint8 on the CPU.</summary>
     public static Tensor ToUint8Tensor(Tensor video)
     {
-        if (video.Dim != 4 || video.Shape[0] != 3)
-            throw new ArgumentException($"video must be [3, T, H, W]; got {Tensor.Describe(video.Shape)}", nameof(video));
-        using var scope = DisposeScope.Enter();
-        var x = video.To(Device.Cpu, DType.Float32).Clamp(-1, 1);
+        if (video.ndim != 4 || video.shape[0] != 3)
+            throw new ArgumentException($"video must be [3, T, H, W]; got {Shapes.Describe(video.shape)}", nameof(video));
+        using var scope = torch.NewDisposeScope();
+        var x = video.to(ScalarType.Float32, torch.CPU).clamp(-1, 1);
         var scaled = (x + 1) / 2 * 255;
-        return scaled.Permute(1, 2, 3, 0).Contiguous().To(DType.UInt8).MoveToOuterScope();
+        return scaled.permute(1, 2, 3, 0).contiguous().to(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
     /// <summary>video [3, T, H, W] float → one RGB byte array (H·W·3, row-major HWC) per frame.</summary>
     public static IReadOnlyList<byte[]> ToUint8(Tensor video)
     {
         using var frames = ToUint8Tensor(video);
-        var all = frames.ToBytes();
-        var t = (int)frames.Shape[0];
+        var all = HostArrays.Bytes(frames);
+        var t = (int)frames.shape[0];
         var size = all.Length / Math.Max(t, 1);
         var result = new byte[t][];
         for (var i = 0; i < t; i++) result[i] = all.AsSpan(i * size, size).ToArray();

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Dit;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -17,10 +20,10 @@ public sealed partial class SingleDeviceSampler
     // vCond, vUncond [C_out, F, H, W] → [C_out, F, H, W] float32
     internal static Tensor CombineGuidance(Tensor vCond, Tensor vUncond, double guideScale)
     {
-        using var scope = DisposeScope.Enter();
-        var c = vCond.To(DType.Float32);
-        var u = vUncond.To(DType.Float32);
-        return (u + (c - u) * guideScale).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var c = vCond.to(ScalarType.Float32);
+        var u = vUncond.to(ScalarType.Float32);
+        return (u + (c - u) * guideScale).MoveToOuterDisposeScope();
     }
 
     private static int BranchesFor(SamplerInputs inputs) => inputs.UsesGuidance ? 2 : 1;
@@ -34,8 +37,8 @@ public sealed partial class SingleDeviceSampler
         if (!inputs.UsesGuidance) return;
         if (inputs.NegativeContext is not { } negative)
             throw new ArgumentException($"GuideScale {inputs.GuideScale} (> 1) runs classifier-free guidance and needs NegativeContext (the encoded negative prompt)");
-        if (negative.Dim != 2 || negative.Shape[1] != textDim)
-            throw new ArgumentException($"NegativeContext must be [L, {textDim}]; got [{string.Join(", ", negative.Shape)}]");
+        if (negative.ndim != 2 || negative.shape[1] != textDim)
+            throw new ArgumentException($"NegativeContext must be [L, {textDim}]; got [{string.Join(", ", negative.shape)}]");
     }
 
     // The step's velocity: the conditional forward alone, or both branches mixed by the guide scale.

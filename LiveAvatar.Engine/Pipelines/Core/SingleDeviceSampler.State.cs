@@ -1,4 +1,7 @@
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -31,11 +34,11 @@ public sealed partial class SingleDeviceSampler
             Tensor? refLatent = null;
             try
             {
-                using var scope = DisposeScope.Enter();
-                var ref5 = inputs.RefPixels.To(s._vae.Device, s._vae.DType).Repeat(1, ClipGeometry.RefRepeat, 1, 1);  // [3, 5, H, W]
+                using var scope = torch.NewDisposeScope();
+                var ref5 = inputs.RefPixels.to(s._vae.DType, s._vae.Device).repeat(1, ClipGeometry.RefRepeat, 1, 1);  // [3, 5, H, W]
                 var refEncoded = s._vae.Encode(ref5);                                                        // [16, 2, h, w]
                 s.Probe?.Invoke("vae/ref_encode_out", refEncoded);
-                refLatent = refEncoded.Narrow(1, 1, 1).Contiguous().DetachFromScope();
+                refLatent = refEncoded.narrow(1, 1, 1).contiguous().DetachFromDisposeScope();
                 history = new MotionHistory(s._vae, g, ref5);
                 s.Probe?.Invoke("vae/motion_encode_out", history.Latents);
                 caches = new StepCaches(s._dit, g, inputs.Steps, BranchesFor(inputs), s._device, s._dtype, s._offloadKvCache);
@@ -53,7 +56,7 @@ public sealed partial class SingleDeviceSampler
         /// <summary>Adaptive sink: takes ownership of <paramref name="latent"/>.</summary>
         public void ReplaceRef(Tensor latent)
         {
-            latent.DetachFromScope();
+            latent.DetachFromDisposeScope();
             RefLatent.Dispose();
             RefLatent = latent;
         }

@@ -1,7 +1,10 @@
 using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Models.Vae;
 using LiveAvatar.Engine.Sampling;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -19,15 +22,15 @@ public sealed partial class SingleDeviceSampler
     private readonly CausalWanModelS2V _dit;
     private readonly IClipVae _vae;
     private readonly Device _device;
-    private readonly DType _dtype;
+    private readonly ScalarType _dtype;
     private readonly bool _offloadKvCache;
 
-    public SingleDeviceSampler(CausalWanModelS2V dit, Wan21Vae vae, Device device, DType dtype, bool offloadKvCache = false)
+    public SingleDeviceSampler(CausalWanModelS2V dit, Wan21Vae vae, Device device, ScalarType dtype, bool offloadKvCache = false)
         : this(dit, new Wan21ClipVae(vae), device, dtype, offloadKvCache)
     {
     }
 
-    internal SingleDeviceSampler(CausalWanModelS2V dit, IClipVae vae, Device device, DType dtype, bool offloadKvCache = false)
+    internal SingleDeviceSampler(CausalWanModelS2V dit, IClipVae vae, Device device, ScalarType dtype, bool offloadKvCache = false)
     {
         _dit = dit;
         _vae = vae;
@@ -75,13 +78,13 @@ public sealed partial class SingleDeviceSampler
     {
         if (inputs.Clips < 1) throw new ArgumentException($"at least one clip; got {inputs.Clips}");
         if (inputs.Steps < 1) throw new ArgumentException($"at least one step; got {inputs.Steps}");
-        var audio = inputs.AudioEmbedding.Shape;
+        var audio = inputs.AudioEmbedding.shape;
         if (audio.Length != 4 || audio[0] != 1)
             throw new ArgumentException($"AudioEmbedding must be [1, layers, A, T]; got [{string.Join(", ", audio)}]");
         if (audio[3] < (long)inputs.Clips * inputs.InferFrames)
             throw new ArgumentException($"AudioEmbedding covers {audio[3]} frames, {inputs.Clips} clips need {inputs.Clips * inputs.InferFrames}");
-        if (inputs.Context.Dim != 2 || inputs.Context.Shape[1] != _dit.Config.TextDim)
-            throw new ArgumentException($"Context must be [L, {_dit.Config.TextDim}]; got [{string.Join(", ", inputs.Context.Shape)}]");
+        if (inputs.Context.ndim != 2 || inputs.Context.shape[1] != _dit.Config.TextDim)
+            throw new ArgumentException($"Context must be [L, {_dit.Config.TextDim}]; got [{string.Join(", ", inputs.Context.shape)}]");
         ValidateGuidance(inputs, _dit.Config.TextDim);
         if (_dit.FrameSeqLen(g.LatentH, g.LatentW) != g.FrameSeqLen)
             throw new ArgumentException($"the DiT's patch size does not tile a {g.LatentH}×{g.LatentW} latent grid");
@@ -91,14 +94,14 @@ public sealed partial class SingleDeviceSampler
     // repeats the identical call once per step cache; with one shared cond cache the repeats rewrite the same rows).
     private void Prefill(RunState state, SamplerInputs inputs, DitRunOptions options, int clip)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var motion = state.History.Latents;
         var index = clip == 0 ? 0 : 1;
         if (Probe is { } probe)
         {
             var n = _dit.Config.MotionLatentFrames;
-            probe($"prefill{index}/ref_latents", state.RefLatent.Unsqueeze(0));
-            probe($"prefill{index}/motion_latents_last{n}", motion.Narrow(1, motion.Shape[1] - n, n).Unsqueeze(0));
+            probe($"prefill{index}/ref_latents", state.RefLatent.unsqueeze(0));
+            probe($"prefill{index}/motion_latents_last{n}", motion.narrow(1, motion.shape[1] - n, n).unsqueeze(0));
         }
         for (var branch = 0; branch < state.Caches.Branches; branch++)
             _dit.Prefill(new DitSinkInput(state.RefLatent, motion, ContextOf(inputs, branch)), state.Caches.Cond(branch), options);
@@ -108,50 +111,50 @@ public sealed partial class SingleDeviceSampler
     private void DenoiseStep(RunState state, SamplerInputs inputs, DitRunOptions options, FlowMatchSchedule schedule,
         TensorSlot x, int r, int b, int i, int rollingOffset)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var g = state.Geometry;
-        var audio = inputs.AudioEmbedding.Narrow(3, (long)r * inputs.InferFrames + b * g.BlockVideoFrames, g.BlockVideoFrames);
+        var audio = inputs.AudioEmbedding.narrow(3, (long)r * inputs.InferFrames + b * g.BlockVideoFrames, g.BlockVideoFrames);
         var currentStart = g.BlockStartFrame(r, b) * g.FrameSeqLen;
         var input = new DitStreamInput(x.Value, schedule.Timesteps[i], inputs.Context, audio, currentStart, rollingOffset);
         var name = $"c{r}b{b}s{i}";
         var v = Velocity(state, inputs, options, input, i, name);                       // [16, 3, h, w]
         Probe?.Invoke($"{name}/velocity", v);
-        x.Replace(schedule.Step(x.Value, v, i).DetachFromScope());
+        x.Replace(schedule.Step(x.Value, v, i).DetachFromDisposeScope());
     }
 
     private void StoreBlock(Tensor clipOutput, Tensor block, int r, int b, ClipGeometry g)
     {
-        using var scope = DisposeScope.Enter();
-        clipOutput.Narrow(1, b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock).CopyFrom(block);
+        using var scope = torch.NewDisposeScope();
+        clipOutput.narrow(1, b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock).copy_(block);
         if (b == g.Blocks - 1) Probe?.Invoke($"clean_latents_clip{r}", clipOutput);
     }
 
     private SamplerClip FinishClip(RunState state, SamplerInputs inputs, Tensor clipOutput, int r)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var last = r == inputs.Clips - 1;
         // The history feeds the next clip's decode, and with online decode the clip-1 prefill.
         var video = state.History.DecodeClip(clipOutput, firstClip: r == 0, updateHistory: !last);
-        if (r == 0 && inputs.OnlineDecode) state.ReplaceRef(clipOutput.Narrow(1, 0, 1).Clone());
-        return new SamplerClip(r, clipOutput.Clone().DetachFromScope(), video);
+        if (r == 0 && inputs.OnlineDecode) state.ReplaceRef(clipOutput.narrow(1, 0, 1).clone());
+        return new SamplerClip(r, clipOutput.clone().DetachFromDisposeScope(), video);
     }
 
     private ClipLatents NewClipLatents(ISamplerRandomness random, int r, ClipGeometry g)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         long[] shape = [_dit.Config.InDim, g.LatentFrames, g.LatentH, g.LatentW];
         var drawn = random.Noise(r, shape);
-        if (!drawn.Shape.SequenceEqual(shape))
-            throw new InvalidOperationException($"noise of clip {r} is [{string.Join(", ", drawn.Shape)}], expected [{string.Join(", ", shape)}]");
-        var noise = drawn.To(_device, _dtype).DetachFromScope();
+        if (!drawn.shape.SequenceEqual(shape))
+            throw new InvalidOperationException($"noise of clip {r} is [{string.Join(", ", drawn.shape)}], expected [{string.Join(", ", shape)}]");
+        var noise = drawn.to(_dtype, _device).DetachFromDisposeScope();
         drawn.Dispose();
-        var output = Tensor.Zeros(shape, _dtype, _device).DetachFromScope();
+        var output = torch.zeros(shape, _dtype, _device).DetachFromDisposeScope();
         return new ClipLatents(noise, output);
     }
 
     private static Tensor NoiseBlock(Tensor noise, int b)
     {
-        using var scope = DisposeScope.Enter();
-        return noise.Narrow(1, b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock).Clone().DetachFromScope();
+        using var scope = torch.NewDisposeScope();
+        return noise.narrow(1, b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock).clone().DetachFromDisposeScope();
     }
 }

@@ -1,5 +1,8 @@
 using LiveAvatar.Engine.Models.Dit;
-using LiveAvatar.Engine.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Pipelines.Core;
 
@@ -18,11 +21,11 @@ internal sealed class StepCaches : IDisposable
     private readonly DitRingCache? _working;
     private readonly int _layers;
 
-    public StepCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, int branches, Device device, DType dtype, bool offload)
+    public StepCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, int branches, Device device, ScalarType dtype, bool offload)
     {
         if (branches is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(branches), "1 (no guidance) or 2 (guidance)");
         _layers = dit.Config.NumLayers;
-        var ringDevice = offload ? Device.Cpu : device;
+        var ringDevice = offload ? torch.CPU : device;
         _rings = new DitRingCache[branches][];
         _cond = new DitCondCache[branches];
         try
@@ -66,8 +69,8 @@ internal sealed class StepCaches : IDisposable
     {
         for (var l = 0; l < _layers; l++)
         {
-            to.K(l).CopyFrom(from.K(l));
-            to.V(l).CopyFrom(from.V(l));
+            to.K(l).copy_(from.K(l));
+            to.V(l).copy_(from.V(l));
         }
     }
 

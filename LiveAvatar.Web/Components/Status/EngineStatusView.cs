@@ -9,8 +9,8 @@ public sealed record DeviceLine(string Id, string Name, string Memory);
 public sealed class EngineStatusView
 {
     public const string InstallHint =
-        "Install libtorch (Debian/Ubuntu: sudo apt-get install libtorch-dev libopenblas0-pthread), " +
-        "then build the native library with ./launch-scripts/build-native.sh and restart the server.";
+        "libtorch comes with the build (TorchSharp's NuGet packages): rebuild with ./launch-scripts/run.sh, which " +
+        "installs what is missing and applies the GLIBCXX fix where the system needs it (README, FAQ), then restart the server.";
 
     private const double BytesPerGiB = 1024d * 1024 * 1024;
 

@@ -1,0 +1,34 @@
+// FP8 (E4M3) weights and GEMM. TorchSharp 0.107 has no float8 dtype, so FP8 tensors live in C# as uint8 tensors
+// holding the same bytes; they are reinterpreted here (a view, no copy) before any float8 op.
+#include "extension.h"
+
+namespace {
+constexpr double kE4M3Max = 448.0;
+at::Tensor as_e4m3(const at::Tensor& bytes) {
+  TORCH_CHECK(bytes.scalar_type() == at::kByte, "float8 data must be carried as uint8, got ", bytes.scalar_type());
+  return bytes.view(at::kFloat8_e4m3fn);
+}
+}  // namespace
+
+// bytes of float8_e4m3fn(clamp(x * scale, -448, 448)), computed in fp32.
+LAX_API void* lax_f8_quantize_e4m3(void* x, void* scale) {
+  LAX_GUARD(nullptr, {
+    auto q = (lax::T(x).to(at::kFloat) * lax::T(scale)).clamp(-kE4M3Max, kE4M3Max).to(at::kFloat8_e4m3fn);
+    return lax::wrap(q.view(at::kByte));
+  })
+}
+
+LAX_API void* lax_f8_dequantize_e4m3(void* bytes, int dtype) {
+  LAX_GUARD(nullptr, { return lax::wrap(as_e4m3(lax::T(bytes)).to((at::ScalarType)dtype)); })
+}
+
+// out = (a8 * scale_a) @ (b8 * scale_b) + bias in out_dtype; a8 row-major [M,K], b8 column-major [K,N].
+LAX_API void* lax_f8_scaled_mm(void* a8, void* b8, void* scale_a, void* scale_b, void* bias, int out_dtype,
+                               int fast_accum) {
+  LAX_GUARD(nullptr, {
+    c10::optional<at::Tensor> b = bias ? c10::optional<at::Tensor>(lax::T(bias)) : c10::nullopt;
+    auto y = at::_scaled_mm(as_e4m3(lax::T(a8)), as_e4m3(lax::T(b8)), lax::T(scale_a), lax::T(scale_b), b,
+                            c10::nullopt, (at::ScalarType)out_dtype, fast_accum != 0);
+    return lax::wrap(y);
+  })
+}

@@ -1,0 +1,48 @@
+using TorchSharp;
+
+namespace LiveAvatar.Engine.Native;
+
+/// <summary>
+/// FP8 E4M3 through the native extension. TorchSharp 0.107 has no float8 dtype, so FP8 data is a uint8 tensor
+/// holding the E4M3 bytes; the extension reinterprets it without a copy.
+/// </summary>
+public static unsafe class Float8
+{
+    /// <summary>FP8 GEMM needs the extension, CUDA, a libtorch with _scaled_mm and a GPU of compute capability 8.9+.</summary>
+    public static bool IsSupported(torch.Device device, out string why)
+    {
+        if (device.type != DeviceType.CUDA) { why = "FP8 runs on CUDA GPUs only (Ada or Hopper and newer)"; return false; }
+        if (!NativeExtension.IsAvailable) { why = NativeExtension.UnavailableReason!; return false; }
+        if (!NativeExtension.HasCuda) { why = $"the native extension was built against a CPU-only libtorch ({NativeExtension.BuiltAgainst})"; return false; }
+        try
+        {
+            // The real check: a tiny scaled GEMM on the device (fails on GPUs below compute capability 8.9).
+            using var scope = torch.NewDisposeScope();
+            var a = QuantizeE4M3(torch.ones(16, 16, device: device), torch.ones(1, device: device));
+            var b = QuantizeE4M3(torch.ones(16, 16, device: device), torch.ones(1, device: device));
+            var one = torch.ones(1, device: device);
+            var y = ScaledMm(a, b.t(), one, one, null, torch.ScalarType.BFloat16);
+            var v = y[0, 0].to_type(torch.ScalarType.Float32).cpu().item<float>();
+            if (Math.Abs(v - 16f) > 1e-3) { why = $"the FP8 self-check computed {v} instead of 16"; return false; }
+        }
+        catch (Exception e)
+        {
+            why = $"FP8 scaled matmul failed on {device}: {e.Message}";
+            return false;
+        }
+        why = "";
+        return true;
+    }
+
+    public static torch.Tensor QuantizeE4M3(torch.Tensor x, torch.Tensor scale) =>
+        NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, IntPtr>)NativeExtension.Export("lax_f8_quantize_e4m3"))(x.Handle, scale.Handle), "float8 quantize");
+
+    public static torch.Tensor DequantizeE4M3(torch.Tensor bytes, torch.ScalarType dtype) =>
+        NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, int, IntPtr>)NativeExtension.Export("lax_f8_dequantize_e4m3"))(bytes.Handle, (int)dtype), "float8 dequantize");
+
+    /// <summary>(a8 · scaleA) @ (b8 · scaleB) + bias in <paramref name="outDtype"/>; a8 row-major [M,K], b8 column-major [K,N].</summary>
+    public static torch.Tensor ScaledMm(torch.Tensor a8, torch.Tensor b8, torch.Tensor scaleA, torch.Tensor scaleB, torch.Tensor? bias,
+                                        torch.ScalarType outDtype, bool fastAccum = true) =>
+        NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr>)NativeExtension.Export("lax_f8_scaled_mm"))(
+            a8.Handle, b8.Handle, scaleA.Handle, scaleB.Handle, bias?.Handle ?? IntPtr.Zero, (int)outDtype, fastAccum ? 1 : 0), "float8 scaled matmul");
+}

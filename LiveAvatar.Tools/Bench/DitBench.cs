@@ -1,0 +1,76 @@
+using LiveAvatar.Engine.Native;
+using System.Diagnostics;
+using LiveAvatar.Engine.Media;
+using LiveAvatar.Engine.Models.Dit;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
+
+namespace LiveAvatar.Tools.Bench;
+
+public sealed record DitBenchResult(string Device, int Width, int Height, int Layers, long Parameters, double MaterializeSeconds,
+    double PrefillMs, double ForwardMsMedian, double ForwardMsBest, int Tokens, int CondTokens, long PeakBytes, long WeightBytes,
+    long CacheBytes)
+{
+    /// <summary>Single-device video rate if every block took <paramref name="steps"/> forwards and nothing else.</summary>
+    public double DitOnlyFps(int steps) => 12 / (steps * ForwardMsMedian / 1000);
+
+    public override string ToString() =>
+        $"DiT block forward at {Width}x{Height} on {Device}: {Layers} layers, {Parameters / 1e9:F2} B params (synthetic; bf16 on cuda, fp32 on cpu), " +
+        $"{Tokens} query tokens, {CondTokens} sink tokens; materialize {MaterializeSeconds:F1} s; prefill {PrefillMs:F1} ms; " +
+        $"forward median {ForwardMsMedian:F1} ms, best {ForwardMsBest:F1} ms; DiT-only rate at 4 steps {DitOnlyFps(4):F2} FPS; " +
+        $"peak allocated {PeakBytes / 1073741824.0:F1} GiB (weights {WeightBytes / 1073741824.0:F1} GiB, one step's KV ring + sink {CacheBytes / 1073741824.0:F1} GiB)";
+}
+
+/// <summary>One DiT block forward (3 latent frames at one step) with synthetic full-size weights: time and memory.</summary>
+public static class DitBench
+{
+    public static DitBenchResult Run(DitConfig config, string size, int imageWidth, int imageHeight, Device device, int iters, int warmup = 2, ScalarType? dtypeOverride = null, bool fp8 = false)
+    {
+        var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
+        int lh = h / 8, lw = w / 8;
+        var dtype = dtypeOverride ?? (device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32);
+        if (device.type == DeviceType.CUDA) { CudaDevices.EmptyCache(); CudaDevices.ResetPeakMemory(device.index); }
+        var sw = Stopwatch.StartNew();
+        using var dit = new CausalWanModelS2V(config);
+        SyntheticWeights.Materialize(dit, device, dtype);
+        var fp8Saved = fp8 ? LiveAvatar.Engine.Models.Fp8.Fp8Conversion.Apply(dit).BytesSaved : 0;
+        Sync(device);
+        var materialize = sw.Elapsed.TotalSeconds;
+        var weightBytes = dit.NamedParameters().Sum(p => p.P.Shape.Aggregate(1L, (a, b) => a * b)) * dtype.ElementSize() - fp8Saved;
+        var fsl = dit.FrameSeqLen(lh, lw);
+        var condLen = config.CondLength(lh, lw);
+        using var cond = dit.NewCondCache(lh, lw, device, dtype);
+        using var ring = dit.NewRingCache(lh, lw, 12, device, dtype);
+        var cacheBytes = ((long)condLen + 12L * fsl) * 2 * config.NumLayers * config.Dim * dtype.ElementSize();
+        using var scope = torch.NewDisposeScope();
+        var context = SyntheticWeights.Normal([40, config.TextDim], dtype, device, 3, 0.1);
+        sw.Restart();
+        dit.Prefill(new DitSinkInput(SyntheticWeights.Normal([config.InDim, 1, lh, lw], dtype, device, 4),
+            SyntheticWeights.Normal([config.InDim, config.MotionLatentFrames, lh, lw], dtype, device, 5), context), cond);
+        Sync(device);
+        var prefill = sw.Elapsed.TotalMilliseconds;
+        var latents = SyntheticWeights.Normal([config.InDim, 3, lh, lw], dtype, device, 6);
+        var audio = SyntheticWeights.Normal([1, config.NumAudioLayers, config.AudioDim, 12], dtype, device, 7);
+        var times = new List<double>();
+        for (var i = 0; i < warmup + iters; i++)
+        {
+            using var s = torch.NewDisposeScope();
+            Sync(device);
+            sw.Restart();
+            _ = dit.Forward(new DitStreamInput(latents, 1000f, context, audio, 3 * fsl * (i % 4), 12), ring, cond);
+            Sync(device);
+            if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        var peak = device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).PeakAllocated : 0;
+        return new DitBenchResult(device.ToString() + (fp8 ? " (FP8 linears)" : ""), w, h, config.NumLayers, dit.ParameterCount(), materialize, prefill,
+            times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes);
+    }
+
+    internal static void Sync(Device d)
+    {
+        if (d.type == DeviceType.CUDA) CudaDevices.Synchronize(d.index);
+    }
+}

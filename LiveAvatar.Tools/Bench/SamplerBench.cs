@@ -1,0 +1,113 @@
+using LiveAvatar.Engine.Native;
+using System.Diagnostics;
+using LiveAvatar.Engine.Media;
+using LiveAvatar.Engine.Models.Dit;
+using LiveAvatar.Engine.Models.Vae;
+using LiveAvatar.Engine.Pipelines.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using LiveAvatar.Engine.Runtime;
+
+namespace LiveAvatar.Tools.Bench;
+
+internal sealed class Disposer(IReadOnlyList<IDisposable> items) : IDisposable
+{
+    public void Dispose() { foreach (var i in items) i.Dispose(); }
+}
+
+/// <summary>Host and device memory after one clip.</summary>
+public sealed record MemorySample(int Clip, long HostBytes, long DeviceAllocatedBytes, long LiveTensors);
+
+public sealed record SamplerBenchResult(string Device, int Width, int Height, int Clips, int Frames, double SetupSeconds,
+    double FirstClipSeconds, double TotalSeconds, IReadOnlyList<double> ClipSeconds, long PeakBytes, bool OnlineDecode,
+    IReadOnlyList<MemorySample> Memory)
+{
+    /// <summary>Memory over the run: samples every <paramref name="every"/> clips plus the spread after clip 2.</summary>
+    public string MemoryReport(int every)
+    {
+        var lines = Memory.Where(m => m.Clip % every == 0 || m.Clip == 1 || m.Clip == Memory.Count)
+            .Select(m => $"  clip {m.Clip,5}: host {m.HostBytes / 1048576.0,8:F1} MiB, device {m.DeviceAllocatedBytes / 1048576.0,8:F1} MiB, live tensors {m.LiveTensors}");
+        var steady = Memory.Skip(2).ToList();
+        var summary = steady.Count == 0 ? "" :
+            $"  after clip 2: host {steady.Min(m => m.HostBytes) / 1048576.0:F1}..{steady.Max(m => m.HostBytes) / 1048576.0:F1} MiB, " +
+            $"device {steady.Min(m => m.DeviceAllocatedBytes) / 1048576.0:F1}..{steady.Max(m => m.DeviceAllocatedBytes) / 1048576.0:F1} MiB, " +
+            $"live tensors {steady.Min(m => m.LiveTensors)}..{steady.Max(m => m.LiveTensors)}";
+        return string.Join(Environment.NewLine, lines.Append(summary));
+    }
+
+    public double Fps => Frames / TotalSeconds;
+    public double SteadyFps => ClipSeconds.Count > 1 ? 48 / ClipSeconds.Skip(1).Average() : Fps;
+
+    public override string ToString() =>
+        $"streaming generation on {Device} at {Width}x{Height}, {Clips} clips ({Frames} frames), synthetic DiT + " +
+        $"VAE in bf16 (fp32 on cpu), {(OnlineDecode ? "online" : "deferred (per clip)")} decode: time to first clip {FirstClipSeconds:F2} s " +
+        $"(after {SetupSeconds:F2} s of reference/motion encode + sink prefill inside it), total {TotalSeconds:F2} s, {Fps:F2} FPS overall, " +
+        $"{SteadyFps:F2} FPS after the first clip; per clip {(ClipSeconds.Count <= 8 ? string.Join(", ", ClipSeconds.Select(c => c.ToString("F2"))) : $"{ClipSeconds.Min():F2}..{ClipSeconds.Max():F2}")} s; " +
+        $"peak allocated {PeakBytes / 1073741824.0:F1} GiB";
+}
+
+/// <summary>The engine's whole denoise + decode loop (SingleDeviceSampler) with synthetic full-size weights and
+/// synthetic conditioning (text context and audio embedding of the right shapes). Media encoding is not included.</summary>
+public static class SamplerBench
+{
+    public static SamplerBenchResult Run(DitConfig ditConfig, VaeConfig vaeConfig, string size, int imageWidth, int imageHeight,
+        Device device, int clips, bool onlineDecode, bool offloadKv = false, ScalarType? dtypeOverride = null,
+        int stages = 1, bool vaeParallel = false)
+    {
+        var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
+        var dtype = dtypeOverride ?? (device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32);
+        if (device.type == DeviceType.CUDA) { CudaDevices.EmptyCache(); for (var i = 0; i < CudaDevices.Count; i++) CudaDevices.ResetPeakMemory(i); }
+        // Stage i on cuda:i (all on the CPU when benchmarking there); the VAE on its own device or the last stage's.
+        var stageDevices = Enumerable.Range(0, stages).Select(i => device.type == DeviceType.CUDA ? Devices.Cuda(device.index + i) : device).ToList();
+        var vaeDevice = vaeParallel && device.type == DeviceType.CUDA ? Devices.Cuda(device.index + stages) : stageDevices[^1];
+        var dits = new List<(CausalWanModelS2V Dit, Device Device)>();
+        foreach (var d in stageDevices)
+        {
+            var shared = dits.FirstOrDefault(x => x.Device == d).Dit;
+            if (shared is null) { shared = new CausalWanModelS2V(ditConfig); SyntheticWeights.Materialize(shared, d, dtype); }
+            dits.Add((shared, d));
+        }
+        using var disposeDits = new Disposer(dits.Select(x => x.Dit).Distinct().ToList());
+        var dit = dits[0].Dit;
+        var vaeModel = new WanVae(vaeConfig);
+        SyntheticWeights.Materialize(vaeModel, vaeDevice, dtype, 1000);
+        using var vae = new Wan21Vae(vaeModel, vaeDevice, dtype);
+        using var scope = torch.NewDisposeScope();
+        var inputs = new SamplerInputs(
+            SyntheticWeights.Uniform([3, 1, h, w], ScalarType.Float32, device, 1, -1, 1),
+            SyntheticWeights.Normal([40, ditConfig.TextDim], dtype, device, 2, 0.1),
+            SyntheticWeights.Normal([1, ditConfig.NumAudioLayers, ditConfig.AudioDim, clips * 48], dtype, device, 3),
+            clips, 48, 4, onlineDecode, Norm3Bf16: dtype == ScalarType.BFloat16);
+        IEnumerable<SamplerEvent> Events() => stages > 1
+            ? new PipelineSampler(dits, vae, dtype).Run(inputs, new SeededRandomness(420))
+            : new SingleDeviceSampler(dit, vae, device, dtype, offloadKv).Run(inputs, new SeededRandomness(420));
+        DitBench.Sync(device);
+        var clock = Stopwatch.StartNew();
+        double setup = -1, first = 0, last = 0;
+        var perClip = new List<double>();
+        var memory = new List<MemorySample>();
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var frames = 0;
+        foreach (var e in Events())
+        {
+            if (e is SamplerStep && setup < 0) { DitBench.Sync(device); setup = clock.Elapsed.TotalSeconds; }
+            if (e is SamplerClip c)
+            {
+                frames += (int)c.Video.shape[1];
+                c.Video.Dispose();
+                c.Latents.Dispose();
+                DitBench.Sync(device);
+                var now = clock.Elapsed.TotalSeconds;
+                if (first == 0) first = now;
+                perClip.Add(now - last);
+                last = now;
+                self.Refresh();
+                memory.Add(new MemorySample(c.Clip + 1, self.WorkingSet64, device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).Allocated : 0, Tensor.TotalCount));
+            }
+        }
+        var peak = device.type == DeviceType.CUDA ? stageDevices.Append(vaeDevice).Distinct().Max(d => CudaDevices.MemoryStats(d.index).PeakAllocated) : 0;
+        var where = stages > 1 ? $"{stages} pipeline stages on {string.Join(", ", stageDevices.Distinct())}, VAE on {vaeDevice}" : device.ToString();
+        return new SamplerBenchResult(where, w, h, clips, frames, setup, first, clock.Elapsed.TotalSeconds, perClip, peak, onlineDecode, memory);
+    }
+}
