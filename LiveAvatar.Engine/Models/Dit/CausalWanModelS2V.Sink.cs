@@ -39,7 +39,7 @@ public sealed partial class CausalWanModelS2V
         probe?.Invoke("trainable_cond_mask.out", mask);
         x = x + mask.to(dtype);
 
-        using var rope = RopeFactors.For(Config.HeadDim, CondGrids(h, w, RefRopeFrame));
+        using var rope = RopeFactors.For(Config.HeadDim, CondGrids(h, w, RefRopeFrame), device);
         probe?.Invoke("blocks.0.freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
         var (_, e0) = TimeEmbeddings(torch.zeros([1, 1], ScalarType.Float32, device), null);
         var context = EmbedText(input.Context.to(device), dtype);
