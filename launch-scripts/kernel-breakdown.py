@@ -10,7 +10,7 @@ import csv
 import sys
 from collections import defaultdict
 
-UNITS = {"nsecond": 1e-6, "usecond": 1e-3, "msecond": 1.0, "second": 1e3}
+UNITS = {"ns": 1e-6, "nsecond": 1e-6, "us": 1e-3, "usecond": 1e-3, "ms": 1.0, "msecond": 1.0, "s": 1e3, "second": 1e3}
 # First match wins: attention kernels also contain "gemm"-like names in some libraries.
 CATEGORIES = [
     ("attention", ("flash", "fmha", "attention", "attn", "sdpa", "mha", "cudnn_generated_fort_native_sdpa")),

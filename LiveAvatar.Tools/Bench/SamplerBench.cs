@@ -21,7 +21,7 @@ public sealed record MemorySample(int Clip, long HostBytes, long DeviceAllocated
 
 public sealed record SamplerBenchResult(string Device, int Width, int Height, int Clips, int Frames, double SetupSeconds,
     double FirstClipSeconds, double TotalSeconds, IReadOnlyList<double> ClipSeconds, long PeakBytes, bool OnlineDecode,
-    IReadOnlyList<MemorySample> Memory)
+    IReadOnlyList<MemorySample> Memory, bool Streaming = false, double FirstBlockSeconds = 0)
 {
     /// <summary>Memory over the run: samples every <paramref name="every"/> clips plus the spread after clip 2.</summary>
     public string MemoryReport(int every)
@@ -39,22 +39,29 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
     public double Fps => Frames / TotalSeconds;
     public double SteadyFps => ClipSeconds.Count > 1 ? 48 / ClipSeconds.Skip(1).Average() : Fps;
 
+    private string LoopName => Streaming
+        ? "block-streaming loop (timestep-forcing pipeline, streaming VAE decode per block)"
+        : $"original single-GPU loop, {(OnlineDecode ? "online" : "deferred (per clip)")} decode";
+
     public override string ToString() =>
         $"streaming generation on {Device} at {Width}x{Height}, {Clips} clips ({Frames} frames), synthetic DiT + " +
-        $"VAE in bf16 (fp32 on cpu), {(OnlineDecode ? "online" : "deferred (per clip)")} decode: time to first clip {FirstClipSeconds:F2} s " +
+        $"VAE in bf16 (fp32 on cpu), {LoopName}: " +
+        (Streaming ? $"time to first block {FirstBlockSeconds:F2} s, " : "") + $"time to first clip {FirstClipSeconds:F2} s " +
         $"(after {SetupSeconds:F2} s of reference/motion encode + sink prefill inside it), total {TotalSeconds:F2} s, {Fps:F2} FPS overall, " +
         $"{SteadyFps:F2} FPS after the first clip; per clip {(ClipSeconds.Count <= 8 ? string.Join(", ", ClipSeconds.Select(c => c.ToString("F2"))) : $"{ClipSeconds.Min():F2}..{ClipSeconds.Max():F2}")} s; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB";
 }
 
-/// <summary>The engine's whole denoise + decode loop (SingleDeviceSampler) with synthetic full-size weights and
-/// synthetic conditioning (text context and audio embedding of the right shapes). Media encoding is not included.</summary>
+/// <summary>The engine's whole denoise + decode loop with synthetic full-size weights and synthetic conditioning (text
+/// context and audio embedding of the right shapes): the block-streaming pipeline (default, any number of stages) or
+/// the original single-GPU loop (<c>originalLoop</c>). Media encoding is not included.</summary>
 public static class SamplerBench
 {
     public static SamplerBenchResult Run(DitConfig ditConfig, VaeConfig vaeConfig, string size, int imageWidth, int imageHeight,
         Device device, int clips, bool onlineDecode, bool offloadKv = false, ScalarType? dtypeOverride = null,
-        int stages = 1, bool vaeParallel = false)
+        int stages = 1, bool vaeParallel = false, bool originalLoop = false)
     {
+        var streaming = stages > 1 || !originalLoop;
         var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
         var dtype = dtypeOverride ?? (device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32);
         if (device.type == DeviceType.CUDA) { CudaDevices.EmptyCache(); for (var i = 0; i < CudaDevices.Count; i++) CudaDevices.ResetPeakMemory(i); }
@@ -79,12 +86,12 @@ public static class SamplerBench
             SyntheticWeights.Normal([40, ditConfig.TextDim], dtype, device, 2, 0.1),
             SyntheticWeights.Normal([1, ditConfig.NumAudioLayers, ditConfig.AudioDim, clips * 48], dtype, device, 3),
             clips, 48, 4, onlineDecode, Norm3Bf16: dtype == ScalarType.BFloat16);
-        IEnumerable<SamplerEvent> Events() => stages > 1
-            ? new PipelineSampler(dits, vae, dtype).Run(inputs, new SeededRandomness(420))
+        IEnumerable<SamplerEvent> Events() => streaming
+            ? new PipelineSampler(dits, vae, dtype) { EmitBlocks = true }.Run(inputs, new SeededRandomness(420))
             : new SingleDeviceSampler(dit, vae, device, dtype, offloadKv).Run(inputs, new SeededRandomness(420));
         DitBench.Sync(device);
         var clock = Stopwatch.StartNew();
-        double setup = -1, first = 0, last = 0;
+        double setup = -1, first = 0, last = 0, firstBlock = 0;
         var perClip = new List<double>();
         var memory = new List<MemorySample>();
         using var self = System.Diagnostics.Process.GetCurrentProcess();
@@ -92,6 +99,11 @@ public static class SamplerBench
         foreach (var e in Events())
         {
             if (e is SamplerStep && setup < 0) { DitBench.Sync(device); setup = clock.Elapsed.TotalSeconds; }
+            if (e is SamplerBlock blk)
+            {
+                blk.Video.Dispose();
+                if (firstBlock == 0) { DitBench.Sync(device); firstBlock = clock.Elapsed.TotalSeconds; }
+            }
             if (e is SamplerClip c)
             {
                 frames += (int)c.Video.shape[1];
@@ -108,6 +120,7 @@ public static class SamplerBench
         }
         var peak = device.type == DeviceType.CUDA ? stageDevices.Append(vaeDevice).Distinct().Max(d => CudaDevices.MemoryStats(d.index).PeakAllocated) : 0;
         var where = stages > 1 ? $"{stages} pipeline stages on {string.Join(", ", stageDevices.Distinct())}, VAE on {vaeDevice}" : device.ToString();
-        return new SamplerBenchResult(where, w, h, clips, frames, setup, first, clock.Elapsed.TotalSeconds, perClip, peak, onlineDecode, memory);
+        return new SamplerBenchResult(where, w, h, clips, frames, setup, first, clock.Elapsed.TotalSeconds, perClip, peak, onlineDecode, memory,
+            streaming, firstBlock);
     }
 }

@@ -34,6 +34,7 @@ public static class SyntheticWeights
     public static Tensor Uniform(long[] shape, ScalarType dtype, Device device, ulong seed, double low, double high)
     {
         var t = torch.empty(shape, dtype, device);
+        if (device.type == DeviceType.CUDA) { SeedCudaDevices(seed); return t.uniform_(low, high); }
         using var generator = new Generator(seed, device);
         return t.uniform_(low, high, generator);
     }
@@ -41,7 +42,12 @@ public static class SyntheticWeights
     // Device-side draws: no host round trip for 16 B parameters (unlike Noise, the values depend on the device).
     private static Tensor Fill(Tensor t, ulong seed, double std)
     {
+        if (t.device.type == DeviceType.CUDA) { SeedCudaDevices(seed); return t.normal_(0, std); }
         using var generator = new Generator(seed, t.device);
         return t.normal_(0, std, generator);
     }
+
+    // TorchSharp's Generator(seed, device) always makes a CPU generator, which CUDA kernels refuse; CUDA draws use
+    // the device's default generator, seeded (all devices) per tensor so every run draws the same weights.
+    private static void SeedCudaDevices(ulong seed) => torch.cuda.manual_seed_all((long)seed);
 }

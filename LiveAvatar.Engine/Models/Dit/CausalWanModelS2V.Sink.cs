@@ -38,7 +38,7 @@ public sealed partial class CausalWanModelS2V
         Report("trainable_cond_mask.out", mask);
         x = x + mask.to(dtype);
 
-        using var rope = RopeFactors.For(Config.HeadDim, CondGrids(h, w, RefRopeFrame));
+        using var rope = RopeFactors.For(Config.HeadDim, CondGrids(h, w, RefRopeFrame), device);
         if (IsProbed) Report("blocks.0.freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
         var (_, e0) = TimeEmbeddings(torch.zeros([1, 1], ScalarType.Float32, device), reported: false);
         var context = EmbedText(input.Context.to(device), dtype);

@@ -45,8 +45,8 @@ public sealed partial class CausalWanModelS2V
         Report("trainable_cond_mask.out", mask);
         x = x + mask.to(dtype);
 
-        using var rope = RopeFactors.For(Config.HeadDim, [RopeGrid.Dense(f0, f, hp, wp)]);
-        using var condRope = RopeFactors.For(Config.HeadDim, CondGrids(cond.LatentH, cond.LatentW, RefFrameFor(f0, input.RollingOffset)));
+        using var rope = RopeFactors.For(Config.HeadDim, [RopeGrid.Dense(f0, f, hp, wp)], device);
+        using var condRope = RopeFactors.For(Config.HeadDim, CondGrids(cond.LatentH, cond.LatentW, RefFrameFor(f0, input.RollingOffset)), device);
         if (IsProbed)
         {
             Report("rope/freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));

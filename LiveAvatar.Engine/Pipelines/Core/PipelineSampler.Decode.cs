@@ -34,8 +34,10 @@ public sealed partial class PipelineSampler
                     {
                         Token.ThrowIfCancellationRequested();
                         using var work = Receive(LastStage, r, b);
-                        frames.Add(DecodeBlock(decoder, work.Latents, r, b));
+                        var blockFrames = DecodeBlock(decoder, work.Latents, r, b);
+                        frames.Add(blockFrames);
                         latents.Add(work.Latents.clone());
+                        if (_sampler.EmitBlocks) Report(new SamplerBlock(r, b, blockFrames.clone().DetachFromDisposeScope()));
                     }
                     Report(FinishClip(r, latents, frames));
                 }

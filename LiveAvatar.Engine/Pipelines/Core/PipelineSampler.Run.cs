@@ -116,12 +116,23 @@ public sealed partial class PipelineSampler
             }
             catch
             {
-                if (e is SamplerClip c)
-                {
+                DisposeTensors(e);
+                throw;
+            }
+        }
+
+        // Events that were never handed out still own their tensors.
+        private static void DisposeTensors(SamplerEvent e)
+        {
+            switch (e)
+            {
+                case SamplerClip c:
                     c.Latents.Dispose();
                     c.Video.Dispose();
-                }
-                throw;
+                    break;
+                case SamplerBlock b:
+                    b.Video.Dispose();
+                    break;
             }
         }
 
@@ -158,12 +169,7 @@ public sealed partial class PipelineSampler
                 while (link.TryTake(out var w)) w.Dispose();
                 link.Dispose();
             }
-            while (_events.TryTake(out var e))
-            {
-                if (e is not SamplerClip c) continue;
-                c.Latents.Dispose();
-                c.Video.Dispose();
-            }
+            while (_events.TryTake(out var e)) DisposeTensors(e);
             _events.Dispose();
             if (_sink.Task.IsCompletedSuccessfully) _sink.Task.Result.Dispose();
             if (_adaptiveRef.Task.IsCompletedSuccessfully) _adaptiveRef.Task.Result.Dispose();

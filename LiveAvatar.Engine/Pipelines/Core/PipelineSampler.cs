@@ -51,6 +51,10 @@ public sealed partial class PipelineSampler
 
     public int StageCount => _stages.Length;
 
+    /// <summary>Hand out every decoded block as a <see cref="SamplerBlock"/> before its clip's <see cref="SamplerClip"/>
+    /// (off by default: a consumer that asks for blocks must dispose their frames).</summary>
+    public bool EmitBlocks { get; init; }
+
     /// <summary>The step range [First, First + Count) of each working stage: contiguous, sizes differing by ≤ 1;
     /// with as many stages as steps stage i runs step i.</summary>
     public static IReadOnlyList<(int First, int Count)> PartitionSteps(int steps, int stages)

@@ -17,6 +17,13 @@ public sealed record SamplerStep(int Clip, int Block, int Step) : SamplerEvent;
 /// </summary>
 public sealed record SamplerClip(int Clip, Tensor Latents, Tensor Video) : SamplerEvent;
 
+/// <summary>
+/// A clean 12-frame block is decoded (9 frames for the very first block of a run): its frames [3, T, H, W] float in
+/// [−1, 1], handed out as soon as the VAE has them so a consumer can show video before the clip is done. Only
+/// samplers asked for blocks emit it (<see cref="PipelineSampler.EmitBlocks"/>); the receiver owns the tensor.
+/// </summary>
+public sealed record SamplerBlock(int Clip, int Block, Tensor Video) : SamplerEvent;
+
 /// <summary>Named intermediates for parity checks (e.g. "c0b1s2/velocity", "prefill0/ref_latents",
 /// "vae/ref_encode_out"). The tensor is only valid during the call; copy what you keep.</summary>
 public delegate void SamplerProbe(string name, Tensor value);

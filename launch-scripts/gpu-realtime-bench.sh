@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Single-GPU real-time benchmarks (no .NET on the machine; CLI published with -p:LiveAvatarLibTorch=external into
+# .device/cli): DiT block forward (bf16, FP8), its kernel-time split from Nsight Compute on a 4-layer model, and the
+# block-streaming loop over 8 clips (FPS overall and steady, time to first block, peak memory).
+#   usage: launch-scripts/gpu-realtime-bench.sh OUT_DIR
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+OUTDIR="${1:-$ROOT/build/gpu-realtime}"; mkdir -p "$OUTDIR"
+APP="${LIVEAVATAR_APP_DIR:-$ROOT/.device/cli}"
+[[ -x "$APP/liveavatar" || ! -d "$ROOT/cli" ]] || APP="$ROOT/cli"
+export LD_LIBRARY_PATH="$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')/lib:$APP${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export LIVEAVATAR_EXT_DIR="$APP"
+CLI="$APP/liveavatar"; chmod +x "$CLI"
+cd "$ROOT"
+step() { echo; echo "== $*"; local t=$SECONDS; "$@"; echo "   ($((SECONDS - t)) s, exit $?)"; }
+{
+  nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
+  step launch-scripts/build-native.sh --force
+  step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 8
+  step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 8 --fp8
+  if command -v ncu >/dev/null; then
+    step ncu --clock-control none --profile-from-start off --metrics gpu__time_duration.sum --csv --log-file "$OUTDIR/dit-4layers-kernels.csv" \
+      "$CLI" bench dit --size 704*384 --device cuda:0 --iters 1 --layers 4
+    step python3 launch-scripts/kernel-breakdown.py "$OUTDIR/dit-4layers-kernels.csv"
+  fi
+  step "$CLI" bench sampler --size 704*384 --device cuda:0 --clips 8
+} 2>&1 | grep -v "upsampling.h" | tee "$OUTDIR/realtime-bench.log"
