@@ -115,7 +115,7 @@ public sealed partial class SingleDeviceSampler
         var g = state.Geometry;
         var audio = inputs.AudioEmbedding.narrow(3, (long)r * inputs.InferFrames + b * g.BlockVideoFrames, g.BlockVideoFrames);
         var currentStart = g.BlockStartFrame(r, b) * g.FrameSeqLen;
-        var input = new DitStreamInput(x.Value, schedule.Timesteps[i], inputs.Context, audio, currentStart, rollingOffset);
+        var input = inputs.BlockInput(x.Value, schedule.Timesteps[i], audio, currentStart, rollingOffset, r, b);
         var name = $"c{r}b{b}s{i}";
         var v = Velocity(state, inputs, options, input, i, name);                       // [16, 3, h, w]
         Probe?.Invoke($"{name}/velocity", v);
