@@ -17,6 +17,10 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
 
     public const string Usage = """
         usage: liveavatar generate --image IMG --audio WAV [options]   (flag names as in the original)
+          --audio A.wav+B.wav         two speakers in one picture: one track each (needs --speaker_masks)
+          --speaker_masks L.png,R.png one mask per speaker at the picture's size, white where that person is
+                                      (the original finds them with SAM2; here they are drawn)
+          --pose_video FILE           a rendered pose video (DWPose skeletons) that drives body motion
           --ckpt_dir DIR              Wan2.2-S2V-14B folder (default ckpt/Wan2.2-S2V-14B or $LIVEAVATAR_CKPT_DIR)
           --load_lora [true|false]    merge the Live Avatar LoRA (default true)
           --lora_path_dmd PATH        liveavatar.safetensors (default ckpt/LiveAvatar/liveavatar.safetensors)
@@ -48,8 +52,32 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
         var audio = a.String("audio");
         if (string.IsNullOrWhiteSpace(image)) problems.Add("--image is required (a portrait: jpg, png, webp, ...)");
         else if (!File.Exists(image)) problems.Add($"--image {image}: no such file");
+        string? secondAudio = null;
         if (string.IsNullOrWhiteSpace(audio)) problems.Add("--audio is required (wav, mp3, flac, ogg, m4a)");
+        else if (!File.Exists(audio) && audio.Contains('+', StringComparison.Ordinal))
+        {
+            // The original's a+b form; a file whose own name holds '+' is taken as is (checked above).
+            var parts = audio.Split('+');
+            if (parts.Length != 2 || parts.Any(string.IsNullOrWhiteSpace))
+                problems.Add($"--audio {audio}: two speakers are written A.wav+B.wav (exactly two tracks)");
+            else
+            {
+                foreach (var part in parts.Where(x => !File.Exists(x))) problems.Add($"--audio {part}: no such file");
+                (audio, secondAudio) = (parts[0], parts[1]);
+            }
+        }
         else if (!File.Exists(audio)) problems.Add($"--audio {audio}: no such file");
+        var maskArg = a.String("speaker_masks");
+        IReadOnlyList<string>? masks = maskArg?.Split(',', StringSplitOptions.TrimEntries);
+        if (masks is not null)
+        {
+            if (secondAudio is null) problems.Add("--speaker_masks needs two audio tracks (--audio A.wav+B.wav)");
+            else if (masks.Count != 2) problems.Add($"--speaker_masks has {masks.Count} files for 2 speakers: give L.png,R.png (one per track, in --audio order)");
+            foreach (var m in masks.Where(m => m.Length == 0 || !File.Exists(m))) problems.Add($"--speaker_masks {m}: no such file");
+        }
+        else if (secondAudio is not null) problems.Add("two speakers need --speaker_masks L.png,R.png: one mask per speaker, white where that person is");
+        var poseVideo = a.String("pose_video");
+        if (poseVideo is not null && !File.Exists(poseVideo)) problems.Add($"--pose_video {poseVideo}: no such file");
         var size = a.String("size") ?? "704*384";
         if (!GenerationSize.SupportedKeys.Contains(size))
             problems.Add($"--size {size} is not supported; use one of {string.Join(", ", GenerationSize.SupportedKeys)}");
@@ -87,6 +115,9 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
         {
             ImagePath = image ?? "",
             AudioPath = audio ?? "",
+            SecondAudioPath = secondAudio,
+            SpeakerMaskPaths = masks,
+            PoseVideoPath = poseVideo,
             Prompt = prompt,
             Size = size,
             NumClip = numClip,

@@ -24,7 +24,7 @@ public static class PoseVideoReader
         options ??= MediaOptions.Default;
         InputFile.EnsureReadable(path, "pose video");
         var r = await FfmpegRunner.RunAsync(options.Tools.Ffprobe,
-            ["-v", "error", "-select_streams", "v:0", "-of", "json", "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,codec_name,disposition",
+            ["-v", "error", "-select_streams", "v:0", "-of", "json", "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,codec_name:format=format_name",
              InputFile.FfmpegUrl(path)], ct).ConfigureAwait(false);
         if (r.ExitCode != 0)
             throw new MediaException($"'{path}' is not a video ffmpeg can read: {FfmpegException.Quote(r.StderrTail)}");
@@ -32,6 +32,9 @@ public static class PoseVideoReader
         var streams = doc.RootElement.TryGetProperty("streams", out var s) ? s.EnumerateArray().ToList() : [];
         if (streams.Count == 0)
             throw new MediaException($"'{path}' has no video stream: the pose input must be a video of rendered poses (e.g. an MP4).");
+        var format = doc.RootElement.TryGetProperty("format", out var fe) && fe.TryGetProperty("format_name", out var fn) ? fn.GetString() ?? "" : "";
+        if (format == "image2" || format.EndsWith("_pipe", StringComparison.Ordinal))
+            throw new MediaException($"'{path}' is a still image ({format}); the pose input must be a video of rendered poses (e.g. an MP4).");
         var v = streams[0];
         int w = v.TryGetProperty("width", out var we) ? we.GetInt32() : 0, h = v.TryGetProperty("height", out var he) ? he.GetInt32() : 0;
         if (w <= 0 || h <= 0) throw new MediaException($"'{path}': ffmpeg cannot read the size of its video stream.");

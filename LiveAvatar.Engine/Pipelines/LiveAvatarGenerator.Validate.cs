@@ -25,6 +25,12 @@ public sealed partial class LiveAvatarGenerator
         if (r.SampleSteps is < 1 or > 4) p.Add($"sample steps {r.SampleSteps}: use 1 to 4.");
         if (r.InferFrames <= 0 || r.InferFrames % 12 != 0) p.Add($"frames per clip {r.InferFrames}: use a positive multiple of 12 (48 is the trained length).");
         if (r.NumClip is < 1) p.Add($"clips {r.NumClip}: use 1 or more.");
+        var masks = r.SpeakerMaskPaths?.Count ?? 0;
+        if (r.HasTwoSpeakers && masks != 2)
+            p.Add(masks == 0 ? "two speakers need a mask for each (speaker masks: the left/first speaker's image, then the second's)."
+                : $"{masks} speaker masks for two speakers: give exactly one mask per audio track.");
+        if (!r.HasTwoSpeakers && masks > 0) p.Add("speaker masks are only used with a second audio track; add it or drop the masks.");
+        if (r.PoseVideoPath is { } pv && string.IsNullOrWhiteSpace(pv)) p.Add("the pose video path is empty.");
         if (r.Solver != "euler") p.Add($"solver '{r.Solver}': only euler is implemented (as in the original).");
         if (double.IsNaN(r.GuideScale)) p.Add("guide scale is not a number: use 0 (the distilled model needs none) or a value above 1 for classifier-free guidance.");
         if (r.Fp8 && r.Devices.DitDevices.Count > 0 && Models.Fp8.Fp8Conversion.MissingFor(SafeParse(r.Devices.DitDevices[0])) is { } missing)

@@ -27,6 +27,18 @@ public sealed record SamplerInputs(
     IReadOnlyList<Tensor>? PoseLatents = null, // per clip [16, F_clip, h, w] (load_pose_cond); null = zero pose
     Tensor? SpeakerMask = null)               // [S, F_clip, Hp, Wp, 1] exclusive routing mask; needed when S > 1
 {
+    /// <summary>Pose latents for every clip; a mask for every speaker when there are several.</summary>
+    internal void ValidateConditioning()
+    {
+        var speakers = AudioEmbedding.shape[0];
+        if (speakers > 1 && SpeakerMask is null)
+            throw new ArgumentException($"AudioEmbedding holds {speakers} speakers but no SpeakerMask was given");
+        if (SpeakerMask is { } m && (m.ndim != 5 || m.shape[0] != speakers))
+            throw new ArgumentException($"SpeakerMask must be [{speakers}, F, Hp, Wp, 1]; got [{string.Join(", ", m.shape)}]");
+        if (PoseLatents is { } pose && pose.Count < Clips)
+            throw new ArgumentException($"PoseLatents has {pose.Count} clips, {Clips} are generated");
+    }
+
     /// <summary>The DiT input of block <paramref name="b"/> of clip <paramref name="r"/> with this run's pose and speakers.</summary>
     internal Models.Dit.DitStreamInput BlockInput(Tensor latents, float timestep, Tensor audio, int currentStart, int rollingOffset, int r, int b) =>
         new(latents, timestep, Context, audio, currentStart, rollingOffset,
