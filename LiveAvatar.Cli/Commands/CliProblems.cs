@@ -8,6 +8,8 @@ public static class CliProblems
     {
         [GenerationField.Image] = "--image",
         [GenerationField.Audio] = "--audio",
+        [GenerationField.SpeakerMasks] = "--speaker_masks",
+        [GenerationField.PoseVideo] = "--pose_video",
         [GenerationField.Prompt] = "--prompt",
         [GenerationField.Size] = "--size",
         [GenerationField.NumClip] = "--num_clip",

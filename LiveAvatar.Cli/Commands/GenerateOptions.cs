@@ -16,6 +16,10 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
 
     public const string Usage = """
         usage: liveavatar generate --image IMG --audio WAV [options]   (flag names as in the original)
+          --audio A.wav+B.wav         two speakers in one picture: one track each (needs --speaker_masks)
+          --speaker_masks L.png,R.png one mask per speaker at the picture's size, white where that person is
+                                      (the original finds them with SAM2; here they are drawn)
+          --pose_video FILE           a rendered pose video (DWPose skeletons) that drives body motion
           --ckpt_dir DIR              Wan2.2-S2V-14B folder (default ckpt/Wan2.2-S2V-14B or $LIVEAVATAR_CKPT_DIR)
           --load_lora [true|false]    merge the Live Avatar LoRA (default true)
           --lora_path_dmd PATH        liveavatar.safetensors (default ckpt/LiveAvatar/liveavatar.safetensors)
@@ -42,6 +46,14 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
     public static GenerateOptions Parse(string[] args, int cudaDevices, Func<DateTime>? now = null)
     {
         var a = new ArgReader(args, Flags);
+        // The original's two-speaker form --audio A.wav+B.wav; a file whose own name holds '+' is taken as is.
+        var audio = a.String("audio");
+        string? secondAudio = null;
+        if (audio is not null && !File.Exists(audio) && audio.Split('+') is [var firstTrack, var secondTrack]
+            && firstTrack.Length > 0 && secondTrack.Length > 0)
+            (audio, secondAudio) = (firstTrack, secondTrack);
+        IReadOnlyList<string>? masks = a.String("speaker_masks")?.Split(',', StringSplitOptions.TrimEntries);
+        var poseVideo = a.String("pose_video");
         int? numClip = a.String("num_clip") is null ? null : a.Int("num_clip", 1);
         var guide = a.Double("sample_guide_scale", GenerationDefaults.GuideScale);
         var seed = a.Long("base_seed", GenerationDefaults.Seed);
@@ -57,7 +69,10 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
         var request = new GenerationRequest
         {
             ImagePath = a.String("image") ?? "",
-            AudioPath = a.String("audio") ?? "",
+            AudioPath = audio ?? "",
+            SecondAudioPath = secondAudio,
+            SpeakerMaskPaths = masks,
+            PoseVideoPath = poseVideo,
             Prompt = prompt,
             Size = a.String("size") ?? GenerationDefaults.Size,
             NumClip = numClip,

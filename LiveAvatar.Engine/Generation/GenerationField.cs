@@ -18,6 +18,8 @@ public static class GenerationField
     public const string Devices = "devices";
     public const string Offload = "offload";
     public const string Lora = "lora";
+    public const string SpeakerMasks = "speakerMasks";
+    public const string PoseVideo = "poseVideo";
 }
 
 /// <summary>One thing wrong with a request: which field, and what to change, in words that fit any front end.</summary>

@@ -41,6 +41,19 @@ public sealed record GenerationRequest
     public string? LoraPath { get; init; }
     public DevicePlan Devices { get; init; } = DevicePlan.Single();
 
+    /// <summary>A rendered pose video (DWPose-style skeletons) that drives body motion through cond_encoder; null
+    /// keeps the original's zero pose.</summary>
+    public string? PoseVideoPath { get; init; }
+
+    /// <summary>The second speaker's audio (the original's `--audio a.wav+b.wav`); needs <see cref="SpeakerMaskPaths"/>.</summary>
+    public string? SecondAudioPath { get; init; }
+
+    /// <summary>One mask image per speaker, at the reference picture's size (white = that speaker).</summary>
+    public IReadOnlyList<string>? SpeakerMaskPaths { get; init; }
+
+    /// <summary>Whether two people speak (two audio tracks routed by masks).</summary>
+    public bool HasTwoSpeakers => !string.IsNullOrWhiteSpace(SecondAudioPath);
+
     /// <summary>Where the final MP4 goes; null lets the generator name it like the original.</summary>
     public string? OutputPath { get; init; }
 }

@@ -25,25 +25,37 @@ public sealed partial class LiveAvatarGenerator
             OutputNames.Default(request.SampleSteps, request.Prompt, DateTime.Now)));
         Exception? failure = null;
         var kept = 0;
+        string? mixedAudio = null;
+        Tensor? speakerMask = null;
         try
         {
             var image = await Guard(() => ReferenceImageLoader.LoadAsync(request.ImagePath, request.Size, Options.Media, ct));
             var audio = await Guard(() => AudioLoader.LoadAsync(request.AudioPath, Options.Media, ct));
+            var extra = await Guard(() => LoadConditioningAsync(request, image, ct));
+            speakerMask = extra.SpeakerMask;
             var models = await Task.Run(() => EnsureLoaded(request), ct);
-            var allowed = audio.ClipCount(request.InferFrames);
+            var allowed = Math.Min(audio.ClipCount(request.InferFrames), extra.SecondAudio?.ClipCount(request.InferFrames) ?? int.MaxValue);
             var clips = Math.Min(request.NumClip ?? allowed, allowed);
             var totalFrames = VideoTiming.OutputFrames(clips, request.InferFrames);
+            // Two speakers: the video carries both tracks mixed, as the original's amix does.
+            var soundtrack = request.AudioPath;
+            if (request.HasTwoSpeakers)
+            {
+                mixedAudio = Path.Combine(Path.GetTempPath(), $"liveavatar-mix-{Guid.NewGuid():N}.wav");
+                await Guard(async () => { await AudioMixer.MixAsync([request.AudioPath, request.SecondAudioPath!], mixedAudio, Options.Media, ct); return 0; });
+                soundtrack = mixedAudio;
+            }
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             // One encoder for the whole job; a segment is cut wherever the sampler hands frames over (a clip today).
             var segments = SegmentPlan.PerClip(request.InferFrames, ClipGeometry.DroppedFirstFrames);
             encoder = await Guard(() => FragmentedVideoEncoder.StartAsync(output,
-                new VideoEncoderSettings(image.Width, image.Height, request.AudioPath, segments), Options.Media.Tools, ct));
+                new VideoEncoderSettings(image.Width, image.Height, soundtrack, segments), Options.Media.Tools, ct));
             await updates.WriteAsync(new GenerationStarted(image.Width, image.Height, clips, totalFrames, VideoTiming.Fps,
                 models.IsDemo), ct);
 
             // Denoising runs on a thread of its own (dispose scopes are per thread); clips are encoded here meanwhile.
             var frames = Channel.CreateBounded<ClipFrames>(2);
-            var producer = StartSamplerThread(models, request, image, audio, clips, clock, updates, frames.Writer, ct);
+            var producer = StartSamplerThread(models, request, image, new SamplerMedia(audio, extra, Options.Media), clips, clock, updates, frames.Writer, ct);
             var firstClip = TimeSpan.Zero;
             async Task Publish(IReadOnlyList<VideoSegment> ready)
             {
@@ -81,11 +93,13 @@ public sealed partial class LiveAvatarGenerator
         finally
         {
             if (encoder != null) await encoder.DisposeAsync();
+            speakerMask?.Dispose();
+            if (mixedAudio is not null) File.Delete(mixedAudio);
             updates.TryComplete(Translate(failure, output, kept));
         }
     }
 
-    private Task StartSamplerThread(ModelSet models, GenerationRequest request, ReferenceImage image, AudioTrack audio, int clips,
+    private Task StartSamplerThread(ModelSet models, GenerationRequest request, ReferenceImage image, SamplerMedia media, int clips,
         Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -93,7 +107,7 @@ public sealed partial class LiveAvatarGenerator
         {
             try
             {
-                RunSampler(models, request, image, audio, clips, clock, updates, frames, ct);
+                RunSampler(models, request, image, media, clips, clock, updates, frames, ct);
                 done.SetResult();
             }
             catch (Exception e) { done.SetException(e); }
@@ -103,7 +117,7 @@ public sealed partial class LiveAvatarGenerator
         return done.Task;
     }
 
-    private static void RunSampler(ModelSet models, GenerationRequest request, ReferenceImage image, AudioTrack audio, int clips,
+    private static void RunSampler(ModelSet models, GenerationRequest request, ReferenceImage image, SamplerMedia media, int clips,
         Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct)
     {
         var o = models.Options;
@@ -113,12 +127,16 @@ public sealed partial class LiveAvatarGenerator
         var contexts = models.TextEncoder.EncodePrompts(models.Tokenizer,
             guided ? [request.Prompt, request.NegativePrompt ?? NegativePrompts.WanDefault] : [request.Prompt])
             .Select(c => c.to(o.DType, o.Device)).ToArray();
-        var (audioEmbHost, _) = new AudioEncoder(models.AudioModel).EncodeAudio(audio.Samples, o.EncoderDevice, VideoTiming.Fps, request.InferFrames);
-        var audioEmb = audioEmbHost.to(o.DType, o.Device);
+        var audioEmb = EncodeSpeakers(models, media, request.InferFrames).to(o.DType, o.Device);
+        var pose = media.Extra.PoseVideo is { } pv
+            ? PoseConditioning.Encode(pv, clips, request.InferFrames, image.Height, image.Width, new Wan21ClipVae(models.Vae), media.Options, ct)
+            : null;
+        using var poseLatents = new DisposeAll(pose);
         var refPixels = torch.tensor(image.Chw, [3, 1, image.Height, image.Width]);
         var inputs = new SamplerInputs(refPixels, contexts[0], audioEmb, clips, request.InferFrames, request.SampleSteps,
             request.OnlineDecode, Norm3Bf16: o.DType == ScalarType.BFloat16,
-            NegativeContext: guided ? contexts[1] : null, GuideScale: request.GuideScale);
+            NegativeContext: guided ? contexts[1] : null, GuideScale: request.GuideScale,
+            PoseLatents: pose, SpeakerMask: media.Extra.SpeakerMask);
         // One DiT device: the original's single-GPU path. Several: its timestep-forcing pipeline (stage i runs step i).
         IEnumerable<SamplerEvent> Events(SamplerInputs si, ISamplerRandomness rnd) => models.DitStages.Count > 1
             ? new PipelineSampler(models.DitStages, models.Vae, o.DType).Run(si, rnd, ct)

@@ -146,20 +146,24 @@ public sealed class DitBlockParityRunner : IParityRunner
         checks.Add(ParityCheck.Compare(key, folder.Load(key), actual, tol));
     }
 
-    /// <summary>The fixture splits the state dict over several files; each top-level module loads from its file.</summary>
-    private static void LoadWeights(CausalWanModelS2V model, GoldenFolder folder, Device device)
+    /// <summary>The fixtures split the state dict over several files (dit_cond even splits one module's tensors), so
+    /// each parameter loads from the file the manifest names for it; every weight of the manifest must be used.</summary>
+    internal static void LoadWeights(CausalWanModelS2V model, GoldenFolder folder, Device device)
     {
-        (Module M, string Key)[] parts =
-        [
-            (model.PatchEmbedding, "patch_embedding"), (model.TextEmbedding, "text_embedding"), (model.TimeEmbedding, "time_embedding"),
-            (model.TimeProjection, "time_projection"), (model.Blocks, "blocks"), (model.Head, "head"), (model.CondEncoder, "cond_encoder"),
-            (model.TrainableCondMask, "trainable_cond_mask"), (model.CasualAudioEncoder, "casual_audio_encoder"),
-            (model.AudioInjector, "audio_injector"), (model.FramePacker, "frame_packer"),
-        ];
-        foreach (var (m, key) in parts)
+        var ours = model.NamedParameters().ToList();
+        var problems = new List<string>();
+        foreach (var (key, p) in ours)
         {
-            var first = m.NamedParameters(key + ".").First().Key;
-            m.Load(folder.ReaderFor(first), device, ScalarType.Float32, key + ".");
+            if (!folder.Has(key)) { problems.Add("missing " + key); continue; }
+            var t = folder.ReaderFor(key)[key];
+            if (!t.Shape.SequenceEqual(p.Shape)) problems.Add($"{key}: file [{string.Join(", ", t.Shape)}], model [{string.Join(", ", p.Shape)}]");
         }
+        var known = ours.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+        problems.AddRange(folder.TensorNames.Where(n => IsWeight(folder, n) && !known.Contains(n)).Select(n => "unexpected " + n));
+        if (problems.Count > 0) throw new InvalidOperationException($"{folder.Directory}: weights do not fit the model: {string.Join("; ", problems)}");
+        foreach (var (key, p) in ours) p.Set(folder.ReaderFor(key)[key].ToTensor(device, ScalarType.Float32));
     }
+
+    private static bool IsWeight(GoldenFolder folder, string name) =>
+        folder.Manifest.GetProperty("tensors").GetProperty(name).TryGetProperty("role", out var r) && r.GetString() == "weight";
 }

@@ -6,6 +6,7 @@ public static class ParityRunners
     public static void RegisterAll()
     {
         ParityRegistry.Register(new DitBlockParityRunner());
+        ParityRegistry.Register(new DitCondParityRunner());
         ParityRegistry.Register(new VaeParityRunner());
         ParityRegistry.Register(new T5ParityRunner());
         ParityRegistry.Register(new Wav2Vec2ParityRunner());

@@ -10,10 +10,11 @@ public sealed record DitStreamInput(
     Tensor Latents,        // [C_in, F, H, W] noisy block
     float Timestep,        // the step's t (same for every frame of the block)
     Tensor Context,        // [Lctx, text_dim]
-    Tensor Audio,          // [B, layers, A, 4·F] wav2vec2 features of the block's video frames
+    Tensor Audio,          // [B, layers, A, 4·F] wav2vec2 features of the block's video frames (B = speakers)
     int CurrentStart,      // global token offset of the block (F0·fsl)
     int RollingOffset,     // rd ∈ [4, 30]: the sink's temporal RoPE index is max(30, F0 + rd)
-    Tensor? PoseLatents = null); // [C_cond, F, H, W]; null = all-zero pose (cond_encoder adds only its bias)
+    Tensor? PoseLatents = null,  // [C_cond, F, H, W]; null = all-zero pose (cond_encoder adds only its bias)
+    Tensor? SpeakerMask = null); // [B, T, Hp, Wp, 1] exclusive 0/1 routing mask; required when B > 1
 
 public sealed partial class CausalWanModelS2V
 {
@@ -31,6 +32,9 @@ public sealed partial class CausalWanModelS2V
         int f = (int)input.Latents.shape[1], h = (int)input.Latents.shape[2], w = (int)input.Latents.shape[3];
         int hp = h / Config.PatchSize[1], wp = w / Config.PatchSize[2], fsl = hp * wp;
         var f0 = input.CurrentStart / fsl;
+        var speakers = input.Audio.shape[0];
+        if (speakers > 1 && input.SpeakerMask is null)
+            throw new ArgumentException($"the audio holds {speakers} speakers but no speaker mask was given: each speaker needs a mask saying where that person is in the picture");
 
         var (audioGlobal, audioLocal) = EncodeAudio(input.Audio.to(device), options);
 
@@ -64,7 +68,7 @@ public sealed partial class CausalWanModelS2V
             x.Dispose();
             x = next;
             if (!AudioInjector.Injects(i)) continue;
-            next = AudioInjector.Forward(i, x, audioGlobal, audioLocal);
+            next = AudioInjector.Forward(i, x, audioGlobal, audioLocal, input.SpeakerMask);
             x.Dispose();
             x = next;
             Report($"after_transformer_block.{i}.out", x);

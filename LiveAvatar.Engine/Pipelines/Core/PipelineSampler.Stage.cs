@@ -116,7 +116,7 @@ public sealed partial class PipelineSampler
             var (r, b) = (work.Clip, work.Block);
             var audio = _inputs.AudioEmbedding.narrow(3, (long)r * _inputs.InferFrames + b * _g.BlockVideoFrames, _g.BlockVideoFrames);
             var currentStart = _g.BlockStartFrame(r, b) * _g.FrameSeqLen;
-            var input = new DitStreamInput(work.Latents, _schedule.Timesteps[i], _inputs.Context, audio, currentStart, work.RollingOffsets[i]);
+            var input = _inputs.BlockInput(work.Latents, _schedule.Timesteps[i], audio, currentStart, work.RollingOffsets[i], r, b);
             var v = dit.Forward(input, caches.Rings[ring], caches.Cond, _options);        // [16, 3, h, w]
             work.Replace(_schedule.Step(work.Latents, v, i).DetachFromDisposeScope());
         }

@@ -94,8 +94,9 @@ public sealed partial class PipelineSampler
         if (inputs.Clips < 1) throw new ArgumentException($"at least one clip; got {inputs.Clips}");
         if (inputs.Steps < 1) throw new ArgumentException($"at least one step; got {inputs.Steps}");
         var audio = inputs.AudioEmbedding.shape;
-        if (audio.Length != 4 || audio[0] != 1)
-            throw new ArgumentException($"AudioEmbedding must be [1, layers, A, T]; got [{string.Join(", ", audio)}]");
+        if (audio.Length != 4 || audio[0] < 1)
+            throw new ArgumentException($"AudioEmbedding must be [speakers, layers, A, T]; got [{string.Join(", ", audio)}]");
+        inputs.ValidateConditioning();
         if (audio[3] < (long)inputs.Clips * inputs.InferFrames)
             throw new ArgumentException($"AudioEmbedding covers {audio[3]} frames, {inputs.Clips} clips need {inputs.Clips * inputs.InferFrames}");
         if (inputs.Context.ndim != 2 || inputs.Context.shape[1] != config.TextDim)

@@ -15,7 +15,7 @@ namespace LiveAvatar.Engine.Pipelines.Core;
 public sealed record SamplerInputs(
     Tensor RefPixels,        // [3, 1, H, W] float in [−1, 1], the preprocessed reference image
     Tensor Context,          // [L, text_dim] T5 output trimmed to its real length (the DiT pads)
-    Tensor AudioEmbedding,   // [1, layers, A, T] DiT audio layout, T ≥ Clips·InferFrames
+    Tensor AudioEmbedding,   // [S, layers, A, T] DiT audio layout (S speakers), T ≥ Clips·InferFrames
     int Clips,
     int InferFrames,
     int Steps,
@@ -23,8 +23,28 @@ public sealed record SamplerInputs(
     bool Norm3Bf16,
     int MotionFrames = 73,
     Tensor? NegativeContext = null, // [L', text_dim] trimmed T5 output of the negative prompt; needed when GuideScale > 1
-    double GuideScale = 0)
+    double GuideScale = 0,
+    IReadOnlyList<Tensor>? PoseLatents = null, // per clip [16, F_clip, h, w] (load_pose_cond); null = zero pose
+    Tensor? SpeakerMask = null)               // [S, F_clip, Hp, Wp, 1] exclusive routing mask; needed when S > 1
 {
+    /// <summary>Pose latents for every clip; a mask for every speaker when there are several.</summary>
+    internal void ValidateConditioning()
+    {
+        var speakers = AudioEmbedding.shape[0];
+        if (speakers > 1 && SpeakerMask is null)
+            throw new ArgumentException($"AudioEmbedding holds {speakers} speakers but no SpeakerMask was given");
+        if (SpeakerMask is { } m && (m.ndim != 5 || m.shape[0] != speakers))
+            throw new ArgumentException($"SpeakerMask must be [{speakers}, F, Hp, Wp, 1]; got [{string.Join(", ", m.shape)}]");
+        if (PoseLatents is { } pose && pose.Count < Clips)
+            throw new ArgumentException($"PoseLatents has {pose.Count} clips, {Clips} are generated");
+    }
+
+    /// <summary>The DiT input of block <paramref name="b"/> of clip <paramref name="r"/> with this run's pose and speakers.</summary>
+    internal Models.Dit.DitStreamInput BlockInput(Tensor latents, float timestep, Tensor audio, int currentStart, int rollingOffset, int r, int b) =>
+        new(latents, timestep, Context, audio, currentStart, rollingOffset,
+            PoseLatents is { } pose ? pose[r].narrow(1, (long)b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock) : null,
+            SpeakerMask);
+
     /// <summary>Whether every step runs the conditional and the unconditional forward.</summary>
     public bool UsesGuidance => GuideScale > 1;
 }

@@ -79,8 +79,9 @@ public sealed partial class SingleDeviceSampler
         if (inputs.Clips < 1) throw new ArgumentException($"at least one clip; got {inputs.Clips}");
         if (inputs.Steps < 1) throw new ArgumentException($"at least one step; got {inputs.Steps}");
         var audio = inputs.AudioEmbedding.shape;
-        if (audio.Length != 4 || audio[0] != 1)
-            throw new ArgumentException($"AudioEmbedding must be [1, layers, A, T]; got [{string.Join(", ", audio)}]");
+        if (audio.Length != 4 || audio[0] < 1)
+            throw new ArgumentException($"AudioEmbedding must be [speakers, layers, A, T]; got [{string.Join(", ", audio)}]");
+        inputs.ValidateConditioning();
         if (audio[3] < (long)inputs.Clips * inputs.InferFrames)
             throw new ArgumentException($"AudioEmbedding covers {audio[3]} frames, {inputs.Clips} clips need {inputs.Clips * inputs.InferFrames}");
         if (inputs.Context.ndim != 2 || inputs.Context.shape[1] != _dit.Config.TextDim)
@@ -115,7 +116,7 @@ public sealed partial class SingleDeviceSampler
         var g = state.Geometry;
         var audio = inputs.AudioEmbedding.narrow(3, (long)r * inputs.InferFrames + b * g.BlockVideoFrames, g.BlockVideoFrames);
         var currentStart = g.BlockStartFrame(r, b) * g.FrameSeqLen;
-        var input = new DitStreamInput(x.Value, schedule.Timesteps[i], inputs.Context, audio, currentStart, rollingOffset);
+        var input = inputs.BlockInput(x.Value, schedule.Timesteps[i], audio, currentStart, rollingOffset, r, b);
         var name = $"c{r}b{b}s{i}";
         var v = Velocity(state, inputs, options, input, i, name);                       // [16, 3, h, w]
         Probe?.Invoke($"{name}/velocity", v);
