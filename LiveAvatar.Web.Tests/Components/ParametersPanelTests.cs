@@ -105,6 +105,8 @@ public class ParametersPanelTests : PageContext
         Assert.True(panel.Find("[data-testid=vae-parallel]").HasAttribute("disabled"));
         Assert.Equal("Needs 2 or more GPUs; only 1 is present.", panel.Find("[data-testid=vae-parallel-reason]").TextContent.Trim());
         panel.Find("[data-testid=lora-reload]").Click();
-        Assert.StartsWith("LoRA is off", panel.Find("[data-testid=lora-status]").TextContent.Trim());
+        // The reload handler is asynchronous: wait for its status line rather than racing it.
+        panel.WaitForAssertion(() => Assert.StartsWith("LoRA is off", panel.Find("[data-testid=lora-status]").TextContent.Trim()),
+            TimeSpan.FromSeconds(30));
     }
 }

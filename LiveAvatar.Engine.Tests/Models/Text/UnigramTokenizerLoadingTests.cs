@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using LiveAvatar.Engine.Models.Text;
 
@@ -27,7 +26,7 @@ public class UnigramTokenizerLoadingTests
     }
 
     [Fact]
-    public void A_vocabulary_the_size_of_umt5_loads_in_well_under_a_few_seconds()
+    public void A_vocabulary_the_size_of_umt5_loads_and_encodes()
     {
         const int size = 256384;
         var json = new StringBuilder("""{"model":{"type":"Unigram","unk_id":0,"byte_fallback":false,"vocab":[["<unk>",0.0]""");
@@ -41,14 +40,11 @@ public class UnigramTokenizerLoadingTests
         }
         json.Append("]},\"pre_tokenizer\":{\"type\":\"Metaspace\",\"replacement\":\"\u2581\",\"prepend_scheme\":\"always\",\"split\":true}}");
 
-        var clock = Stopwatch.StartNew();
+        // Timing is not asserted here (timing goals live in benchmarks): this proves a full-size vocabulary loads and encodes.
         var tokenizer = UnigramTokenizer.FromJson(json.ToString());
-        var loaded = clock.Elapsed;
         var ids = tokenizer.EncodeUnpadded(string.Join(' ', Enumerable.Repeat("a woman talks to the camera", 100)));
-        clock.Stop();
 
         Assert.Equal(size, tokenizer.Model.VocabSize);
         Assert.NotEmpty(ids);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"load took {loaded.TotalSeconds:F2} s, load + encode {clock.Elapsed.TotalSeconds:F2} s");
     }
 }
