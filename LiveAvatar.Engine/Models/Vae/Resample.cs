@@ -48,8 +48,10 @@ public sealed class Resample : Module, IVaeLayer
         switch (Mode)
         {
             case ResampleMode.Upsample2d or ResampleMode.Upsample3d:
-                // nn.Upsample subclass: interpolates x.float(), casts back (bf16 has no nearest-exact kernel).
-                var up = F.interpolate(frames.to(ScalarType.Float32), scale_factor: [2.0, 2.0], mode: InterpolationMode.NearestExact).to(x.dtype);
+                // nn.Upsample(scale_factor=2, mode="nearest-exact"): at an integer factor of 2 each output pixel i reads
+                // input floor((i + 0.5) / 2) = i / 2, so repeating every row and column is the same copy, bit for bit
+                // in any dtype (TorchSharp's interpolate also makes libtorch warn about align_corners on every call).
+                var up = frames.repeat_interleave(2, -1).repeat_interleave(2, -2);
                 frames = conv!.Forward(up);
                 break;
             case ResampleMode.Downsample2d or ResampleMode.Downsample3d:
