@@ -45,7 +45,7 @@ public class HomeMarkupTests
     public async Task A_job_in_the_address_is_watched_with_its_progress_preview_and_result()
     {
         using var data = new TestData(new FakeVideoGenerator());
-        var job = data.Queue.Submit(await data.ParametersAsync());
+        var job = data.Queue.Submit(await data.ParametersAsync(), data.Client);
         await data.Queue.RunNextAsync();
 
         var markup = await MarkupRenderer.RenderAsync<Home>(s => s.AddHomePage(data, $"http://localhost/?job={job.Id}"));

@@ -5,8 +5,9 @@ namespace LiveAvatar.Web.Services;
 /// <summary>Turns the form's parameters into the engine's request, choosing devices from what the generator has.</summary>
 public static class RequestBuilder
 {
+    /// <param name="loraFile">The LoRA file the catalog resolved p.LoraPath to; null: the engine's default.</param>
     public static GenerationRequest Build(JobParameters p, string imagePath, string audioPath, string outputPath,
-        GeneratorInfo? info) => new()
+        GeneratorInfo? info, string? loraFile = null) => new()
     {
         ImagePath = imagePath,
         AudioPath = audioPath,
@@ -20,7 +21,7 @@ public static class RequestBuilder
         OnlineDecode = p.OnlineDecode,
         Fp8 = p.Fp8,
         LoadLora = p.LoraEnabled,
-        LoraPath = p.LoraEnabled && !string.IsNullOrWhiteSpace(p.LoraPath) ? p.LoraPath.Trim() : null,
+        LoraPath = p.LoraEnabled ? loraFile : null,
         Devices = Plan(info?.Devices ?? [], p.VaeParallel, p.SampleSteps),
         OutputPath = outputPath,
     };

@@ -7,6 +7,8 @@ public sealed partial class GenerationForm
     {
         var errors = new Dictionary<string, string>();
         if (string.IsNullOrWhiteSpace(Prompt)) errors["prompt"] = "Describe the scene; the prompt is required.";
+        else if (Prompt.Length > Services.QueueLimits.MaxPromptCharacters)
+            errors["prompt"] = $"The prompt is {Prompt.Length:N0} characters; keep it under {Services.QueueLimits.MaxPromptCharacters:N0}.";
         if (Image is null) errors["image-upload"] = "Upload a reference image (a portrait works best).";
         if (Audio is null) errors["audio-upload"] = "Upload the audio the avatar should speak.";
         if (!Sizes.Contains(Size)) errors["size"] = $"Pick one of the supported sizes: {string.Join(", ", Sizes)}.";
