@@ -29,7 +29,8 @@ SecurityRegistration.PrintExposureWarning(options);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = [.. options.HostArguments],
-    ContentRootPath = AppContext.BaseDirectory,
+    ContentRootPath = options.HostArguments.Any(a => a.StartsWith("--contentRoot=", StringComparison.OrdinalIgnoreCase))
+        ? null : AppContext.BaseDirectory,
 });
 builder.WebHost.UseUrls(options.Url);
 builder.AddLiveAvatarServices(options).AddLiveAvatarSecurity(options).AddLiveAvatarApi();

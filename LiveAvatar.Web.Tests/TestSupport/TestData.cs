@@ -13,9 +13,9 @@ internal sealed class TestData : IDisposable
     public static string ExampleAudio => Path.Combine(Examples, "speech-hello.wav");
 
     public TestData(FakeVideoGenerator? generator = null, UploadLimits? limits = null, TimeProvider? time = null,
-        QueueLimits? queueLimits = null, long minFreeDiskBytes = 0, string? checkpoint = null)
+        QueueLimits? queueLimits = null, long minFreeDiskBytes = 0, string? checkpoint = null, string? root = null)
     {
-        Root = Path.Combine(Path.GetTempPath(), "la-web-" + Guid.NewGuid().ToString("N")[..8]);
+        Root = root ?? Path.Combine(Path.GetTempPath(), "la-web-" + Guid.NewGuid().ToString("N")[..8]);
         Time = time ?? new FixedTimeProvider(SampleStatus.CheckedAt);
         Generator = generator;
         Folders = new DataFolders(Root);
