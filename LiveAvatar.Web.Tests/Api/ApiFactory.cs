@@ -1,6 +1,9 @@
+using LiveAvatar.Engine.Pipelines;
 using LiveAvatar.Web.Tests.Browser;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveAvatar.Web.Tests.Api;
 
@@ -11,8 +14,13 @@ namespace LiveAvatar.Web.Tests.Api;
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
-    public ApiFactory(string? apiKey = null, IReadOnlyDictionary<string, string>? settings = null)
+    private readonly IVideoGenerator? generator;
+
+    /// <param name="generator">A scripted generator for tests that need to hold a job between clips; null runs the
+    /// real engine on the demo checkpoint.</param>
+    public ApiFactory(string? apiKey = null, IReadOnlyDictionary<string, string>? settings = null, IVideoGenerator? generator = null)
     {
+        this.generator = generator;
         ApiKey = apiKey;
         Settings = settings ?? new Dictionary<string, string>();
         Directory.CreateDirectory(DataDirectory);
@@ -40,6 +48,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("min-free-disk-mb", "0");
         if (ApiKey is not null) builder.UseSetting("api-key", ApiKey);
         foreach (var (name, value) in Settings) builder.UseSetting(name, value);
+        if (generator is not null) builder.ConfigureTestServices(s => s.AddSingleton(generator));
     }
 
     protected override void Dispose(bool disposing)

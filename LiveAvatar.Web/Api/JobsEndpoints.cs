@@ -16,7 +16,13 @@ public static class JobsEndpoints
             var client = AccessMiddleware.ClientOf(http);
             try
             {
-                if (form.Problems.Count > 0) throw new JobRejectedException(form.Problems);
+                if (form.Problems.Count > 0)
+                {
+                    // Report everything at once: the form's own problems plus the rules' on what could be read.
+                    var all = SubmissionRules.Check(form.Parameters, form.Image, form.Audio, queue.Loras);
+                    foreach (var (field, messages) in form.Problems) all[field] = messages;
+                    throw new JobRejectedException(all);
+                }
                 var job = queue.Submit(form.Parameters, client);
                 return Results.Accepted(ApiRoutes.Job(job.Id), JobResource.From(job.Record, null, queue.PositionOf(job.Id)));
             }

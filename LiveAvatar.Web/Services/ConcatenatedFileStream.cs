@@ -33,8 +33,8 @@ public sealed class ConcatenatedFileStream : Stream
     public override int Read(Span<byte> buffer)
     {
         if (position >= Length || buffer.Length == 0) return 0;
-        int index = Array.FindLastIndex(starts, 0, paths.Length, s => s <= position);
-        while (starts[index + 1] == starts[index]) index++; // skip empty files
+        int index = 0;
+        while (starts[index + 1] <= position) index++; // the file holding this position (empty files are skipped)
         if (index != currentIndex)
         {
             current?.Dispose();
