@@ -25,9 +25,10 @@ internal static class ApiClient
         return doc.RootElement.Clone();
     }
 
-    public static async Task<string> CreateJobAsync(this HttpClient client, IReadOnlyDictionary<string, string>? fields = null)
+    public static async Task<string> CreateJobAsync(this HttpClient client, IReadOnlyDictionary<string, string>? fields = null,
+        string? image = null)
     {
-        using var response = await client.PostAsync("/api/v1/jobs", JobForm(fields));
+        using var response = await client.PostAsync("/api/v1/jobs", JobForm(fields, image));
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         return (await response.JsonAsync()).GetProperty("id").GetString()!;
     }
