@@ -1,10 +1,10 @@
-using LiveAvatar.Engine.Diagnostics;
-using LiveAvatar.Engine.Pipelines;
 using LiveAvatar.Web;
+using LiveAvatar.Web.Api;
 using LiveAvatar.Web.Components;
+using LiveAvatar.Web.Hosting;
+using LiveAvatar.Web.Security;
 using LiveAvatar.Web.Services;
 using Microsoft.Extensions.FileProviders;
-using MudBlazor.Services;
 
 WebHostOptions options;
 try
@@ -22,39 +22,21 @@ if (options.ShowHelp)
     Console.WriteLine(WebHostOptions.Usage);
     return 0;
 }
+SecurityRegistration.PrintExposureWarning(options);
 
 // Content root is the app folder so the published wwwroot is found whatever the current directory is;
-// our own options are not handed to ASP.NET configuration.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-builder.WebHost.UseUrls(options.Url);
-
-builder.Services.AddSingleton(options);
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<IEngineStatusProvider>(new NativeEngineStatusProvider(options.CheckpointDirectory));
-builder.Services.AddSingleton(new DataFolders(options.DataDirectory));
-builder.Services.AddSingleton(options.Uploads);
-builder.Services.AddSingleton<UploadStore>();
-builder.Services.AddSingleton<HistoryStore>();
-builder.Services.AddSingleton(sp => new JobQueue(
-    sp.GetService<IVideoGenerator>(), // optional: without a generator the page says so and Generate stays off
-    sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<UploadStore>(), sp.GetRequiredService<DataFolders>(),
-    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JobQueue>>()));
-builder.Services.AddHostedService<JobWorker>();
-builder.Services.AddSingleton(sp => new ExampleLibrary(
-    Path.Combine(AppContext.BaseDirectory, "wwwroot-assets", "examples"), sp.GetRequiredService<UploadStore>()));
-
-// The engine's generator; outputs of the web jobs live under the data folder. Models load once, in the background.
-builder.Services.AddSingleton<IVideoGenerator>(new LiveAvatarGenerator(new GeneratorOptions(options.CheckpointDirectory)
+// our own options are not handed to ASP.NET configuration (only a test host's settings are).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
-    OutputDirectory = Path.Combine(options.DataDirectory, "outputs"),
-}));
-builder.Services.AddHostedService<ModelPreloader>();
-
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
-builder.Services.AddSingleton(sp => new AudioWaveforms(sp.GetRequiredService<UploadStore>()));
+    Args = [.. options.HostArguments],
+    ContentRootPath = options.HostArguments.Any(a => a.StartsWith("--contentRoot=", StringComparison.OrdinalIgnoreCase))
+        ? null : AppContext.BaseDirectory,
+});
+builder.WebHost.UseUrls(options.Url);
+builder.AddLiveAvatarServices(options).AddLiveAvatarSecurity(options).AddLiveAvatarApi();
 
 var app = builder.Build();
+app.UseLiveAvatarSecurity();
 app.UseAntiforgery();
 app.MapStaticAssets();
 // Hand-written page JS/CSS and the sample inputs, copied from the repo's wwwroot-assets/ next to the app.
@@ -63,7 +45,9 @@ app.UseStaticFiles(new StaticFileOptions
     FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot-assets")),
     RequestPath = "/assets",
 });
+app.MapLoginEndpoints();
 app.MapLiveAvatarEndpoints();
+app.MapLiveAvatarApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
 return 0;

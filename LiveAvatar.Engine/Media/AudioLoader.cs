@@ -42,6 +42,37 @@ public static class AudioLoader
     }
 
     /// <summary>
+    /// The number of samples <see cref="LoadAsync"/> would return, found by decoding the same way but only counting
+    /// the output: memory stays flat whatever the length (an upload check that must not hold the whole track).
+    /// </summary>
+    public static async Task<long> CountSamplesAsync(string path, MediaOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= MediaOptions.Default;
+        InputFile.EnsureReadable(path, "audio");
+        var probe = await MediaProbe.ProbeAsync(path, options.Tools, ct).ConfigureAwait(false);
+        var audio = probe.AudioStreams.FirstOrDefault()
+            ?? throw new MediaException($"'{path}' has no audio stream: ffprobe sees {probe.Describe()}.");
+        CheckDeclaredDuration(path, probe, audio, options.MaxAudioDuration);
+
+        var maxSamples = (long)(options.MaxAudioDuration.TotalSeconds * AudioTrack.SampleRate);
+        var sink = new CountingPipeSink("f32le", maxSamples * sizeof(float));
+        var filter = MonoFilter(audio.Channels) + $"aresample={AudioTrack.SampleRate}:resampler=soxr:precision=20";
+        var command = FFMpegArguments.FromFileInput(InputFile.ForFfmpeg(path, "audio"), verifyExists: false)
+            .OutputToPipe(sink, o => o.WithCustomArgument($"-map 0:{audio.Index} -vn -af {filter} -ac 1 -c:a pcm_f32le"));
+        var r = await FfmpegRun.RunAsync(command, options.Tools, ct).ConfigureAwait(false);
+
+        if (sink.Overflowed) throw TooLong(path, options.MaxAudioDuration, null);
+        if (!r.Succeeded)
+            throw new MediaException($"'{path}' could not be decoded as audio: {FfmpegException.Quote(r.StderrTail)}");
+        var samples = sink.Count / sizeof(float);
+        if (samples == 0) throw new MediaException($"'{path}' contains no audio samples (zero length).");
+        if (samples < AudioClipMath.MinSamples)
+            throw new MediaException($"'{path}' is only {samples * 1000.0 / AudioTrack.SampleRate:0.#} ms long; " +
+                $"at least {AudioClipMath.MinSamples * 1000 / AudioTrack.SampleRate} ms of audio is needed.");
+        return samples;
+    }
+
+    /// <summary>
     /// Refuses a too-long file before decoding it, trusting the declared duration only when the file is big enough
     /// to hold it (a header can claim more than the bytes carry; the decode cap then catches the real length).
     /// </summary>

@@ -73,9 +73,11 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
         lock (_loadLock)
         {
             if (_models is not null && _models.Options == want) return _models;
-            _models?.Dispose();
-            _models = null;
-            _models = ModelSet.Load(want);
+            // The new set loads beside the old one: a bad LoRA or a failed load keeps the working models.
+            var loaded = ModelSet.Load(want);
+            var old = _models;
+            _models = loaded;
+            old?.Dispose();
             return _models;
         }
     }

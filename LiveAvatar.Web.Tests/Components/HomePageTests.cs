@@ -63,7 +63,7 @@ public class HomePageTests() : PageContext
     [Fact]
     public async Task A_job_in_the_address_is_watched_with_its_progress_preview_and_result()
     {
-        var job = Data.Queue.Submit(await Data.ParametersAsync());
+        var job = Data.Queue.Submit(await Data.ParametersAsync(), Data.Client);
         await Data.Queue.RunNextAsync();
         Bunit.Services.GetRequiredService<NavigationManager>().NavigateTo($"/?job={job.Id}");
 

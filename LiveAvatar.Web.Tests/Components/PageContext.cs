@@ -30,7 +30,7 @@ public abstract class PageContext : IAsyncLifetime
     internal FakeVideoGenerator? Generator { get; }
 
     private protected GenerationPageState NewState() =>
-        new(Data.Queue, Data.History, Data.Uploads, Data.Examples_, Data.Time, new Random(1));
+        new(Data.Queue, Data.History, Data.Uploads, Data.Examples_, Data.Time, new Random(1), Data.Client);
 
     /// <summary>A panel over a page state, re-rendered after each of its changes as Home does.</summary>
     private protected IRenderedComponent<PanelHost<T>> Panel<T>(GenerationPageState state) where T : IComponent =>

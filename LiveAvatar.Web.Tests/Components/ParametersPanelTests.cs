@@ -85,7 +85,9 @@ public class ParametersPanelTests : PageContext
 
         Assert.Equal("output 448×576 for this 512×704 image", panel.Find("[data-testid=size-output]").TextContent.Trim());
         panel.Find("[data-testid=size]").MouseDown();
-        var items = panel.FindComponents<MudSelectItem<string>>().Select(i => i.Instance.Value!).ToList();
+        // The size select's own items (the LoRA select offers its list too).
+        var sizeSelect = panel.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Video size (max area)");
+        var items = sizeSelect.FindComponents<MudSelectItem<string>>().Select(i => i.Instance.Value!).ToList();
         Assert.Equal(OutputSizes.Keys, items);
         Assert.Matches(@"^\d+ clips? → \d+ frames = \d+\.\d s at 25 fps \(capped: the audio \(\d\.\d s\) allows at most \d clips?\)$",
             panel.Find("[data-testid=num-clip-info]").TextContent.Trim());

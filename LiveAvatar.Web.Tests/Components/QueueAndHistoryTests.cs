@@ -72,7 +72,7 @@ public class QueueAndHistoryTests : PageContext
     {
         using var state = NewState();
         var parameters = await Data.ParametersAsync() with { Seed = 1234, SampleSteps = 3, Size = "384*256" };
-        var job = Data.Queue.Submit(parameters);
+        var job = Data.Queue.Submit(parameters, Data.Client);
         await Data.Queue.RunNextAsync();
 
         Assert.True(state.Regenerate(job.Id));

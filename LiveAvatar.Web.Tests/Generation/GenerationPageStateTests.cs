@@ -154,16 +154,16 @@ public class GenerationPageStateTests
     }
 
     [Fact]
-    public void Lora_reload_checks_the_file_on_the_server()
+    public void Lora_reload_accepts_only_a_file_from_the_servers_list_and_never_probes_a_typed_path()
     {
         using var data = new TestData(new FakeVideoGenerator());
         using var state = State(data);
         state.Form.LoraEnabled = true;
-        state.Form.LoraPath = "/nonexistent/lora.safetensors";
+        state.Form.LoraPath = "/etc/shadow";
 
         state.ReloadLora();
 
-        Assert.Equal("No file at /nonexistent/lora.safetensors on the server.", state.LoraStatus);
+        Assert.Equal("That LoRA is not in the server's list; pick one from the list.", state.LoraStatus);
     }
 
     private sealed class HugeBrowserFile : IBrowserFile

@@ -20,7 +20,7 @@ public class WebHostOptionsTests
     [Fact]
     public void Host_and_port_choose_the_address()
     {
-        var options = WebHostOptions.Parse(["--host", "0.0.0.0", "--port", "8080"], NoEnvironment);
+        var options = WebHostOptions.Parse(["--host", "0.0.0.0", "--port", "8080", "--api-key", "a-long-enough-secret"], NoEnvironment);
 
         Assert.Equal("http://0.0.0.0:8080", options.Url);
     }
@@ -44,7 +44,7 @@ public class WebHostOptionsTests
     [Fact]
     public void Checkpoint_argument_wins_over_the_environment()
     {
-        var options = WebHostOptions.Parse(["--checkpoint", "/a"], _ => "/b");
+        var options = WebHostOptions.Parse(["--checkpoint", "/a"], name => name == WebHostOptions.CheckpointEnvironmentVariable ? "/b" : null);
 
         Assert.Equal("/a", options.CheckpointDirectory);
     }

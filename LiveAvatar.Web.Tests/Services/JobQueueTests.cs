@@ -13,7 +13,7 @@ public class JobQueueTests
         using var data = new TestData(generator: null);
         var parameters = await data.ParametersAsync();
 
-        var e = Assert.Throws<JobRejectedException>(() => data.Queue.Submit(parameters));
+        var e = Assert.Throws<JobRejectedException>(() => data.Queue.Submit(parameters, data.Client));
 
         Assert.Equal([JobQueue.GeneratorMissing], e.Problems.Select(p => p.Message));
         Assert.Contains("Generator not available", JobQueue.GeneratorMissing);
@@ -23,7 +23,7 @@ public class JobQueueTests
     public async Task A_job_runs_to_completion_keeping_init_segments_output_and_its_record()
     {
         using var data = new TestData(new FakeVideoGenerator { Clips = 2 });
-        var job = data.Queue.Submit(await data.ParametersAsync());
+        var job = data.Queue.Submit(await data.ParametersAsync(), data.Client);
 
         Assert.True(await data.Queue.RunNextAsync());
 
@@ -46,7 +46,7 @@ public class JobQueueTests
         using var data = new TestData(generator);
         var parameters = (await data.ParametersAsync()) with { Seed = 9, Size = "384*256", OnlineDecode = true };
 
-        var job = data.Queue.Submit(parameters);
+        var job = data.Queue.Submit(parameters, data.Client);
 
         Assert.StartsWith(data.Folders.Uploads, job.Request.ImagePath);
         Assert.StartsWith(data.Folders.Uploads, job.Request.AudioPath);
@@ -59,8 +59,8 @@ public class JobQueueTests
     {
         var generator = new FakeVideoGenerator { Clips = 2, ClipGate = new SemaphoreSlim(0) };
         using var data = new TestData(generator);
-        var first = data.Queue.Submit(await data.ParametersAsync());
-        var second = data.Queue.Submit(await data.ParametersAsync());
+        var first = data.Queue.Submit(await data.ParametersAsync(), data.Client);
+        var second = data.Queue.Submit(await data.ParametersAsync(), data.Client);
 
         var running = data.Queue.RunNextAsync();
         await generator.FirstClipSent.Task;
@@ -81,9 +81,9 @@ public class JobQueueTests
     {
         var generator = new FakeVideoGenerator();
         using var data = new TestData(generator);
-        var job = data.Queue.Submit(await data.ParametersAsync());
+        var job = data.Queue.Submit(await data.ParametersAsync(), data.Client);
 
-        Assert.True(data.Queue.Cancel(job.Id));
+        Assert.Equal(JobAction.Done, data.Queue.Cancel(job.Id, data.Client));
 
         Assert.False(await data.Queue.RunNextAsync());
         Assert.Equal(JobStatus.Cancelled, data.History.Find(job.Id)!.Status);
@@ -95,11 +95,11 @@ public class JobQueueTests
     {
         var generator = new FakeVideoGenerator { Clips = 3, ClipGate = new SemaphoreSlim(0) };
         using var data = new TestData(generator);
-        var job = data.Queue.Submit(await data.ParametersAsync(clips: 3));
+        var job = data.Queue.Submit(await data.ParametersAsync(clips: 3), data.Client);
         var running = data.Queue.RunNextAsync();
         await generator.FirstClipSent.Task;
 
-        Assert.True(data.Queue.Cancel(job.Id));
+        Assert.Equal(JobAction.Done, data.Queue.Cancel(job.Id, data.Client));
         await running;
 
         var record = data.History.Find(job.Id)!;
@@ -113,7 +113,7 @@ public class JobQueueTests
     {
         var generator = new FakeVideoGenerator { FailAfterClips = 1 };
         using var data = new TestData(generator);
-        var job = data.Queue.Submit(await data.ParametersAsync());
+        var job = data.Queue.Submit(await data.ParametersAsync(), data.Client);
 
         await data.Queue.RunNextAsync();
 
@@ -134,7 +134,7 @@ public class JobQueueTests
             Failure = new GenerationException(GenerationErrorKind.MissingCheckpoint, "Wan2.1_VAE.pth not found", "Download the VAE."),
         };
         using var data = new TestData(generator);
-        var job = data.Queue.Submit(await data.ParametersAsync());
+        var job = data.Queue.Submit(await data.ParametersAsync(), data.Client);
 
         await data.Queue.RunNextAsync();
 
@@ -149,7 +149,7 @@ public class JobQueueTests
         using var data = new TestData(generator);
         var parameters = await data.ParametersAsync();
 
-        var e = Assert.Throws<JobRejectedException>(() => data.Queue.Submit(parameters));
+        var e = Assert.Throws<JobRejectedException>(() => data.Queue.Submit(parameters, data.Client));
 
         Assert.Equal(generator.ValidationProblems, e.Problems);
         Assert.Empty(data.History.All);
@@ -160,8 +160,8 @@ public class JobQueueTests
     {
         var generator = new FakeVideoGenerator { Clips = 3, ClipGate = new SemaphoreSlim(0) };
         using var data = new TestData(generator);
-        var job = data.Queue.Submit(await data.ParametersAsync(clips: 3));
-        var waiting = data.Queue.Submit(await data.ParametersAsync());
+        var job = data.Queue.Submit(await data.ParametersAsync(clips: 3), data.Client);
+        var waiting = data.Queue.Submit(await data.ParametersAsync(), data.Client);
         _ = data.Queue.RunNextAsync();
         await generator.FirstClipSent.Task;
 
@@ -180,12 +180,12 @@ public class JobQueueTests
     public async Task Delete_removes_a_finished_run_with_its_files_but_not_an_active_one()
     {
         using var data = new TestData(new FakeVideoGenerator());
-        var done = data.Queue.Submit(await data.ParametersAsync());
+        var done = data.Queue.Submit(await data.ParametersAsync(), data.Client);
         await data.Queue.RunNextAsync();
-        var queued = data.Queue.Submit(await data.ParametersAsync());
+        var queued = data.Queue.Submit(await data.ParametersAsync(), data.Client);
 
-        Assert.False(data.Queue.Delete(queued.Id));
-        Assert.True(data.Queue.Delete(done.Id));
+        Assert.Equal(JobAction.Conflict, data.Queue.Delete(queued.Id, data.Client));
+        Assert.Equal(JobAction.Done, data.Queue.Delete(done.Id, data.Client));
 
         Assert.Null(data.History.Find(done.Id));
         Assert.False(Directory.Exists(data.Folders.JobDirectory(done.Id)));
@@ -197,7 +197,7 @@ public class JobQueueTests
         using var data = new TestData(new FakeVideoGenerator());
         using var stop = new CancellationTokenSource();
         var worker = data.Queue.RunAsync(stop.Token);
-        var job = data.Queue.Submit(await data.ParametersAsync());
+        var job = data.Queue.Submit(await data.ParametersAsync(), data.Client);
 
         for (int i = 0; i < 200 && data.History.Find(job.Id)!.Status != JobStatus.Completed; i++) await Task.Delay(25);
         stop.Cancel();

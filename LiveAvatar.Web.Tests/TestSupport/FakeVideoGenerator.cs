@@ -28,7 +28,12 @@ internal sealed class FakeVideoGenerator : IVideoGenerator
 
     public IReadOnlyList<GenerationProblem> Validate(GenerationRequest request) => ValidationProblems;
 
+    /// <summary>Extra bytes appended to each segment (to fill a small disk).</summary>
+    public int SegmentPadding { get; set; }
+
     public static byte[] SegmentBytes(int index) => [0, 0, 0, 8, (byte)'m', (byte)'o', (byte)'o', (byte)(index + 1)];
+
+    private byte[] Segment(int index) => SegmentPadding == 0 ? SegmentBytes(index) : [.. SegmentBytes(index), .. new byte[SegmentPadding]];
 
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -51,7 +56,7 @@ internal sealed class FakeVideoGenerator : IVideoGenerator
                 }
             }
             if (clip == 0) yield return new PreviewReady(InitBytes, Mime);
-            yield return new ClipReady(clip, clip * request.InferFrames, request.InferFrames, SegmentBytes(clip), TimeSpan.FromSeconds(clip + 1));
+            yield return new ClipReady(clip, clip * request.InferFrames, request.InferFrames, Segment(clip), TimeSpan.FromSeconds(clip + 1));
             FirstClipSent.TrySetResult();
             if (ClipGate is not null && clip + 1 < clips) await ClipGate.WaitAsync(cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();

@@ -1,3 +1,4 @@
+using LiveAvatar.Web.Security;
 using LiveAvatar.Web.Services;
 using LiveAvatar.Web.Tests.Browser;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,15 +12,19 @@ internal sealed class TestData : IDisposable
     public static string ExampleImage => Path.Combine(Examples, "portrait-anna.png");
     public static string ExampleAudio => Path.Combine(Examples, "speech-hello.wav");
 
-    public TestData(FakeVideoGenerator? generator = null, UploadLimits? limits = null, TimeProvider? time = null)
+    public TestData(FakeVideoGenerator? generator = null, UploadLimits? limits = null, TimeProvider? time = null,
+        QueueLimits? queueLimits = null, long minFreeDiskBytes = 0, string? checkpoint = null, string? root = null)
     {
-        Root = Path.Combine(Path.GetTempPath(), "la-web-" + Guid.NewGuid().ToString("N")[..8]);
+        Root = root ?? Path.Combine(Path.GetTempPath(), "la-web-" + Guid.NewGuid().ToString("N")[..8]);
         Time = time ?? new FixedTimeProvider(SampleStatus.CheckedAt);
         Generator = generator;
         Folders = new DataFolders(Root);
         Uploads = new UploadStore(Folders, limits ?? UploadLimits.Default);
         History = new HistoryStore(Folders, Time);
-        Queue = new JobQueue(generator, History, Uploads, Folders, Time, NullLogger<JobQueue>.Instance);
+        QueueLimits = queueLimits ?? QueueLimits.Default with { MaxPendingPerClient = 100 };
+        Disk = new DiskSpace(Folders, minFreeDiskBytes);
+        Loras = new LoraCatalog(checkpoint ?? Path.Combine(Root, "ckpt", "Wan2.2-S2V-14B"));
+        Queue = NewQueue();
         Examples_ = new ExampleLibrary(Examples, Uploads);
     }
 
@@ -31,13 +36,23 @@ internal sealed class TestData : IDisposable
     public HistoryStore History { get; private set; }
     public JobQueue Queue { get; private set; }
     public ExampleLibrary Examples_ { get; }
+    public QueueLimits QueueLimits { get; }
+    public DiskSpace Disk { get; }
+    public LoraCatalog Loras { get; }
+
+    /// <summary>The client the tests act as; <see cref="Other"/> is a second browser.</summary>
+    public ClientIdentity Client { get; } = ClientIdentity.NewAnonymous();
+    public ClientIdentity Other { get; } = ClientIdentity.NewAnonymous();
 
     /// <summary>What a server restart does: new history and queue over the same folder.</summary>
     public void Restart()
     {
         History = new HistoryStore(Folders, Time);
-        Queue = new JobQueue(Generator, History, Uploads, Folders, Time, NullLogger<JobQueue>.Instance);
+        Queue = NewQueue();
     }
+
+    private JobQueue NewQueue() =>
+        new(Generator, History, Uploads, Folders, Time, NullLogger<JobQueue>.Instance, QueueLimits, Disk, Loras);
 
     public async Task<(StoredUpload Image, StoredUpload Audio)> UploadExampleAsync()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 
 namespace LiveAvatar.Web.Services;
 
@@ -29,11 +30,11 @@ public sealed class HistoryStore
             {
                 record = JsonSerializer.Deserialize<JobRecord>(File.ReadAllText(file), Json);
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
             {
-                continue; // A half-written file from a crash; the run is unusable, the rest are not.
+                continue; // A damaged record (torn write, edited by hand): that run is unusable, the rest are not.
             }
-            if (record is null) continue;
+            if (record is null || record.Id != Path.GetFileName(dir) || record.Parameters is null || record.Image is null || record.Audio is null) continue;
             if (record.IsActive)
             {
                 record = record with
@@ -42,7 +43,9 @@ public sealed class HistoryStore
                     FinishedAt = record.FinishedAt ?? time.GetUtcNow(),
                     Log = [.. record.Log, $"Interrupted by a server restart after {record.Segments} finished clip(s)."],
                 };
-                Write(record);
+                try { Write(record); }
+                catch (IOException) { } // a full disk must not stop the start-up; the page still shows the run
+
             }
             records[record.Id] = record;
         }
@@ -72,6 +75,30 @@ public sealed class HistoryStore
         Changed?.Invoke();
     }
 
+    /// <summary>Saves, or on failure (a full disk) keeps the record in memory only and logs why; for paths that
+    /// must not throw, like marking a job failed.</summary>
+    public bool TrySave(JobRecord record, ILogger logger)
+    {
+        try
+        {
+            Save(record);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            lock (gate) records[record.Id] = record;
+            Changed?.Invoke();
+            logger.LogError("Run {Id} could not be recorded on disk: {Message}", record.Id, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Drops a record that was never properly written (its submission failed).</summary>
+    internal void Forget(string id)
+    {
+        lock (gate) records.Remove(id);
+    }
+
     public bool Delete(string id)
     {
         lock (gate)
@@ -88,9 +115,6 @@ public sealed class HistoryStore
     {
         string dir = folders.JobDirectory(record.Id);
         Directory.CreateDirectory(dir);
-        string file = Path.Combine(dir, "job.json");
-        string temp = file + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(record, Json));
-        File.Move(temp, file, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(dir, "job.json"), JsonSerializer.Serialize(record, Json));
     }
 }

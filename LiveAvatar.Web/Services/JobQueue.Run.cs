@@ -22,40 +22,56 @@ public sealed partial class JobQueue
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
             var status = stopping.IsCancellationRequested ? JobStatus.Interrupted : JobStatus.Cancelled;
-            history.Save(job.Update(r => r with
+            history.TrySave(job.Update(r => r with
             {
                 Status = status,
                 FinishedAt = time.GetUtcNow(),
                 Log = Job.Append(r.Log, $"{Stamp()} {status.ToString().ToLowerInvariant()} after {r.Segments} finished clip(s)"),
-            }));
+            }), logger);
         }
         catch (GenerationException e) when (e.Kind == GenerationErrorKind.Cancelled)
         {
-            history.Save(job.Update(r => r with
+            history.TrySave(job.Update(r => r with
             {
                 Status = JobStatus.Cancelled,
                 FinishedAt = time.GetUtcNow(),
-                Log = Job.Append(r.Log, $"{Stamp()} cancelled: {e.Message}"),
-            }));
+                Log = Job.Append(r.Log, $"{Stamp()} cancelled: {ErrorText.ForClient(e.Message, folders)}"),
+            }), logger);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Job {Id} failed", job.Id);
-            Fail(job, ErrorHints.From(e));
+            Fail(job, ErrorFor(e));
         }
     }
 
+    public const string DiskFullHint =
+        "Free space on the disk that holds the data folder (delete old runs from the history), then submit again.";
+
+    /// <summary>What the page and the API show for a failure: a full disk says so; nothing names server paths or
+    /// memory addresses.</summary>
+    private JobError ErrorFor(Exception e)
+    {
+        if (DiskSpace.IsDiskFull(e))
+            return new JobError(GenerationErrorKind.Internal,
+                $"{DiskSpace.DiskFullTitle}: the data folder has no space left, so the job stopped; finished clips stay playable.", DiskFullHint);
+        var error = ErrorHints.From(e);
+        return error with { Message = ErrorText.ForClient(error.Message, folders), Hint = ErrorText.ForClient(error.Hint, folders) };
+    }
+
+    /// <summary>Marks the job failed. Never throws: on a full disk the record stays right in memory (and on the
+    /// page) even though it cannot be written.</summary>
     private void Fail(Job job, JobError error)
     {
         LastError = error;
         LastErrorAt = time.GetUtcNow();
-        history.Save(job.Update(r => r with
+        history.TrySave(job.Update(r => r with
         {
             Status = JobStatus.Failed,
             FinishedAt = time.GetUtcNow(),
             Error = error,
             Log = Job.Append(r.Log, $"{Stamp()} failed ({error.Kind}): {error.Message}"),
-        }));
+        }), logger);
     }
 
     private async Task ApplyAsync(Job job, GenerationUpdate update)
@@ -73,7 +89,7 @@ public sealed partial class JobQueue
                 break;
             case PreviewReady preview:
                 // The init segment is on disk before the record names a type, so the player never fetches a missing one.
-                await File.WriteAllBytesAsync(folders.InitSegmentPath(job.Id), preview.InitSegment);
+                await AtomicFile.WriteAllBytesAsync(folders.InitSegmentPath(job.Id), preview.InitSegment);
                 history.Save(job.Update(r => r with { MimeType = preview.MimeType }));
                 break;
             case GenerationProgress p:
@@ -84,7 +100,7 @@ public sealed partial class JobQueue
                 break;
             case ClipReady c:
                 int number = job.Record.Segments + 1;
-                await File.WriteAllBytesAsync(folders.SegmentPath(job.Id, number), c.Segment);
+                await AtomicFile.WriteAllBytesAsync(folders.SegmentPath(job.Id, number), c.Segment);
                 history.Save(job.Update(r => r with
                 {
                     Segments = number,

@@ -1,15 +1,27 @@
 using System.Globalization;
 using LiveAvatar.Engine.Pipelines;
+using LiveAvatar.Web.Security;
 using Microsoft.Extensions.Logging;
 
 namespace LiveAvatar.Web.Services;
 
-/// <summary>A submission the queue refused, with the engine's field-keyed problems.</summary>
-public sealed class JobRejectedException(IReadOnlyList<GenerationProblem> problems)
+public enum RejectionReason { Invalid, Unavailable, QueueFull, DiskFull }
+
+/// <summary>A submission the queue refused: the engine's field-keyed problems (or the queue's own, under
+/// <see cref="RequestField"/>) and why, so the API can answer with the right status.</summary>
+public sealed class JobRejectedException(IReadOnlyList<GenerationProblem> problems, RejectionReason reason = RejectionReason.Invalid)
     : Exception(string.Join(" ", problems.Select(p => p.Message)))
 {
+    /// <summary>The field of problems about the submission as a whole (queue full, disk full, no generator).</summary>
+    public const string RequestField = "request";
+
+    public JobRejectedException(string problem, RejectionReason reason) : this([new GenerationProblem(RequestField, problem)], reason) { }
+
     public IReadOnlyList<GenerationProblem> Problems { get; } = problems;
+    public RejectionReason Reason { get; } = reason;
 }
+
+public enum JobAction { Done, NotFound, Forbidden, Conflict }
 
 /// <summary>
 /// One GPU, one job at a time: submissions wait in order; the single worker (<see cref="RunAsync"/>) runs them.
@@ -18,12 +30,15 @@ public sealed class JobRejectedException(IReadOnlyList<GenerationProblem> proble
 /// </summary>
 public sealed partial class JobQueue(
     IVideoGenerator? generator, HistoryStore history, UploadStore uploads, DataFolders folders, TimeProvider time,
-    ILogger<JobQueue> logger)
+    ILogger<JobQueue> logger, QueueLimits? limits = null, DiskSpace? disk = null, LoraCatalog? loras = null)
 {
+    private readonly QueueLimits limits = limits ?? QueueLimits.Default;
+
     public const string GeneratorMissing =
         "Generator not available: this build registers no video generator, so jobs cannot run.";
 
     private readonly Lock gate = new();
+    private readonly Lock submitGate = new();
     private readonly List<Job> waiting = [];
     private readonly SemaphoreSlim signal = new(0);
     private Job? running;
@@ -55,19 +70,25 @@ public sealed partial class JobQueue(
         }
     }
 
-    public Job Submit(JobParameters parameters)
+    public QueueLimits Limits => limits;
+    public LoraCatalog? Loras => loras;
+
+    /// <summary>Checks and queues a job for <paramref name="client"/>: the form's rules, the engine's, the queue's
+    /// bounds and the disk. Throws <see cref="JobRejectedException"/> with every problem.</summary>
+    public Job Submit(JobParameters parameters, ClientIdentity client)
     {
-        if (generator is null) throw new JobRejectedException([new(GenerationField.Devices, GeneratorMissing)]);
+        if (generator is null)
+            throw new JobRejectedException([new(GenerationField.Devices, GeneratorMissing)], RejectionReason.Unavailable);
+        parameters = parameters with { Prompt = TextSanitizer.MultiLine(parameters.Prompt, int.MaxValue) };
         var image = uploads.Find(parameters.ImageId);
         var audio = uploads.Find(parameters.AudioId);
-        var problems = new List<GenerationProblem>();
-        if (image is not { Kind: UploadKind.Image }) problems.Add(new(GenerationField.Image, "Upload a reference image first."));
-        if (audio is not { Kind: UploadKind.Audio }) problems.Add(new(GenerationField.Audio, "Upload an audio file first."));
+        var problems = SubmissionRules.Check(parameters, image, audio, loras);
         if (problems.Count > 0) throw new JobRejectedException(problems);
+        if (disk?.Shortage() is { } shortage) throw new JobRejectedException(shortage, RejectionReason.DiskFull);
 
         string id = DataFolders.NewId();
         var request = RequestBuilder.Build(parameters, uploads.PathOf(image!), uploads.PathOf(audio!),
-            folders.OutputPath(id), generator.Info);
+            folders.OutputPath(id), generator.Info, loras?.Resolve(parameters.LoraPath));
         var engineProblems = generator.Validate(request);
         if (engineProblems.Count > 0) throw new JobRejectedException(engineProblems);
 
@@ -77,47 +98,93 @@ public sealed partial class JobQueue(
             Parameters = parameters,
             Image = image!,
             Audio = audio!,
+            OwnerId = client.Id,
             Status = JobStatus.Queued,
             SubmittedAt = time.GetUtcNow(),
             Log = [$"{Stamp()} queued"],
         };
         var job = new Job(record, request);
-        history.Save(record);
-        lock (gate) waiting.Add(job);
+        // One submission at a time: the bounds are checked, the record written and the job queued as one step, so
+        // parallel submissions cannot overshoot the bounds and the worker never sees a job before its record.
+        lock (submitGate)
+        {
+            lock (gate)
+            {
+                int total = waiting.Count + (running is null ? 0 : 1);
+                int mine = waiting.Count(j => j.Record.OwnerId == client.Id) + (running?.Record.OwnerId == client.Id ? 1 : 0);
+                if (total >= limits.MaxPending)
+                    throw new JobRejectedException($"The queue is full ({limits.MaxPending} jobs waiting or running); try again when one has finished.",
+                        RejectionReason.QueueFull);
+                if (mine >= limits.MaxPendingPerClient)
+                    throw new JobRejectedException($"You already have {mine} jobs waiting or running (the limit is {limits.MaxPendingPerClient}); " +
+                        "wait for one to finish or cancel one.", RejectionReason.QueueFull);
+            }
+            try
+            {
+                history.Save(record);
+            }
+            catch (IOException e)
+            {
+                history.Forget(record.Id);
+                bool full = DiskSpace.IsDiskFull(e);
+                throw new JobRejectedException(full
+                    ? $"{DiskSpace.DiskFullTitle}: the job could not be recorded in the data folder. Free some space and submit again."
+                    : "The job could not be recorded in the data folder: " + ErrorText.ForClient(e.Message, folders),
+                    full ? RejectionReason.DiskFull : RejectionReason.Unavailable);
+            }
+            lock (gate) waiting.Add(job);
+        }
         signal.Release();
         Changed?.Invoke();
         return job;
     }
 
-    /// <summary>Cancels a waiting job at once, or asks the running one to stop (it keeps its finished clips).</summary>
-    public bool Cancel(string id)
+    /// <summary>Cancels a waiting job at once, or asks the running one to stop (it keeps its finished clips).
+    /// Only the job's owner or an admin may.</summary>
+    public JobAction Cancel(string id, ClientIdentity client)
     {
         Job? job;
         lock (gate)
         {
             job = waiting.FirstOrDefault(j => j.Id == id);
-            if (job is not null) waiting.Remove(job);
+            if (job is not null)
+            {
+                if (!client.Owns(job.Record.OwnerId)) return JobAction.Forbidden;
+                waiting.Remove(job);
+            }
         }
         if (job is not null)
         {
-            history.Save(job.Update(r => r with
+            history.TrySave(job.Update(r => r with
             {
                 Status = JobStatus.Cancelled,
                 FinishedAt = time.GetUtcNow(),
                 Log = Job.Append(r.Log, $"{Stamp()} cancelled while waiting"),
-            }));
+            }), logger);
             Changed?.Invoke();
-            return true;
+            return JobAction.Done;
         }
         lock (gate) job = running?.Id == id ? running : null;
-        if (job is null) return false;
+        if (job is null) return history.Find(id) is null ? JobAction.NotFound : JobAction.Conflict;
+        if (!client.Owns(job.Record.OwnerId)) return JobAction.Forbidden;
         job.Update(r => r with { Log = Job.Append(r.Log, $"{Stamp()} cancel requested; stopping after the current block") });
         job.Cancellation.Cancel();
-        return true;
+        return JobAction.Done;
     }
 
-    /// <summary>Removes a finished run and its files; queued and running jobs must be cancelled first.</summary>
-    public bool Delete(string id) => PositionOf(id) < 0 && history.Delete(id);
+    /// <summary>Removes a finished run, its files and the uploads no other run uses; queued and running jobs must
+    /// be cancelled first. Only the job's owner or an admin may.</summary>
+    public JobAction Delete(string id, ClientIdentity client)
+    {
+        if (PositionOf(id) >= 0) return JobAction.Conflict;
+        if (history.Find(id) is not { } record) return JobAction.NotFound;
+        if (record.OwnerId is not null && !client.Owns(record.OwnerId)) return JobAction.Forbidden;
+        if (!history.Delete(id)) return JobAction.NotFound;
+        var stillUsed = history.All.SelectMany(r => new[] { r.Image.Id, r.Audio.Id }).ToHashSet();
+        foreach (string upload in new[] { record.Image.Id, record.Audio.Id }.Where(u => !stillUsed.Contains(u)))
+            uploads.Delete(upload);
+        return JobAction.Done;
+    }
 
     /// <summary>The worker loop: runs jobs one at a time until <paramref name="stopping"/> fires.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -127,6 +194,7 @@ public sealed partial class JobQueue(
             await signal.WaitAsync(stopping);
             while (await RunNextAsync(stopping)) { }
         }
+        stopping.ThrowIfCancellationRequested();
     }
 
     /// <summary>Runs the next waiting job to its end; false when none was waiting.</summary>
@@ -139,16 +207,27 @@ public sealed partial class JobQueue(
             job = running = waiting[0];
             waiting.RemoveAt(0);
         }
-        history.Save(job.Update(r => r with
-        {
-            Status = JobStatus.Running,
-            StartedAt = time.GetUtcNow(),
-            Log = Job.Append(r.Log, $"{Stamp()} started"),
-        }));
         Changed?.Invoke();
         try
         {
+            if (disk?.Shortage() is { } shortage)
+            {
+                Fail(job, new JobError(GenerationErrorKind.Internal, shortage, DiskFullHint));
+                return true;
+            }
+            history.Save(job.Update(r => r with
+            {
+                Status = JobStatus.Running,
+                StartedAt = time.GetUtcNow(),
+                Log = Job.Append(r.Log, $"{Stamp()} started"),
+            }));
             await RunJobAsync(job, stopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            // Whatever one job does, the worker goes on to the next (a full disk fails this job, not the server).
+            logger.LogError(e, "Job {Id} failed outside the generator", job.Id);
+            Fail(job, ErrorFor(e));
         }
         finally
         {

@@ -20,6 +20,8 @@ public sealed record JobParameters
     public bool VaeParallel { get; init; }
     public bool Fp8 { get; init; }
     public bool LoraEnabled { get; init; } = GenerationDefaults.LoadLora;
+
+    /// <summary>A LoRA file's name in the checkpoint folder's list (<see cref="LoraCatalog"/>); null: the default.</summary>
     public string? LoraPath { get; init; }
 }
 
@@ -33,6 +35,11 @@ public sealed record JobRecord
     public required JobParameters Parameters { get; init; }
     public required StoredUpload Image { get; init; }
     public required StoredUpload Audio { get; init; }
+
+    /// <summary>The client that submitted the run; only it (or a key holder) may cancel or delete it. Null for runs
+    /// recorded before owners were kept: anyone on the server may manage those.</summary>
+    public string? OwnerId { get; init; }
+
     public JobStatus Status { get; init; }
     public DateTimeOffset SubmittedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }

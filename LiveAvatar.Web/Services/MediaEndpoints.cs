@@ -1,4 +1,5 @@
 using LiveAvatar.Engine.Pipelines;
+using LiveAvatar.Web.Api;
 
 namespace LiveAvatar.Web.Services;
 
@@ -23,21 +24,27 @@ public static class MediaEndpoints
             });
         });
 
-        app.MapGet("/api/jobs/{id}", (string id, HistoryStore history) =>
-            history.Find(id) is { } record ? Results.Json(record) : Results.NotFound());
+        // The client's view of a run: no server paths (see JobResource).
+        app.MapGet("/api/jobs/{id}", (string id, HistoryStore history, JobQueue queue) =>
+            history.Find(id) is { } record
+                ? Results.Json(JobResource.From(record, queue.FindActive(id)?.Progress, queue.PositionOf(id)))
+                : Results.NotFound());
 
-        app.MapGet("/uploads/{id}", (string id, UploadStore uploads) =>
+        // Media answers HEAD as well as GET (players and download tools ask for the size first).
+        string[] getHead = [HttpMethods.Get, HttpMethods.Head];
+
+        app.MapMethods("/uploads/{id}", getHead, (string id, UploadStore uploads) =>
             uploads.Find(id) is { } upload
                 ? Results.File(uploads.PathOf(upload), upload.ContentType, enableRangeProcessing: true)
                 : Results.NotFound());
 
-        app.MapGet("/jobs/{id}/init.mp4", (string id, DataFolders folders) =>
+        app.MapMethods("/jobs/{id}/init.mp4", getHead, (string id, DataFolders folders) =>
             ServeIfExists(DataFolders.IsId(id) ? folders.InitSegmentPath(id) : null, SegmentType));
 
-        app.MapGet("/jobs/{id}/seg/{n:int}", (string id, int n, DataFolders folders) =>
+        app.MapMethods("/jobs/{id}/seg/{n:int}", getHead, (string id, int n, DataFolders folders) =>
             ServeIfExists(DataFolders.IsId(id) && n > 0 ? folders.SegmentPath(id, n) : null, SegmentType));
 
-        app.MapGet("/jobs/{id}/video.mp4", (string id, bool? download, HistoryStore history) =>
+        app.MapMethods("/jobs/{id}/video.mp4", getHead, (string id, bool? download, HistoryStore history) =>
         {
             if (history.Find(id) is not { Status: JobStatus.Completed, OutputPath: { } path } record || !File.Exists(path))
                 return Results.NotFound();
@@ -45,23 +52,18 @@ public static class MediaEndpoints
         });
 
         // Init plus media segments, concatenated, is itself a playable fragmented MP4: what an interrupted or
-        // cancelled run leaves.
-        app.MapGet("/jobs/{id}/partial.mp4", async (string id, HttpContext http, HistoryStore history, DataFolders folders) =>
-        {
-            if (history.Find(id) is not { Segments: > 0 } record || !File.Exists(folders.InitSegmentPath(id)))
-            {
-                http.Response.StatusCode = StatusCodes.Status404NotFound;
-                return;
-            }
-            http.Response.ContentType = "video/mp4";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{DownloadName(record, "partial")}\"";
-            await using (var init = File.OpenRead(folders.InitSegmentPath(id))) await init.CopyToAsync(http.Response.Body);
-            for (int n = 1; n <= record.Segments; n++)
-            {
-                await using var segment = File.OpenRead(folders.SegmentPath(id, n));
-                await segment.CopyToAsync(http.Response.Body);
-            }
-        });
+        // cancelled run leaves. Served as one seekable stream, so range requests (seeking, resumed downloads) work.
+        app.MapMethods("/jobs/{id}/partial.mp4", getHead, (string id, HistoryStore history, DataFolders folders) =>
+            PartialVideo(id, history, folders) is { } partial ? partial : Results.NotFound());
+    }
+
+    /// <summary>The finished clips of a run as one fragmented MP4, or null when it has none.</summary>
+    public static IResult? PartialVideo(string id, HistoryStore history, DataFolders folders)
+    {
+        if (history.Find(id) is not { Segments: > 0 } record || !File.Exists(folders.InitSegmentPath(id))) return null;
+        var files = Enumerable.Range(1, record.Segments).Select(n => folders.SegmentPath(id, n)).Prepend(folders.InitSegmentPath(id)).ToList();
+        if (!files.All(File.Exists)) return null;
+        return Results.Stream(new ConcatenatedFileStream(files), "video/mp4", DownloadName(record, "partial"), enableRangeProcessing: true);
     }
 
     public static string DownloadName(JobRecord record, string suffix = "") =>

@@ -4,8 +4,9 @@ namespace LiveAvatar.Web.Services;
 /// what the generator has.</summary>
 public static class RequestBuilder
 {
+    /// <param name="loraFile">The LoRA file the catalog resolved p.LoraPath to; null: the engine's default.</param>
     public static GenerationRequest Build(JobParameters p, string imagePath, string audioPath, string? outputPath,
-        GeneratorInfo? info) => new()
+        GeneratorInfo? info, string? loraFile = null) => new()
     {
         ImagePath = imagePath,
         AudioPath = audioPath,
@@ -19,7 +20,7 @@ public static class RequestBuilder
         OnlineDecode = p.OnlineDecode,
         Fp8 = p.Fp8,
         LoadLora = p.LoraEnabled,
-        LoraPath = p.LoraEnabled && !string.IsNullOrWhiteSpace(p.LoraPath) ? p.LoraPath.Trim() : null,
+        LoraPath = p.LoraEnabled ? loraFile : null,
         Devices = DevicePlanner.Plan(info?.Devices ?? [], p.VaeParallel, p.SampleSteps),
         OutputPath = outputPath,
     };

@@ -23,10 +23,15 @@ public sealed class UploadRejectedException(string message) : Exception(message)
 
 /// <summary>Stores uploads under server-chosen names and keeps only what ffprobe/ffmpeg accept as the right kind
 /// of media; the client's file name and claimed type are ignored.</summary>
-public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaOptions? media = null)
+public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaOptions? media = null, int concurrentChecks = 2)
 {
+    public const int MaxNameCharacters = 80;
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private readonly MediaOptions media = media ?? MediaOptions.Default;
+
+    // Checking runs ffprobe/ffmpeg; a few at a time keeps CPU and memory bounded however many uploads arrive.
+    // The bytes themselves stream to disk meanwhile.
+    private readonly SemaphoreSlim checks = new(concurrentChecks, concurrentChecks);
 
     public UploadLimits Limits => limits;
 
@@ -39,11 +44,28 @@ public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaO
         {
             long bytes = await CopyLimitedAsync(content, staging, max, kind, ct);
             if (bytes == 0) throw new UploadRejectedException($"The {Noun(kind)} file is empty.");
-            var upload = kind == UploadKind.Image
-                ? await InspectImageAsync(id, staging, bytes, originalName, ct)
-                : await InspectAudioAsync(id, staging, bytes, originalName, ct);
+            StoredUpload upload;
+            await checks.WaitAsync(ct);
+            try
+            {
+                upload = kind == UploadKind.Image
+                    ? await InspectImageAsync(id, staging, bytes, originalName, ct)
+                    : await InspectAudioAsync(id, staging, bytes, originalName, ct);
+            }
+            finally
+            {
+                checks.Release();
+            }
             File.Move(staging, Path.Combine(folders.Uploads, upload.FileName));
-            await File.WriteAllTextAsync(MetadataPath(id), JsonSerializer.Serialize(upload, Json), ct);
+            try
+            {
+                await AtomicFile.WriteAllTextAsync(MetadataPath(id), JsonSerializer.Serialize(upload, Json), ct);
+            }
+            catch
+            {
+                File.Delete(Path.Combine(folders.Uploads, upload.FileName));
+                throw;
+            }
             return upload;
         }
         finally
@@ -52,12 +74,37 @@ public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaO
         }
     }
 
+    /// <summary>The upload with this id, or null: unknown, its file gone, or its record damaged (a damaged record
+    /// means "upload again", never an error page).</summary>
     public StoredUpload? Find(string? id)
     {
         if (!DataFolders.IsId(id) || !File.Exists(MetadataPath(id!))) return null;
-        var upload = JsonSerializer.Deserialize<StoredUpload>(File.ReadAllText(MetadataPath(id!)), Json);
-        return upload is not null && File.Exists(PathOf(upload)) ? upload : null;
+        StoredUpload? upload;
+        try
+        {
+            upload = JsonSerializer.Deserialize<StoredUpload>(File.ReadAllText(MetadataPath(id!)), Json);
+        }
+        catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
+        {
+            return null;
+        }
+        return upload is { FileName: not null } && upload.Id == id && File.Exists(PathOf(upload)) ? upload : null;
     }
+
+    /// <summary>Removes an upload's file and record (its run was deleted and nothing else uses it).</summary>
+    public void Delete(string id)
+    {
+        if (!DataFolders.IsId(id)) return;
+        foreach (string file in Directory.EnumerateFiles(folders.Uploads, id + ".*"))
+        {
+            try { File.Delete(file); }
+            catch (IOException) { }
+        }
+    }
+
+    /// <summary>Ids of every stored upload (by their record files).</summary>
+    public IEnumerable<string> AllIds() => Directory.EnumerateFiles(folders.Uploads, "*.json")
+        .Select(Path.GetFileNameWithoutExtension).Where(DataFolders.IsId)!;
 
     public string PathOf(StoredUpload upload) => Path.Combine(folders.Uploads, upload.Id + Path.GetExtension(upload.FileName));
 
@@ -79,14 +126,16 @@ public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaO
 
     private async Task<StoredUpload> InspectAudioAsync(string id, string path, long bytes, string? name, CancellationToken ct)
     {
-        AudioTrack track;
+        long samples;
         ProbeResult probe;
         try
         {
+            InputFile.EnsureReadable(path, "audio");
             probe = await MediaProbe.ProbeAsync(path, media.Tools, ct);
             if (probe.VideoStreams.Any())
                 throw new MediaException($"'{path}' holds a video stream ({probe.Describe()}); upload the audio alone.");
-            track = await AudioLoader.LoadAsync(path, media, ct);
+            // Counted, not held: the engine decodes the same way but keeps only the length (flat memory).
+            samples = await AudioLoader.CountSamplesAsync(path, media, ct);
         }
         catch (MediaException e)
         {
@@ -102,7 +151,7 @@ public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaO
             string f when f.Contains("webm", StringComparison.Ordinal) => (".webm", "audio/webm"),
             _ => (".audio", "application/octet-stream"),
         };
-        return new StoredUpload(id, UploadKind.Audio, id + ext, type, DisplayName(name), bytes, AudioSamples: track.Samples.Length);
+        return new StoredUpload(id, UploadKind.Audio, id + ext, type, DisplayName(name), bytes, AudioSamples: samples);
     }
 
     private static async Task<long> CopyLimitedAsync(Stream content, string path, long max, UploadKind kind, CancellationToken ct)
@@ -123,14 +172,14 @@ public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaO
 
     // Media messages name the file; the staging path is ours and means nothing to the person who uploaded it.
     private static string Scrub(string message, string path) =>
-        message.Replace($"'{path}'", "The uploaded file").Replace(path, "the uploaded file");
+        ErrorText.ForClient(message.Replace($"'{path}'", "The uploaded file").Replace(path, "the uploaded file"));
 
     private static string Noun(UploadKind kind) => kind == UploadKind.Image ? "image" : "audio";
 
-    private static string DisplayName(string? name)
+    /// <summary>For display only: no folders, no control or bidi characters, at most 80 whole characters.</summary>
+    internal static string DisplayName(string? name)
     {
-        string clean = new((name ?? "").Where(c => !char.IsControl(c)).ToArray());
-        clean = Path.GetFileName(clean.Replace('\\', '/'));
-        return clean.Length == 0 ? "upload" : clean.Length > 80 ? clean[..80] : clean;
+        string clean = TextSanitizer.SingleLine(Path.GetFileName((name ?? "").Replace('\\', '/')), MaxNameCharacters);
+        return clean.Length == 0 ? "upload" : clean;
     }
 }

@@ -1,3 +1,4 @@
+using LiveAvatar.Web.Security;
 using LiveAvatar.Web.Services;
 
 namespace LiveAvatar.Web.Components.Generation;
@@ -18,10 +19,14 @@ public sealed partial class GenerationPageState : IDisposable
     private readonly TimeProvider time;
     private readonly Random random;
     private JobStatus? watchedStatus;
+    private readonly ClientIdentity client;
 
+    /// <param name="client">Who this page acts for (the browser's client cookie); without one, the page is its own
+    /// client, so it can manage only the jobs it submitted.</param>
     public GenerationPageState(JobQueue queue, HistoryStore history, UploadStore uploads, ExampleLibrary examples,
-        TimeProvider time, Random? random = null)
+        TimeProvider time, Random? random = null, ClientIdentity? client = null)
     {
+        this.client = client ?? ClientIdentity.NewAnonymous();
         this.queue = queue;
         this.history = history;
         this.uploads = uploads;
@@ -101,7 +106,7 @@ public sealed partial class GenerationPageState : IDisposable
         if (errors.Count > 0) return Refuse(errors.Values.ToList());
         try
         {
-            var job = queue.Submit(Form.ToParameters());
+            var job = queue.Submit(Form.ToParameters(), client);
             SubmitProblems = [];
             Watch(job.Id);
             return GenerateOutcome.Started;
@@ -112,7 +117,7 @@ public sealed partial class GenerationPageState : IDisposable
         }
     }
 
-    public bool Cancel(string? id = null) => (id ?? WatchedId) is { } target && queue.Cancel(target);
+    public bool Cancel(string? id = null) => (id ?? WatchedId) is { } target && queue.Cancel(target, client) == JobAction.Done;
 
     /// <summary>Follows a job: live while it is queued or running, from its record afterwards.</summary>
     public void Watch(string? id)
@@ -137,20 +142,23 @@ public sealed partial class GenerationPageState : IDisposable
 
     public bool Delete(string id)
     {
-        bool deleted = queue.Delete(id);
+        bool deleted = queue.Delete(id, client) == JobAction.Done;
         if (deleted && id == WatchedId) Watch(null);
         return deleted;
     }
 
-    /// <summary>The generator loads LoRA weights per job (GenerationRequest.LoraPath), so "reload" checks the file
+    /// <summary>LoRA files the server offers (under the checkpoint folder); the page picks one, never a path.</summary>
+    public IReadOnlyList<string> LoraChoices => queue.Loras?.Names ?? [];
+
+    /// <summary>The generator loads LoRA weights per job (GenerationRequest.LoraPath), so "reload" checks the choice
     /// now and the next job applies it.</summary>
     public void ReloadLora()
     {
-        string path = Form.LoraPath.Trim();
+        string name = Form.LoraPath.Trim();
         LoraStatus = !Form.LoraEnabled ? "LoRA is off; the next job runs the base model."
-            : path.Length == 0 ? "The next job uses the default LoRA file (ckpt/LiveAvatar/liveavatar.safetensors beside the checkpoint)."
-            : !File.Exists(path) ? $"No file at {path} on the server."
-            : $"LoRA file found ({new FileInfo(path).Length / (1024 * 1024)} MB); the next job loads it.";
+            : name.Length == 0 ? "The next job uses the default LoRA file (LiveAvatar/liveavatar.safetensors beside the checkpoint)."
+            : queue.Loras?.Resolve(name) is null ? "That LoRA is not in the server's list; pick one from the list."
+            : $"LoRA file found ({queue.Loras.SizeOf(name) / (1024 * 1024)} MB); the next job loads it.";
     }
 
     public void Dispose()

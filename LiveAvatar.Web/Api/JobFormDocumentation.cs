@@ -1,0 +1,46 @@
+using LiveAvatar.Web.Services;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace LiveAvatar.Web.Api;
+
+/// <summary>POST /api/v1/jobs reads its multipart body itself (to stream uploads), so the OpenAPI generator cannot
+/// see the fields; this describes them.</summary>
+internal static class JobFormDocumentation
+{
+    private static readonly (string Name, JsonSchemaType Type, string? Format, string Description)[] Fields =
+    [
+        ("image", JsonSchemaType.String, "binary", "Reference image (PNG, JPEG, WebP, GIF, BMP); checked by content."),
+        ("audio", JsonSchemaType.String, "binary", "Speech audio (any format ffmpeg reads: WAV, MP3, OGG/Opus, FLAC, M4A)."),
+        ("prompt", JsonSchemaType.String, null, $"Scene description, at most {GenerationLimits.MaxPromptLength} characters."),
+        ("size", JsonSchemaType.String, null, "Output area key, e.g. 704*384 (default); the image picks the aspect."),
+        ("num_clip", JsonSchemaType.Integer, null, "Clips to generate (default 10; the audio caps it)."),
+        ("sample_steps", JsonSchemaType.Integer, null, "Denoising steps, 1-4 (default 4)."),
+        ("guide_scale", JsonSchemaType.Number, null, "0 (default): no guidance; above 1: classifier-free guidance."),
+        ("infer_frames", JsonSchemaType.Integer, null, "Frames per clip, a multiple of 12 (default 48)."),
+        ("seed", JsonSchemaType.Integer, null, "Random seed (default 420)."),
+        ("online_decode", JsonSchemaType.Boolean, null, "Decode each block as it finishes (less memory)."),
+        ("vae_parallel", JsonSchemaType.Boolean, null, "Decode on its own GPU (needs 2+ GPUs)."),
+        ("fp8", JsonSchemaType.Boolean, null, "FP8 DiT weights (GPUs that support it)."),
+        ("lora_enabled", JsonSchemaType.Boolean, null, "Apply the Live Avatar LoRA (default true)."),
+        ("lora", JsonSchemaType.String, null, "A LoRA file name from the server's list (default: LiveAvatar/liveavatar.safetensors)."),
+    ];
+
+    public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        if (operation.OperationId != "CreateJob") return Task.CompletedTask;
+        var schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "image", "audio", "prompt" },
+            Properties = Fields.ToDictionary(f => f.Name,
+                f => (IOpenApiSchema)new OpenApiSchema { Type = f.Type, Format = f.Format, Description = f.Description }),
+        };
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { ["multipart/form-data"] = new() { Schema = schema } },
+        };
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using LiveAvatar.Web.Services;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace LiveAvatar.Web.Api;
+
+/// <summary>
+/// Reads POST /api/v1/jobs (multipart/form-data) section by section: the image and audio stream straight into
+/// <see cref="UploadStore"/> (the page's limits and content checks, flat memory), the other fields become
+/// <see cref="JobParameters"/>. Field names are the original CLI's (num_clip, sample_steps, …).
+/// </summary>
+public static class JobSubmissionReader
+{
+    private const int MaxFieldBytes = 64 * 1024;
+
+    public sealed record Result(JobParameters Parameters, StoredUpload? Image, StoredUpload? Audio, Dictionary<string, string[]> Problems);
+
+    public static readonly IReadOnlyList<string> TextFields =
+    [
+        "prompt", "size", "num_clip", "sample_steps", "guide_scale", "infer_frames", "seed", "online_decode", "vae_parallel",
+        "fp8", "lora_enabled", "lora",
+    ];
+
+    public static async Task<Result> ReadAsync(HttpRequest request, UploadStore uploads, CancellationToken ct)
+    {
+        var problems = new Dictionary<string, string[]>();
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        {
+            problems["request"] = ["Send the job as multipart/form-data (curl -F image=@face.png -F audio=@speech.wav -F prompt=…)."];
+            return new Result(new JobParameters(), null, null, problems);
+        }
+        // The body may hold both uploads at their limits, plus the fields.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = uploads.Limits.MaxImageBytes + uploads.Limits.MaxAudioBytes + UploadLimits.MiB;
+
+        var fields = new Dictionary<string, string>();
+        StoredUpload? image = null, audio = null;
+        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+        MultipartSection? section;
+        while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
+            string name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+            if (disposition.IsFileDisposition() && name is "image" or "audio")
+            {
+                var kind = name == "image" ? UploadKind.Image : UploadKind.Audio;
+                string? fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+                try
+                {
+                    var stored = await uploads.SaveAsync(kind, section.Body, fileName, ct);
+                    if (kind == UploadKind.Image) image = stored; else audio = stored;
+                }
+                catch (UploadRejectedException e)
+                {
+                    problems[name] = [e.Message];
+                }
+            }
+            else if (TextFields.Contains(name))
+            {
+                using var text = new StreamReader(section.Body);
+                var buffer = new char[MaxFieldBytes + 1];
+                int read = await text.ReadBlockAsync(buffer, ct);
+                if (read > MaxFieldBytes) problems[name] = [$"The {name} field is longer than {MaxFieldBytes / 1024} KB."];
+                else fields[name] = new string(buffer, 0, read);
+            }
+            else
+            {
+                problems[name.Length == 0 ? "request" : name] = [$"'{TextSanitizer.SingleLine(name, 40)}' is not a field of a job; the fields are image, audio, {string.Join(", ", TextFields)}."];
+            }
+        }
+        if (image is null && !problems.ContainsKey("image")) problems["image"] = ["Attach the reference image as the 'image' file field."];
+        if (audio is null && !problems.ContainsKey("audio")) problems["audio"] = ["Attach the audio as the 'audio' file field."];
+        var parameters = Parse(fields, problems) with { ImageId = image?.Id ?? "", AudioId = audio?.Id ?? "" };
+        return new Result(parameters, image, audio, problems);
+    }
+
+    /// <summary>Missing fields take the page's defaults; each unreadable one is a problem under its name.</summary>
+    private static JobParameters Parse(Dictionary<string, string> f, Dictionary<string, string[]> problems)
+    {
+        var d = new JobParameters();
+        return d with
+        {
+            Prompt = f.GetValueOrDefault("prompt") ?? "",
+            Size = f.GetValueOrDefault("size")?.Trim() ?? d.Size,
+            NumClip = Int(f, "num_clip", d.NumClip, problems),
+            SampleSteps = Int(f, "sample_steps", d.SampleSteps, problems),
+            GuideScale = Double(f, "guide_scale", d.GuideScale, problems),
+            InferFrames = Int(f, "infer_frames", d.InferFrames, problems),
+            Seed = Long(f, "seed", d.Seed, problems),
+            OnlineDecode = Bool(f, "online_decode", d.OnlineDecode, problems),
+            VaeParallel = Bool(f, "vae_parallel", d.VaeParallel, problems),
+            Fp8 = Bool(f, "fp8", d.Fp8, problems),
+            LoraEnabled = Bool(f, "lora_enabled", d.LoraEnabled, problems),
+            LoraPath = f.GetValueOrDefault("lora") is { Length: > 0 } lora ? lora.Trim() : null,
+        };
+    }
+
+    private static int Int(Dictionary<string, string> f, string name, int fallback, Dictionary<string, string[]> problems) =>
+        !f.TryGetValue(name, out var text) ? fallback
+        : int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v
+        : Bad(problems, name, text, "a whole number", fallback);
+
+    private static long Long(Dictionary<string, string> f, string name, long fallback, Dictionary<string, string[]> problems) =>
+        !f.TryGetValue(name, out var text) ? fallback
+        : long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v
+        : Bad(problems, name, text, "a whole number", fallback);
+
+    private static double Double(Dictionary<string, string> f, string name, double fallback, Dictionary<string, string[]> problems) =>
+        !f.TryGetValue(name, out var text) ? fallback
+        : double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v
+        : Bad(problems, name, text, "a number", fallback);
+
+    private static bool Bool(Dictionary<string, string> f, string name, bool fallback, Dictionary<string, string[]> problems) =>
+        !f.TryGetValue(name, out var text) ? fallback
+        : text.Trim().ToLowerInvariant() switch
+        {
+            "true" or "1" or "on" or "yes" => true,
+            "false" or "0" or "off" or "no" => false,
+            _ => Bad(problems, name, text, "true or false", fallback),
+        };
+
+    private static T Bad<T>(Dictionary<string, string[]> problems, string name, string text, string expected, T fallback)
+    {
+        problems[name] = [$"{name} must be {expected}, got '{TextSanitizer.SingleLine(text, 40)}'."];
+        return fallback;
+    }
+}
