@@ -100,7 +100,8 @@ public sealed class WebAppServer : IAsyncDisposable
             try
             {
                 using var response = await http.GetAsync(BaseUrl);
-                if (response.StatusCode == HttpStatusCode.OK) return;
+                // A server with a key answers 401 until the page logs in; either way it is up.
+                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized) return;
             }
             catch (HttpRequestException)
             {

@@ -18,7 +18,9 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             var h = http.Response.Headers;
             h.XContentTypeOptions = "nosniff";
             h.ContentSecurityPolicy = ContentSecurityPolicy;
-            h["Referrer-Policy"] = "no-referrer";
+            // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the page's own form
+            // posts (the login), which the Origin check must refuse.
+            h["Referrer-Policy"] = "same-origin";
             h.XFrameOptions = "DENY";
             h["Cross-Origin-Opener-Policy"] = "same-origin";
             h["Cross-Origin-Resource-Policy"] = "same-origin";
