@@ -12,7 +12,9 @@ public class EngineStatusPanelTests : PageContext
     private IRenderedComponent<EngineStatusPanel> RenderChecked()
     {
         var panel = Bunit.Render<EngineStatusPanel>();
-        panel.WaitForAssertion(() => Assert.NotEmpty(panel.FindAll("[data-testid=status-checked-at]")));
+        // The first status read runs asynchronously; on a loaded 2-core CI machine the first render of the test run
+        // (JIT and all) can take longer than bUnit's one-second default, so wait generously.
+        panel.WaitForAssertion(() => Assert.NotEmpty(panel.FindAll("[data-testid=status-checked-at]")), TimeSpan.FromSeconds(30));
         return panel;
     }
 
@@ -49,7 +51,8 @@ public class EngineStatusPanelTests : PageContext
 
         panel.Find("[data-testid=status-refresh]").Click();
 
-        panel.WaitForAssertion(() => Assert.Equal("checked at 13:14:15 (check #2)", panel.Find("[data-testid=status-checked-at]").TextContent.Trim()));
+        panel.WaitForAssertion(() => Assert.Equal("checked at 13:14:15 (check #2)", panel.Find("[data-testid=status-checked-at]").TextContent.Trim()),
+            TimeSpan.FromSeconds(30));
         Assert.Equal(2, Provider.Reads);
     }
 

@@ -22,7 +22,7 @@ public class HomePageTests() : PageContext
     public void The_home_page_has_every_control_and_the_engine_status()
     {
         var page = Bunit.Render<Home>();
-        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=status-checked-at]")));
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=status-checked-at]")), TimeSpan.FromSeconds(30));
 
         foreach (string id in PageTestIds) Assert.True(page.FindAll($"[data-testid={id}]").Count > 0, $"data-testid=\"{id}\" missing");
         Assert.Equal(2, page.FindAll("[data-testid=status-device]").Count);
@@ -82,7 +82,7 @@ public class HomePageWithoutGeneratorTests() : PageContext(withGenerator: false)
     public void Without_a_generator_the_page_says_so_and_generate_is_disabled()
     {
         var page = Bunit.Render<Home>();
-        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=status-checked-at]")));
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=status-checked-at]")), TimeSpan.FromSeconds(30));
 
         Assert.Contains("Generator not available", page.Find("[data-testid=generator-missing]").TextContent);
         Assert.Contains("Generator not available", page.Find("[data-testid=status-generator-headline]").TextContent);
