@@ -63,6 +63,7 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
         var gpus = a.Int("num_gpus_dit", 1);
         var flagProblems = new List<string>();
         if (gpus < 1) flagProblems.Add($"--num_gpus_dit {gpus}: use 1 or more");
+        flagProblems.AddRange(ConditioningFlagProblems(a.String("audio"), secondAudio, masks, poseVideo));
         var plan = DevicePlanner.FromCounts(gpus, a.Flag("enable_vae_parallel"), a.String("device"), cudaDevices);
         var ckpt = a.String("ckpt_dir") ?? Environment.GetEnvironmentVariable("LIVEAVATAR_CKPT_DIR") ?? "ckpt/Wan2.2-S2V-14B";
         var prompt = a.String("prompt") ?? GenerationDefaults.Prompt;
@@ -102,4 +103,19 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
 
     /// <summary>The original's name for an unnamed output (see <see cref="OutputNames.Default"/>).</summary>
     public static string DefaultFileName(int steps, string prompt, DateTime at) => OutputNames.Default(steps, prompt, at);
+
+    // The conditioning flags' own spelling rules (the engine checks the files' contents later).
+    private static IEnumerable<string> ConditioningFlagProblems(string? audioFlag, string? secondAudio, IReadOnlyList<string>? masks, string? poseVideo)
+    {
+        if (audioFlag is not null && !File.Exists(audioFlag) && audioFlag.Contains('+', StringComparison.Ordinal) && secondAudio is null)
+            yield return $"--audio {audioFlag}: two speakers are written A.wav+B.wav (exactly two tracks)";
+        if (masks is not null)
+        {
+            if (secondAudio is null) yield return "--speaker_masks needs two audio tracks (--audio A.wav+B.wav)";
+            else if (masks.Count != 2) yield return $"--speaker_masks has {masks.Count} files for 2 speakers: give L.png,R.png (one per track, in --audio order)";
+            foreach (var m in masks.Where(m => m.Length == 0 || !File.Exists(m))) yield return $"--speaker_masks {m}: no such file";
+        }
+        else if (secondAudio is not null) yield return "two speakers need --speaker_masks L.png,R.png: one mask per speaker, white where that person is";
+        if (poseVideo is not null && !File.Exists(poseVideo)) yield return $"--pose_video {poseVideo}: no such file";
+    }
 }
