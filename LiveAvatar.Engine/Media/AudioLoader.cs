@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using FFMpegCore;
+using FFMpegCore.Pipes;
 
 namespace LiveAvatar.Engine.Media;
 
@@ -15,29 +16,12 @@ public static class AudioLoader
     public static async Task<AudioTrack> LoadAsync(string path, MediaOptions? options = null, CancellationToken ct = default)
     {
         options ??= MediaOptions.Default;
-        InputFile.EnsureReadable(path, "audio");
-        var probe = await MediaProbe.ProbeAsync(path, options.Tools, ct).ConfigureAwait(false);
-        var audio = probe.AudioStreams.FirstOrDefault()
-            ?? throw new MediaException($"'{path}' has no audio stream: ffprobe sees {probe.Describe()}.");
-        CheckDeclaredDuration(path, probe, audio, options.MaxAudioDuration);
-
         var maxSamples = (long)(options.MaxAudioDuration.TotalSeconds * AudioTrack.SampleRate);
         var sink = new CappedPipeSink("f32le", (maxSamples + 1) * sizeof(float));
-        var filter = MonoFilter(audio.Channels) + $"aresample={AudioTrack.SampleRate}:resampler=soxr:precision=20";
-        var command = FFMpegArguments.FromFileInput(InputFile.ForFfmpeg(path, "audio"), verifyExists: false)
-            .OutputToPipe(sink, o => o.WithCustomArgument($"-map 0:{audio.Index} -vn -af {filter} -ac 1 -c:a pcm_f32le"));
-        var r = await FfmpegRun.RunAsync(command, options.Tools, ct).ConfigureAwait(false);
-
-        if (sink.Overflowed) throw TooLong(path, options.MaxAudioDuration, null);
-        if (!r.Succeeded)
-            throw new MediaException($"'{path}' could not be decoded as audio: {FfmpegException.Quote(r.StderrTail)}");
+        await DecodeAsync(path, options, sink, () => sink.Overflowed, ct).ConfigureAwait(false);
         var bytes = sink.Bytes;
-        if (bytes.Length < sizeof(float))
-            throw new MediaException($"'{path}' contains no audio samples (zero length).");
         var samples = MemoryMarshal.Cast<byte, float>(bytes[..(bytes.Length / sizeof(float) * sizeof(float))]).ToArray();
-        if (samples.Length < AudioClipMath.MinSamples)
-            throw new MediaException($"'{path}' is only {samples.Length * 1000.0 / AudioTrack.SampleRate:0.#} ms long; " +
-                $"at least {AudioClipMath.MinSamples * 1000 / AudioTrack.SampleRate} ms of audio is needed.");
+        CheckLength(path, samples.Length);
         return new AudioTrack(samples, path);
     }
 
@@ -48,28 +32,38 @@ public static class AudioLoader
     public static async Task<long> CountSamplesAsync(string path, MediaOptions? options = null, CancellationToken ct = default)
     {
         options ??= MediaOptions.Default;
+        var maxSamples = (long)(options.MaxAudioDuration.TotalSeconds * AudioTrack.SampleRate);
+        var sink = new CountingPipeSink("f32le", maxSamples * sizeof(float));
+        await DecodeAsync(path, options, sink, () => sink.Overflowed, ct).ConfigureAwait(false);
+        var samples = sink.Count / sizeof(float);
+        CheckLength(path, samples);
+        return samples;
+    }
+
+    // One decode for loading and counting: probe, refuse a declared over-length, then ffmpeg to 16 kHz mono f32 into
+    // the sink (which stops reading past the limit: overflowed() tells a too-long track from a broken one).
+    private static async Task DecodeAsync(string path, MediaOptions options, IPipeSink sink, Func<bool> overflowed, CancellationToken ct)
+    {
         InputFile.EnsureReadable(path, "audio");
         var probe = await MediaProbe.ProbeAsync(path, options.Tools, ct).ConfigureAwait(false);
         var audio = probe.AudioStreams.FirstOrDefault()
             ?? throw new MediaException($"'{path}' has no audio stream: ffprobe sees {probe.Describe()}.");
         CheckDeclaredDuration(path, probe, audio, options.MaxAudioDuration);
-
-        var maxSamples = (long)(options.MaxAudioDuration.TotalSeconds * AudioTrack.SampleRate);
-        var sink = new CountingPipeSink("f32le", maxSamples * sizeof(float));
         var filter = MonoFilter(audio.Channels) + $"aresample={AudioTrack.SampleRate}:resampler=soxr:precision=20";
         var command = FFMpegArguments.FromFileInput(InputFile.ForFfmpeg(path, "audio"), verifyExists: false)
             .OutputToPipe(sink, o => o.WithCustomArgument($"-map 0:{audio.Index} -vn -af {filter} -ac 1 -c:a pcm_f32le"));
         var r = await FfmpegRun.RunAsync(command, options.Tools, ct).ConfigureAwait(false);
-
-        if (sink.Overflowed) throw TooLong(path, options.MaxAudioDuration, null);
+        if (overflowed()) throw TooLong(path, options.MaxAudioDuration, null);
         if (!r.Succeeded)
             throw new MediaException($"'{path}' could not be decoded as audio: {FfmpegException.Quote(r.StderrTail)}");
-        var samples = sink.Count / sizeof(float);
+    }
+
+    private static void CheckLength(string path, long samples)
+    {
         if (samples == 0) throw new MediaException($"'{path}' contains no audio samples (zero length).");
         if (samples < AudioClipMath.MinSamples)
             throw new MediaException($"'{path}' is only {samples * 1000.0 / AudioTrack.SampleRate:0.#} ms long; " +
                 $"at least {AudioClipMath.MinSamples * 1000 / AudioTrack.SampleRate} ms of audio is needed.");
-        return samples;
     }
 
     /// <summary>
