@@ -20,11 +20,18 @@ public class QueueAndHistoryTests : PageContext
     public void The_queue_lists_positions_offers_watch_for_other_jobs_and_cancels_the_clicked_one()
     {
         string? cancelled = null;
-        var rows = new List<QueueRow> { new("a", "x + y", "running", true, true), new("b", "x + y", "#1 waiting", false, false) };
+        var rows = new List<QueueRow>
+        {
+            new("a", "x + y", "running", true, true, CanCancel: true),
+            new("b", "x + y", "#1 waiting", false, false, CanCancel: true),
+            new("c", "x + y", "#2 waiting", false, false, CanCancel: false),
+        };
         var panel = Bunit.Render<QueuePanel>(p => p.Add(x => x.Rows, rows).Add(x => x.Cancel, id => cancelled = id));
 
-        Assert.Equal(["running", "#1 waiting"], panel.FindAll("[data-testid=queue-position]").Select(e => e.TextContent.Trim()));
-        Assert.Equal("/?job=b", Assert.Single(panel.FindAll("[data-testid=queue-watch]")).GetAttribute("href"));
+        Assert.Equal(["running", "#1 waiting", "#2 waiting"], panel.FindAll("[data-testid=queue-position]").Select(e => e.TextContent.Trim()));
+        Assert.Equal(["/?job=b", "/?job=c"], panel.FindAll("[data-testid=queue-watch]").Select(e => e.GetAttribute("href")));
+        // Someone else's job is listed but offers no cancel button: only its owner (or an admin) may cancel it.
+        Assert.Equal(2, panel.FindAll("[data-testid=queue-cancel]").Count);
         panel.FindAll("[data-testid=queue-cancel]")[1].Click();
 
         Assert.Equal("b", cancelled);

@@ -75,7 +75,7 @@ public sealed partial class GenerationPageState : IDisposable
     public bool CanGenerate => GeneratorAvailable && !GenerateRequested;
     public bool CanCancel => Watched?.IsActive == true;
 
-    public IReadOnlyList<QueueRow> QueueRows => QueueView.From(queue.Active, WatchedId);
+    public IReadOnlyList<QueueRow> QueueRows => QueueView.From(queue.Active, WatchedId, client);
     public IReadOnlyList<HistoryRow> HistoryRows => HistoryView.From(history.All, time.LocalTimeZone);
 
     public void ApplyPreset(string id)
