@@ -42,10 +42,24 @@ if [[ -e "$LIBTORCH/lib/libtorch_cuda.so" ]]; then
   INC+=(-I"$CUDA_INC")
   LIBS+=(-ltorch_cuda -lc10_cuda)
   DEFS+=(-DLAX_WITH_CUDA)
+  # The fused kernels (*.cu) need nvcc; they include no ATen headers, so any CUDA 12+ nvcc will do.
+  NVCC="${NVCC:-$(command -v nvcc || true)}"
+  for c in "${CUDA_HOME:-}" /usr/local/cuda; do
+    [[ -z "$NVCC" && -n "$c" && -x "$c/bin/nvcc" ]] && NVCC="$c/bin/nvcc"
+  done
+  [[ -z "$NVCC" ]] && { echo "build-native: CUDA libtorch found but no nvcc for the fused kernels; set NVCC or CUDA_HOME" >&2; exit 2; }
+  # sm_80 (A100), sm_89 (Ada), sm_90 (Hopper) as binaries, plus PTX for newer GPUs to JIT.
+  NVCC_ARCH=(-gencode arch=compute_80,code=sm_80 -gencode arch=compute_89,code=sm_89 -gencode arch=compute_90,code=sm_90
+             -gencode arch=compute_90,code=compute_90)
+  # cudart linked statically: the .so then needs no libcudart of a particular version beside torch's own (kernel
+  # launches interoperate with torch's streams through the driver).
+  CUDART_STATIC=$(find "$(dirname "$NVCC")/.." -name libcudart_static.a 2>/dev/null | head -1)
+  [[ -z "$CUDART_STATIC" ]] && { echo "build-native: no libcudart_static.a next to $NVCC" >&2; exit 2; }
+  LIBS+=("$CUDART_STATIC" -lrt -lpthread -ldl)
 fi
 
 STAMP="$OUT/build-info.txt"
-INFO="libtorch=$LIBTORCH version=$VERSION abi=$ABI defs=${DEFS[*]:-none}"
+INFO="libtorch=$LIBTORCH version=$VERSION abi=$ABI defs=${DEFS[*]:-none} nvcc=${NVCC:-none}"
 if [[ $force == 0 && -f "$LIB" && -f "$STAMP" && "$(head -1 "$STAMP")" == "$INFO" ]]; then
   newer=$(find "$SRC" "$0" -newer "$LIB" -type f | head -1)
   [[ -z "$newer" ]] && { echo "build-native: up to date ($LIB)"; exit 0; }
@@ -57,6 +71,12 @@ pids=()
 for f in "$SRC"/*.cpp; do
   g++ "${FLAGS[@]}" -c "$f" -o "$OUT/ext-obj/$(basename "${f%.cpp}").o" & pids+=($!)
 done
+if [[ -n "${NVCC:-}" ]]; then
+  for f in "$SRC"/*.cu; do
+    "$NVCC" -O3 -std=c++17 "${NVCC_ARCH[@]}" -Xcompiler -fPIC,-fvisibility=hidden -c "$f" \
+      -o "$OUT/ext-obj/$(basename "${f%.cu}")_cu.o" & pids+=($!)
+  done
+fi
 fail=0; for p in "${pids[@]}"; do wait "$p" || fail=1; done
 [[ $fail == 0 ]] || { echo "build-native: compile failed" >&2; exit 1; }
 g++ -shared -o "$LIB.tmp" "$OUT"/ext-obj/*.o -L"$LIBTORCH/lib" "${LIBS[@]}" -Wl,--as-needed -Wl,-rpath,"$LIBTORCH/lib"

@@ -11,7 +11,7 @@ namespace LiveAvatar.Tools.Bench;
 
 public sealed record DitBenchResult(string Device, int Width, int Height, int Layers, long Parameters, double MaterializeSeconds,
     double PrefillMs, double ForwardMsMedian, double ForwardMsBest, int Tokens, int CondTokens, long PeakBytes, long WeightBytes,
-    long CacheBytes)
+    long CacheBytes, FusedComparison? Fused = null)
 {
     /// <summary>Single-device video rate if every block took <paramref name="steps"/> forwards and nothing else.</summary>
     public double DitOnlyFps(int steps) => 12 / (steps * ForwardMsMedian / 1000);
@@ -20,7 +20,16 @@ public sealed record DitBenchResult(string Device, int Width, int Height, int La
         $"DiT block forward at {Width}x{Height} on {Device}: {Layers} layers, {Parameters / 1e9:F2} B params (synthetic; bf16 on cuda, fp32 on cpu), " +
         $"{Tokens} query tokens, {CondTokens} sink tokens; materialize {MaterializeSeconds:F1} s; prefill {PrefillMs:F1} ms; " +
         $"forward median {ForwardMsMedian:F1} ms, best {ForwardMsBest:F1} ms; DiT-only rate at 4 steps {DitOnlyFps(4):F2} FPS; " +
-        $"peak allocated {PeakBytes / 1073741824.0:F1} GiB (weights {WeightBytes / 1073741824.0:F1} GiB, one step's KV ring + sink {CacheBytes / 1073741824.0:F1} GiB)";
+        $"peak allocated {PeakBytes / 1073741824.0:F1} GiB (weights {WeightBytes / 1073741824.0:F1} GiB, one step's KV ring + sink {CacheBytes / 1073741824.0:F1} GiB)" +
+        (Fused is { } f ? $"; {f}" : "");
+}
+
+/// <summary>The same forward with the fused kernels suspended: its time, and how far the fused output is from it.</summary>
+public sealed record FusedComparison(double UnfusedMsMedian, double MaxAbsDiff, double RefMaxAbs, double MeanAbsDiff)
+{
+    public override string ToString() =>
+        $"fused kernels on (unfused forward median {UnfusedMsMedian:F1} ms); fused vs unfused output: max |diff| {MaxAbsDiff:G3} " +
+        $"of max |value| {RefMaxAbs:G3}, mean |diff| {MeanAbsDiff:G3}";
 }
 
 /// <summary>One DiT block forward (3 latent frames at one step) with synthetic full-size weights: time and memory.</summary>
@@ -69,8 +78,34 @@ public static class DitBench
         }
         times.Sort();
         var peak = device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).PeakAllocated : 0;
+        FusedComparison? fused = null;
+        if (FusedKernels.Applies(latents))
+        {
+            DitStreamInput Input(int i) => new(latents, 1000f, context, audio, 3 * fsl * (i % 4), 12);
+            using var s = torch.NewDisposeScope();
+            var withFused = dit.Forward(Input(0), ring, cond).to(ScalarType.Float32);
+            Tensor without;
+            var unfusedTimes = new List<double>();
+            using (FusedKernels.Suspend())
+            {
+                without = dit.Forward(Input(0), ring, cond).to(ScalarType.Float32);
+                for (var i = 0; i < warmup + iters; i++)
+                {
+                    using var s2 = torch.NewDisposeScope();
+                    Sync(device);
+                    sw.Restart();
+                    _ = dit.Forward(Input(i), ring, cond);
+                    Sync(device);
+                    if (i >= warmup) unfusedTimes.Add(sw.Elapsed.TotalMilliseconds);
+                }
+            }
+            unfusedTimes.Sort();
+            var diff = (withFused - without).abs();
+            fused = new FusedComparison(unfusedTimes[unfusedTimes.Count / 2], diff.max().item<float>(), without.abs().max().item<float>(),
+                diff.mean().item<float>());
+        }
         return new DitBenchResult(device.ToString() + (fp8 ? " (FP8 linears)" : ""), w, h, config.NumLayers, dit.ParameterCount(), materialize, prefill,
-            times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes);
+            times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes, fused);
     }
 
     internal static void Sync(Device d)

@@ -68,5 +68,6 @@ public static partial class TorchSelfTest
             Close([0.33669037, 0.12880941, 0.23446237, 0.23033303, -1.12285638], Noise.Randn([5], 42), 1e-7, "randn(seed 42)");
         });
         foreach (var c in CudaChecks(dev)) yield return c;
+        foreach (var c in FusedKernelChecks(dev)) yield return c;
     }
 }

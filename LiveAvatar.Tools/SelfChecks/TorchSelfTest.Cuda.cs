@@ -93,6 +93,74 @@ public static partial class TorchSelfTest
         });
     }
 
+    private static IEnumerable<(string, Action)> FusedKernelChecks(Device dev)
+    {
+        if (dev.type != TorchSharp.DeviceType.CUDA) yield break;
+        const int frames = 3, perFrame = 96, width = 5120, heads = 40;
+        const int tokens = frames * perFrame;
+        yield return ("fused LayerNorm + modulation matches the unfused float32 ops", () =>
+        {
+            RequireFused();
+            var x = (Noise.Randn([1, tokens, width], 11, ScalarType.Float32, dev) * 3 + 0.5).to(ScalarType.BFloat16);
+            var scale = Noise.Randn([frames, 1, width], 12, ScalarType.Float32, dev) * 0.1;
+            var shift = Noise.Randn([frames, 1, width], 13, ScalarType.Float32, dev) * 0.1;
+            var expected = (TorchSharp.torch.nn.functional.layer_norm(x.to(ScalarType.Float32), [width], null, null, 1e-6)
+                .view(frames, perFrame, width) * (1.0 + scale) + shift).view(1, tokens, width).to(ScalarType.BFloat16);
+            ExpectBf16Close(expected, FusedKernels.LayerNormModulate(x, scale, shift, 1e-6), "layer norm + modulation");
+        });
+        yield return ("fused gated residual is bit-identical to the unfused ops", () =>
+        {
+            RequireFused();
+            var x = Noise.Randn([1, tokens, width], 14, ScalarType.Float32, dev);
+            var y = Noise.Randn([1, tokens, width], 15, ScalarType.Float32, dev).to(ScalarType.BFloat16);
+            var gate = Noise.Randn([frames, 1, width], 16, ScalarType.Float32, dev);
+            var expected = x + (y.to(ScalarType.Float32).view(frames, perFrame, width) * gate).view(1, tokens, width);
+            var got = FusedKernels.GateResidual(x, y, gate);
+            Expect(got.dtype == ScalarType.Float32, $"dtype {got.dtype}");
+            Expect(Same(expected, got), $"max |diff| {(expected - got).abs().max().item<float>()}");
+            Expect(Same(expected.to(ScalarType.BFloat16), FusedKernels.GateResidual(x, y, gate, bf16Out: true)), "bf16 output differs from the cast");
+        });
+        yield return ("fused RMSNorm + RoPE matches WanRMSNorm then rope_apply", () =>
+        {
+            RequireFused();
+            var x = (Noise.Randn([1, tokens, width], 17, ScalarType.Float32, dev) * 2).to(ScalarType.BFloat16);
+            var weight = (Noise.Randn([width], 18, ScalarType.Float32, dev) * 0.2 + 1).to(ScalarType.BFloat16);
+            var angles = Noise.Randn([tokens, width / heads / 2], 19, ScalarType.Float32, dev) * 3;
+            var (cos, sin) = (angles.cos(), angles.sin());
+            var xf = x.to(ScalarType.Float32);
+            var normed = (xf * (xf.square().mean([-1], keepdim: true) + 1e-6).rsqrt()).to(ScalarType.BFloat16) * weight;
+            var expected = LiveAvatar.Engine.Models.Dit.DitRope.Apply(normed.view(1, tokens, heads, width / heads), cos, sin).to(ScalarType.BFloat16);
+            var got = empty([1, tokens, heads, width / heads], ScalarType.BFloat16, dev);
+            FusedKernels.RmsNormRope(x, weight, cos, sin, 1e-6, normalize: true, got);
+            ExpectBf16Close(expected, got, "RMSNorm + RoPE");
+            var ropeOnly = empty([1, tokens, heads, width / heads], ScalarType.BFloat16, dev);
+            FusedKernels.RmsNormRope(normed, null, cos, sin, 0, normalize: false, ropeOnly);
+            Expect(Same(expected, ropeOnly), $"RoPE alone: max |diff| {(expected.to(ScalarType.Float32) - ropeOnly.to(ScalarType.Float32)).abs().max().item<float>()}");
+        });
+    }
+
+    // Norm reductions sum in another order, so a value may round to the neighbouring bf16: allow one bf16 step
+    // (2⁻⁸ relative) per element and require almost all elements to be identical.
+    private static void ExpectBf16Close(Tensor expected, Tensor got, string what)
+    {
+        var e = expected.to(ScalarType.Float32);
+        var g = got.to(ScalarType.Float32);
+        var diff = (e - g).abs();
+        var allowed = e.abs() * (1.0 / 128) + 1e-6;
+        var worst = (diff - allowed).max().item<float>();
+        var differing = diff.gt(0).to(ScalarType.Float32).mean().item<float>();
+        Expect(worst <= 0, $"{what}: an element differs by more than one bf16 step (max |diff| {diff.max().item<float>()})");
+        Expect(differing < 0.02, $"{what}: {differing:P1} of the elements differ (expected under 2 %)");
+    }
+
+    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    private static void RequireFused()
+    {
+        RequireExtension();
+        if (!FusedKernels.IsAvailable) throw new SkipCheck("the native extension has no fused kernels (built without nvcc?) or LIVEAVATAR_FUSED=0");
+    }
+
     private static void RequireExtension()
     {
         if (!NativeExtension.HasCuda) throw new SkipCheck(NativeExtension.UnavailableReason ?? "the native extension was built without CUDA");

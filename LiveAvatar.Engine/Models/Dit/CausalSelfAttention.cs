@@ -1,4 +1,5 @@
 using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -72,6 +73,8 @@ public sealed class CausalSelfAttention : Module
         int layer, int currentStart)
     {
         using var scope = torch.NewDisposeScope();
+        if (FusedKernels.Applies(x) && ring.K(layer).dtype == ScalarType.BFloat16 && !IsProbed && NormQ.Weight.T.dtype == ScalarType.BFloat16)
+            return ForwardStreamingFused(x, rope, condRope, ring, cond, layer, currentStart).MoveToOuterDisposeScope();
         var (q, k, v) = Project(x);
         var l = (int)x.shape[1];
         var rq = DitRope.Apply(q, rope.Cos, rope.Sin).to(v.dtype);
@@ -90,6 +93,35 @@ public sealed class CausalSelfAttention : Module
         var keys = torch.cat([ring.K(layer).narrow(1, 0, active), condK], 1);
         var values = torch.cat([ring.V(layer).narrow(1, 0, active), cond.V(layer).narrow(1, 0, cond.End)], 1);
         return O.Forward(DitAttention.Attend(rq, keys, values, _heads)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="ForwardStreaming"/> on the fused kernels: RMSNorm and RoPE of q in one kernel; of k in one kernel
+    /// that writes straight into the ring; the cond keys RoPE'd straight into the attention's key buffer, which
+    /// replaces the concatenation (same keys, same order).
+    /// </summary>
+    private Tensor ForwardStreamingFused(Tensor x, RopeFactors rope, RopeFactors condRope, DitRingCache ring, DitCondCache cond,
+        int layer, int currentStart)
+    {
+        var l = (int)x.shape[1];
+        int start = currentStart, active;
+        if (start >= ring.Length) { start %= ring.Length; active = ring.Length; }
+        else active = start + l;
+        var q = Q.Forward(x);
+        var rq = torch.empty(q.shape[0], l, _heads, _headDim, q.dtype, q.device);
+        FusedKernels.RmsNormRope(q, NormQ.Weight.T, rope.Cos, rope.Sin, NormQ.Eps, normalize: true, rq);
+        FusedKernels.RmsNormRope(K.Forward(x), NormK.Weight.T, rope.Cos, rope.Sin, NormK.Eps, normalize: true, ring.K(layer).narrow(1, start, l));
+        ring.V(layer).narrow(1, start, l).copy_(V.Forward(x).view(x.shape[0], l, _heads, _headDim));
+
+        int lc = cond.End;
+        var keys = torch.empty(1, active + lc, _heads, _headDim, rq.dtype, rq.device);
+        var values = torch.empty(1, active + lc, _heads, _headDim, rq.dtype, rq.device);
+        keys.narrow(1, 0, active).copy_(ring.K(layer).narrow(1, 0, active));
+        values.narrow(1, 0, active).copy_(ring.V(layer).narrow(1, 0, active));
+        // Rows of the full width: the factors are per token, shared by the heads.
+        FusedKernels.RmsNormRope(cond.K(layer).narrow(1, 0, lc).view(1, lc, _heads * _headDim), null, condRope.Cos, condRope.Sin, 0, normalize: false, keys.narrow(1, active, lc));
+        values.narrow(1, active, lc).copy_(cond.V(layer).narrow(1, 0, lc));
+        return O.Forward(DitAttention.Attend(rq, keys, values, _heads));
     }
 }
 

@@ -1,4 +1,5 @@
 using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -49,6 +50,7 @@ public sealed class DitBlock : Module
         Report("e0", ctx.E0);
         // [B, F, 6, 2, C] → six [B, F, 2, C] in the order shift, scale, gate, shift, scale, gate
         var e = (Modulation.T.unsqueeze(1).unsqueeze(3) + ctx.E0).chunk(6, 2).Select(t => t.squeeze(2)).ToArray();
+        if (FusedKernels.AppliesToActivation(x) && Norm3.Weight is not null && Ffn.L0.Weight.T.dtype == ScalarType.BFloat16) return ForwardFused(x, e, ctx, layer).MoveToOuterDisposeScope();
 
         var h = Modulate(F.layer_norm(x.to(ScalarType.Float32), [_dim], null, null, _eps), e[0], e[1], ctx);
         Report("self_attn.in", h);
@@ -77,6 +79,34 @@ public sealed class DitBlock : Module
         x = x.to(Modulation.T.dtype == ScalarType.Float32 ? x.dtype : Ffn.L0.Weight.T.dtype);
         Report("out", x);
         return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The same block with the fused kernels (bf16 on CUDA): LayerNorm + modulation and gated residual in
+    /// one kernel each, the block's final cast folded into the last residual.</summary>
+    private Tensor ForwardFused(Tensor x, Tensor[] e, DitBlockContext ctx, int layer)
+    {
+        var h = FusedKernels.LayerNormModulate(x, Row(e[1], ctx), Row(e[0], ctx), _eps);
+        Report("self_attn.in", h);
+        var y = ctx.Sink
+            ? SelfAttn.ForwardPrefill(h, ctx.Rope, ctx.Cond, layer)
+            : SelfAttn.ForwardStreaming(h, ctx.Rope, ctx.CondRope!, ctx.Ring!, ctx.Cond, layer, ctx.CurrentStart);
+        Report("self_attn.out", y);
+        var residual = FusedKernels.GateResidual(x, y, Row(e[2], ctx));
+
+        var n3 = FusedKernels.LayerNormAffine(residual, Norm3.Weight!.T, Norm3.Bias!.T, roundInput: ctx.Norm3Bf16, _eps);
+        Report("norm3.out", n3);
+        var ca = CrossAttn.Forward(n3, ctx.Context);
+        Report("cross_attn.out", ca);
+        residual.add_(ca);
+
+        var h2 = FusedKernels.LayerNormModulate(residual, Row(e[4], ctx), Row(e[3], ctx), _eps);
+        Report("ffn.in", h2);
+        var f = Ffn.Forward(h2);
+        Report("ffn.out", f);
+        // The unfused block's final cast: to bf16, unless the modulation is float32 (then the residual stays float32).
+        x = FusedKernels.GateResidual(residual, f, Row(e[5], ctx), bf16Out: Modulation.T.dtype != ScalarType.Float32);
+        Report("out", x);
+        return x;
     }
 
     // Noisy tokens take slot 0 of their own frame; cond tokens take slot 1 of frame 0 (the t=0 row).
