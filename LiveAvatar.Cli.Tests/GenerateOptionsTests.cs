@@ -35,6 +35,17 @@ public sealed class GenerateOptionsTests : IDisposable
         Assert.True(r.LoadLora);
         Assert.Null(r.NegativePrompt);
         Assert.Equal(["cpu"], r.Devices.DitDevices);
+        Assert.False(r.OriginalLoop); // block streaming is the default
+    }
+
+    [Fact]
+    public void The_original_loop_is_one_flag_away_and_guidance_on_several_devices_is_refused()
+    {
+        Assert.True(GenerateOptions.Parse(["--image", _img, "--audio", _wav, "--original_loop"], cudaDevices: 0).Request.OriginalLoop);
+        Assert.Contains("--original_loop", GenerateOptions.Usage);
+        var e = Assert.Throws<ArgumentException>(() => GenerateOptions.Parse(
+            ["--image", _img, "--audio", _wav, "--sample_guide_scale", "4", "--num_gpus_dit", "2"], cudaDevices: 2));
+        Assert.Contains("--sample_guide_scale: Guidance above 1 runs on a single device only", e.Message);
     }
 
     [Fact]

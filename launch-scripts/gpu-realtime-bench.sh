@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Single-GPU real-time benchmarks (no .NET on the machine; CLI published with -p:LiveAvatarLibTorch=external into
-# .device/cli): DiT block forward (bf16, FP8), its kernel-time split from Nsight Compute on a 4-layer model, and the
-# block-streaming loop over 8 clips (FPS overall and steady, time to first block, peak memory).
+# .device/cli): the self-test (fused kernels against the unfused ops), the DiT block forward (bf16 with the fused
+# kernels against the same forward unfused, FP8), its kernel-time split from Nsight Compute on a 4-layer model, and
+# the block-streaming loop over 8 clips after a warm-up clip (FPS overall and steady, time to first block, peak).
 #   usage: launch-scripts/gpu-realtime-bench.sh OUT_DIR
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,6 +17,7 @@ step() { echo; echo "== $*"; local t=$SECONDS; "$@"; echo "   ($((SECONDS - t)) 
 {
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
   step launch-scripts/build-native.sh --force
+  step "$CLI" selftest --device cuda:0
   step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 8
   step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 8 --fp8
   if command -v ncu >/dev/null; then

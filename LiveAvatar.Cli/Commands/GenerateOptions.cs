@@ -8,7 +8,7 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "load_lora", "enable_online_decode", "offload_model", "offload_kv_cache", "fp8", "enable_vae_parallel",
+        "load_lora", "enable_online_decode", "offload_model", "offload_kv_cache", "fp8", "enable_vae_parallel", "original_loop",
     };
 
     /// <summary>Wan's default negative prompt (used only when guide scale &gt; 1).</summary>
@@ -32,7 +32,12 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
           --infer_frames N            frames per clip, a multiple of 12 from 12 to 156 (default 48)
           --base_seed N               noise seed, 0 to 2147483647; -1 picks one at random (default 420)
           --sample_solver euler       the only solver (as in the original)
-          --enable_online_decode      decode each clip as it finishes; adaptive sink after clip 0
+          --enable_online_decode      original loop only: decode each clip as it finishes; adaptive sink after clip 0
+          --original_loop             the original's single-GPU loop: denoise a whole clip, then decode it. The
+                                      default is block streaming (its timestep-forcing pipeline, on one GPU too):
+                                      each 12-frame block is decoded as soon as it is clean, about twice the frame
+                                      rate and the first frames within seconds. Guidance > 1 and --offload_kv_cache
+                                      always use the original loop
           --offload_model [true|false]   keep idle models on the CPU (single device)
           --offload_kv_cache [true|false] keep the per-step KV caches on the CPU (single device)
           --fp8                       FP8 (E4M3) linear layers; needs CUDA and libtorch >= 2.4
@@ -86,6 +91,7 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
             OnlineDecode = a.Flag("enable_online_decode"),
             OffloadModel = a.FlagOrNull("offload_model") ?? false,
             OffloadKvCache = a.Flag("offload_kv_cache"),
+            OriginalLoop = a.Flag("original_loop"),
             Fp8 = a.Flag("fp8"),
             LoadLora = a.FlagOrNull("load_lora") ?? GenerationDefaults.LoadLora,
             LoraPath = a.String("lora_path_dmd"),

@@ -20,7 +20,7 @@ public sealed class GeneratorTests(GeneratorFixture f) : IClassFixture<Generator
     private static string FrameMd5(string mp4) => GeneratorFixture.Run("ffmpeg", "-nostdin", "-v", "error", "-i", mp4, "-map", "0:v", "-f", "md5", "-");
 
     [Fact]
-    public async Task Two_clips_make_93_frames_at_25_fps_with_aac_audio_and_stream_each_clip_first()
+    public async Task Two_clips_make_93_frames_at_25_fps_with_aac_audio_and_stream_each_block_first()
     {
         var updates = await Collect(f.Generator, f.Request(420, 2, "two"));
         var started = Assert.IsType<GenerationStarted>(updates[0]);
@@ -31,12 +31,13 @@ public sealed class GeneratorTests(GeneratorFixture f) : IClassFixture<Generator
         Assert.NotEmpty(preview.InitSegment);
         Assert.StartsWith("video/mp4; codecs=\"avc1.", preview.MimeType);
         Assert.True(updates.IndexOf(preview) < updates.FindIndex(u => u is ClipReady), "the init segment comes first");
-        var clips = updates.OfType<ClipReady>().ToList();
-        Assert.Equal([0, 1], clips.Select(c => c.Index));
-        Assert.Equal([0, 45], clips.Select(c => c.FirstFrame));
-        Assert.Equal([45, 48], clips.Select(c => c.FrameCount));
+        // Block streaming: a preview segment per 12-frame block (the very first block 9 frames), 4 blocks a clip.
+        var segments = updates.OfType<ClipReady>().ToList();
+        Assert.Equal(Enumerable.Range(0, 8), segments.Select(c => c.Index));
+        Assert.Equal([9, 12, 12, 12, 12, 12, 12, 12], segments.Select(c => c.FrameCount));
+        Assert.Equal([0, 9, 21, 33, 45, 57, 69, 81], segments.Select(c => c.FirstFrame));
         var done0 = (GenerationCompleted)updates[^1];
-        Assert.True(done0.TimeToFirstClip < done0.Elapsed, "the first clip is delivered before the job ends");
+        Assert.True(done0.TimeToFirstClip < done0.Elapsed, "the first block is delivered before the job ends");
         var progress = updates.OfType<GenerationProgress>().ToList();
         Assert.Equal(2 * 4 * 4, progress.Count);
         Assert.Equal(1.0, progress[^1].Fraction, 6);
@@ -75,16 +76,17 @@ public sealed class GeneratorTests(GeneratorFixture f) : IClassFixture<Generator
                 if (u is GenerationProgress { Clip: 2 }) cts.Cancel();
             }
         });
-        // The sampler stops within a block of the cancel; clips finished before it are kept in the MP4 (1, or 2 if
-        // the sampler was a clip ahead of this reader), never all 3. A clip's preview segment is announced when the
-        // next clip reaches the encoder, so at most as many segments were announced as clips were kept.
+        // The sampler stops within a block of the cancel; the blocks decoded before it are kept in the MP4 (whole
+        // blocks: the first of 9 frames, then 12 each), never all 3 clips. A block's preview segment is announced
+        // when the next block reaches the encoder, so at most as many segments were announced as blocks were kept.
         Assert.DoesNotContain(seen, u => u is GenerationCompleted);
         Assert.Contains("finished so far", e.Message);
         var probe = GeneratorFixture.Run("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v",
             "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", request.OutputPath!);
-        var keptClips = int.Parse(probe.Trim(), System.Globalization.CultureInfo.InvariantCulture) == 45 ? 1 : 2;
-        Assert.Equal((45 + 48 * (keptClips - 1)).ToString(System.Globalization.CultureInfo.InvariantCulture), probe.Trim());
-        Assert.InRange(seen.OfType<ClipReady>().Count(), 0, keptClips);
+        var keptFrames = int.Parse(probe.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(keptFrames, 9, 45 + 48 + 48 - 1);
+        Assert.Equal(0, (keptFrames - 9) % 12);
+        Assert.InRange(seen.OfType<ClipReady>().Count(), 0, (keptFrames - 9) / 12 + 1);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         Assert.Equal(live, Tensor.TotalCount);

@@ -69,6 +69,10 @@ public static class GenerationValidator
             add(GenerationField.Devices, $"{plan.DitDevices.Count} DiT devices exceed {r.SampleSteps} sampling steps: each pipeline stage runs at least one step.");
         if (plan.DitDevices.Count > 1 && (r.OffloadKvCache || r.OffloadModel))
             add(GenerationField.Offload, "Offloading applies to a single device; turn it off for the multi-device pipeline.");
+        // The block-streaming pipeline is the original's timestep-forcing pipeline, which has no guidance branch.
+        if (plan.DitDevices.Count > 1 && GenerationLimits.UsesGuidance(r.GuideScale))
+            add(GenerationField.GuideScale, $"Guidance above {GenerationLimits.GuidanceThreshold} runs on a single device only; " +
+                "set it to 1 or less for the multi-device pipeline, or use one device.");
         foreach (var d in plan.DitDevices.Append(plan.EffectiveVaeDevice).Distinct())
         {
             if (!DevicePlanner.TryParse(d, out var kind, out _))

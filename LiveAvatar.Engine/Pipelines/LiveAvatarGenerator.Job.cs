@@ -46,8 +46,11 @@ public sealed partial class LiveAvatarGenerator
                 soundtrack = mixedAudio;
             }
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-            // One encoder for the whole job; a segment is cut wherever the sampler hands frames over (a clip today).
-            var segments = SegmentPlan.PerClip(request.InferFrames, ClipGeometry.DroppedFirstFrames);
+            // One encoder for the whole job; a segment is cut wherever the sampler hands frames over: every 12-frame
+            // block when it streams blocks, else every clip.
+            var segments = StreamsBlocks(models, request)
+                ? SegmentPlan.PerClip(ClipGeometry.FramesPerBlock * ClipGeometry.VideoFramesPerLatent, ClipGeometry.DroppedFirstFrames)
+                : SegmentPlan.PerClip(request.InferFrames, ClipGeometry.DroppedFirstFrames);
             encoder = await Guard(() => FragmentedVideoEncoder.StartAsync(output,
                 new VideoEncoderSettings(image.Width, image.Height, soundtrack, segments), Options.Media.Tools, ct));
             await updates.WriteAsync(new GenerationStarted(image.Width, image.Height, clips, totalFrames, VideoTiming.Fps,
@@ -137,9 +140,11 @@ public sealed partial class LiveAvatarGenerator
             request.OnlineDecode, Norm3Bf16: o.DType == ScalarType.BFloat16,
             NegativeContext: guided ? contexts[1] : null, GuideScale: request.GuideScale,
             PoseLatents: pose, SpeakerMask: media.Extra.SpeakerMask);
-        // One DiT device: the original's single-GPU path. Several: its timestep-forcing pipeline (stage i runs step i).
-        IEnumerable<SamplerEvent> Events(SamplerInputs si, ISamplerRandomness rnd) => models.DitStages.Count > 1
-            ? new PipelineSampler(models.DitStages, models.Vae, o.DType).Run(si, rnd, ct)
+        // The original's timestep-forcing pipeline (stage i runs step i; one stage runs them all), handing out each
+        // decoded 12-frame block at once. Guidance or an offloaded KV cache need the original's single-GPU loop.
+        var streaming = StreamsBlocks(models, request);
+        IEnumerable<SamplerEvent> Events(SamplerInputs si, ISamplerRandomness rnd) => streaming
+            ? new PipelineSampler(models.DitStages, models.Vae, o.DType) { EmitBlocks = true }.Run(si, rnd, ct)
             : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, request.OffloadKvCache).Run(si, rnd, ct);
         var geometry = ClipGeometry.For(inputs);
         var blocks = geometry.Blocks;
@@ -147,6 +152,14 @@ public sealed partial class LiveAvatarGenerator
         var done = 0;
         var firstFrame = 0;
         var denoiseStart = clock.Elapsed;
+        var handed = 0;
+        void Hand(Tensor video)
+        {
+            IReadOnlyList<byte[]> rgb;
+            using (video) rgb = SaveVideoConversion.ToUint8(video);
+            frames.WriteAsync(new ClipFrames(handed++, firstFrame, rgb), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            firstFrame += rgb.Count;
+        }
         foreach (var e in Events(inputs, new SeededRandomness((ulong)request.Seed)))
         {
             switch (e)
@@ -158,15 +171,23 @@ public sealed partial class LiveAvatarGenerator
                     updates.TryWrite(new GenerationProgress(s.Clip + 1, clips, s.Block + 1, blocks, s.Step + 1, request.SampleSteps,
                         clock.Elapsed, eta, Memory(o.Device), $"clip {s.Clip + 1}/{clips} block {s.Block + 1}/{blocks} step {s.Step + 1}/{request.SampleSteps}"));
                     break;
+                case SamplerBlock blk:
+                    Hand(blk.Video);
+                    break;
+                case SamplerClip c when streaming:
+                    c.Video.Dispose(); // its frames went out block by block
+                    c.Latents.Dispose();
+                    break;
                 case SamplerClip c:
-                    IReadOnlyList<byte[]> rgb;
-                    using (c.Video) using (c.Latents) rgb = SaveVideoConversion.ToUint8(c.Video);
-                    frames.WriteAsync(new ClipFrames(c.Clip, firstFrame, rgb), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-                    firstFrame += rgb.Count;
+                    using (c.Latents) Hand(c.Video);
                     break;
             }
         }
     }
+
+    /// <summary>Whether the job runs block-streaming (the pipeline sampler) rather than the original's single-GPU loop.</summary>
+    private static bool StreamsBlocks(ModelSet models, GenerationRequest request) =>
+        models.DitStages.Count > 1 || !request.OriginalLoop && !GenerationLimits.UsesGuidance(request.GuideScale) && !request.OffloadKvCache;
 
     private static IReadOnlyList<DeviceMemory> Memory(Device d)
     {

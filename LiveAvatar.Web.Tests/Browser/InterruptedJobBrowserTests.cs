@@ -53,6 +53,7 @@ public sealed class InterruptedJobFixture : BrowserFixture
             Width = width, Height = height, Clips = 3, TotalFrames = 3 * frames - 3, Fps = 25,
             MimeType = encoder.MimeType,
             Segments = 2,
+            PreviewFrames = 2 * frames - 3,
             Log = ["seeded by the test as a server killed mid-job would leave it"],
         });
     }
@@ -68,7 +69,7 @@ public class InterruptedJobBrowserTests(InterruptedJobFixture fixture) : IClassF
         try
         {
             await Expect(page.GetByTestId("progress")).ToHaveAttributeAsync("data-status", "interrupted");
-            await Expect(page.GetByTestId("progress-headline")).ToContainTextAsync("2 finished clips kept");
+            await Expect(page.GetByTestId("progress-headline")).ToContainTextAsync("s of video kept");
             var preview = page.GetByTestId("preview");
             await Expect(preview).ToHaveAttributeAsync("data-appended", "2");
             await Expect(preview).ToHaveAttributeAsync("data-state", "ended-stream");

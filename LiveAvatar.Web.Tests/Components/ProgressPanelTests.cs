@@ -79,11 +79,11 @@ public class ProgressPanelTests : PageContext
     }
 
     [Theory]
-    [InlineData(JobStatus.Cancelled, "Cancelled; 2 finished clips kept")]
-    [InlineData(JobStatus.Interrupted, "Interrupted by a server restart; 2 finished clips kept")]
+    [InlineData(JobStatus.Cancelled, "Cancelled; 3.7 s of video kept")]
+    [InlineData(JobStatus.Interrupted, "Interrupted by a server restart; 3.7 s of video kept")]
     public void Stopped_runs_say_what_they_kept(JobStatus status, string headline)
     {
-        var panel = Show(View(status, change: r => r with { Segments = 2 }));
+        var panel = Show(View(status, change: r => r with { Segments = 2, PreviewFrames = 93 }));
 
         Assert.Equal(status.ToString().ToLowerInvariant(), panel.Find("[data-testid=progress]").GetAttribute("data-status"));
         Assert.Equal(headline, panel.Find("[data-testid=progress-headline]").TextContent.Trim());

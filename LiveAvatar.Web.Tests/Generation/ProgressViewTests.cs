@@ -85,8 +85,10 @@ public class ProgressViewTests
     [Fact]
     public void An_interrupted_job_says_its_clips_were_kept()
     {
-        var view = ProgressView.From(Record(JobStatus.Interrupted) with { Segments = 2 }, null, -1);
+        var view = ProgressView.From(Record(JobStatus.Interrupted) with { Segments = 2, PreviewFrames = 93 }, null, -1);
 
-        Assert.Equal("Interrupted by a server restart; 2 finished clips kept", view.Headline);
+        Assert.Equal("Interrupted by a server restart; 3.7 s of video kept", view.Headline);
+        Assert.Equal("Interrupted by a server restart; 2 finished segments kept",
+            ProgressView.From(Record(JobStatus.Interrupted) with { Segments = 2, PreviewFrames = 0 }, null, -1).Headline);
     }
 }

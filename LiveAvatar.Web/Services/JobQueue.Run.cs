@@ -26,7 +26,7 @@ public sealed partial class JobQueue
             {
                 Status = status,
                 FinishedAt = time.GetUtcNow(),
-                Log = Job.Append(r.Log, $"{Stamp()} {status.ToString().ToLowerInvariant()} after {r.Segments} finished clip(s)"),
+                Log = Job.Append(r.Log, $"{Stamp()} {status.ToString().ToLowerInvariant()} after {r.Segments} finished segment(s) ({r.PreviewFrames} frames)"),
             }), logger);
         }
         catch (GenerationException e) when (e.Kind == GenerationErrorKind.Cancelled)
@@ -105,7 +105,7 @@ public sealed partial class JobQueue
                 {
                     Segments = number,
                     PreviewFrames = r.PreviewFrames + c.FrameCount,
-                    Log = Job.Append(r.Log, $"{Stamp()} clip {c.Index + 1} ready: frames {c.FirstFrame}–{c.FirstFrame + c.FrameCount - 1} " +
+                    Log = Job.Append(r.Log, $"{Stamp()} segment {c.Index + 1} ready: frames {c.FirstFrame}–{c.FirstFrame + c.FrameCount - 1} " +
                         $"after {DisplayFormat.Duration(c.Elapsed)}"),
                 }));
                 break;

@@ -48,10 +48,10 @@ public sealed record ProgressView(
                 headline = "Failed" + (record.Error is { } e ? $" ({Describe(e.Kind)})" : "");
                 break;
             case JobStatus.Cancelled:
-                headline = $"Cancelled; {record.Segments} finished clip{(record.Segments == 1 ? "" : "s")} kept";
+                headline = $"Cancelled; {Kept(record)}";
                 break;
             default:
-                headline = $"Interrupted by a server restart; {record.Segments} finished clip{(record.Segments == 1 ? "" : "s")} kept";
+                headline = $"Interrupted by a server restart; {Kept(record)}";
                 break;
         }
         var tail = record.Log.Skip(Math.Max(0, record.Log.Count - TailLines)).ToList();
@@ -71,4 +71,12 @@ public sealed record ProgressView(
     public static string FormatMemory(DeviceMemory m) =>
         $"{m.Device} {DisplayFormat.Number(m.AllocatedBytes / GiB, "0.0")}" +
         (m.TotalBytes is long total ? $" / {DisplayFormat.Number(total / GiB, "0.0")} GiB" : " GiB");
+
+    // What a stopped run kept, in seconds of video (segments are blocks or clips depending on the sampler).
+    private static string Kept(JobRecord record) => record switch
+    {
+        { PreviewFrames: > 0 } => $"{(record.PreviewFrames / record.Fps).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s of video kept",
+        { Segments: > 0 } => $"{record.Segments} finished segment{(record.Segments == 1 ? "" : "s")} kept",
+        _ => "nothing had finished yet",
+    };
 }
