@@ -49,7 +49,8 @@ public static class GenerateCommand
             return null;
         }
         var bar = new ProgressBar(stderr, !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error));
-        var clips = 0;
+        var framesReady = 0;
+        var fps = 25.0;
         try
         {
             await foreach (var u in generator.GenerateAsync(request, ct))
@@ -57,17 +58,18 @@ public static class GenerateCommand
                 switch (u)
                 {
                     case GenerationStarted s:
+                        fps = s.Fps;
                         bar.Line($"{s.Width}x{s.Height}, {s.Clips} clip(s), {s.TotalFrames} frames at {s.Fps:0.#} fps" +
                                  (s.Untrained ? "  [demo checkpoint: untrained weights, the video is noise]" : ""));
                         break;
                     case GenerationProgress p:
                         bar.Report(p);
                         break;
-                    case ClipReady:
-                        clips++;
+                    case ClipReady r:
+                        framesReady += r.FrameCount;
                         break;
                     case GenerationCompleted c:
-                        bar.Line($"done in {ProgressBar.Clock(c.Elapsed)} (first clip after {c.TimeToFirstClip.TotalSeconds:F1} s): {c.Frames} frames");
+                        bar.Line($"done in {ProgressBar.Clock(c.Elapsed)} (first frames after {c.TimeToFirstClip.TotalSeconds:F1} s): {c.Frames} frames");
                         stdout.WriteLine(c.VideoPath);
                         return c;
                 }
@@ -75,9 +77,11 @@ public static class GenerateCommand
             stderr.WriteLine("liveavatar generate: the generator ended without a video");
             return null;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
-            bar.Line($"cancelled after {clips} finished clip(s)");
+            // The generator's message says how many frames it kept and where (the segments seen here lag by one).
+            bar.Line(e.Message.StartsWith("generation cancelled", StringComparison.Ordinal) ? e.Message
+                : $"cancelled after {framesReady} frames ({framesReady / fps:F1} s) had reached the encoder");
             return null;
         }
         catch (GenerationException e)
