@@ -13,6 +13,7 @@ public static class CliApp
         ("probe", LiveAvatar.Cli.Commands.ProbeCommand.Help, LiveAvatar.Cli.Commands.ProbeCommand.RunAsync),
         ("env", "libtorch version, CUDA, devices and memory, checkpoint status", LiveAvatar.Cli.Commands.EnvCommand.RunAsync),
         ("bench", "bench matmul|dit|vae|sampler: throughput, time and memory on a device (synthetic full-size weights)", LiveAvatar.Cli.Commands.BenchCommand.RunAsync),
+        ("soak", LiveAvatar.Cli.Commands.SoakCommand.Help, LiveAvatar.Cli.Commands.SoakCommand.RunAsync),
         ("selftest", "check the tensor layer on a device against host-computed values", LiveAvatar.Cli.Commands.SelfTestCommand.RunAsync),
     ];
 
