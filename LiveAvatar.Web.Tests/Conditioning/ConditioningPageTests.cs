@@ -1,5 +1,5 @@
 using Bunit;
-using LiveAvatar.Engine.Media;
+using SpeakerMaskReader = LiveAvatar.Engine.Media.SpeakerMaskReader;
 using LiveAvatar.Web.Components.Generation;
 using LiveAvatar.Web.Services;
 using LiveAvatar.Web.Tests.Components;
@@ -69,7 +69,7 @@ public class ConditioningPageTests : PageContext
         Assert.Equal("2", panel.Find("[data-testid=speaker-marks]").GetAttribute("data-marked"));
         var a = panel.Find("[data-testid=speaker-mark-0]");
         var b = panel.Find("[data-testid=speaker-mark-1]");
-        Assert.Equal(("256", "300", "140.8"), (a.GetAttribute("data-x"), a.GetAttribute("data-y"), a.GetAttribute("data-r")));
+        Assert.Equal(("256", "300.8", "140.8"), (a.GetAttribute("data-x"), a.GetAttribute("data-y"), a.GetAttribute("data-r")));
         Assert.Equal(("768", "300"), (b.GetAttribute("data-x"), b.GetAttribute("data-y")));
         Assert.Equal("A", a.QuerySelector("text")!.TextContent);
         Assert.Contains("la-mark-b", b.GetAttribute("class"));
