@@ -70,7 +70,7 @@ public class ConditioningPageTests : PageContext
         var a = panel.Find("[data-testid=speaker-mark-0]");
         var b = panel.Find("[data-testid=speaker-mark-1]");
         Assert.Equal(("256", "300.8", "140.8"), (a.GetAttribute("data-x"), a.GetAttribute("data-y"), a.GetAttribute("data-r")));
-        Assert.Equal(("768", "300"), (b.GetAttribute("data-x"), b.GetAttribute("data-y")));
+        Assert.Equal(("768", "300.8"), (b.GetAttribute("data-x"), b.GetAttribute("data-y")));
         Assert.Equal("A", a.QuerySelector("text")!.TextContent);
         Assert.Contains("la-mark-b", b.GetAttribute("class"));
 
