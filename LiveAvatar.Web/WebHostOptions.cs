@@ -36,6 +36,7 @@ public sealed partial record WebHostOptions(string Host, int Port, string Checkp
           --data DIR        folder for uploads, generated clips and history (default data/)
           --max-image-mb N  largest accepted reference image upload (default 20)
           --max-audio-mb N  largest accepted audio upload (default 200)
+          --max-video-mb N  largest accepted pose video upload (default 100)
           --max-pending N   jobs waiting or running, all clients together (default 20)
           --max-pending-per-client N   jobs waiting or running per client (default 3)
           --min-free-disk-mb N         free space the data folder needs before a job starts (default 1024)
@@ -77,6 +78,7 @@ public sealed partial record WebHostOptions(string Host, int Port, string Checkp
                 case "--data": data = ValueOf(args, ref i); break;
                 case "--max-image-mb": limits = limits with { MaxImageBytes = ParseMegabytes(arg, ValueOf(args, ref i)) }; break;
                 case "--max-audio-mb": limits = limits with { MaxAudioBytes = ParseMegabytes(arg, ValueOf(args, ref i)) }; break;
+                case "--max-video-mb": limits = limits with { MaxVideoBytes = ParseMegabytes(arg, ValueOf(args, ref i)) }; break;
                 case "-h" or "--help": help = true; break;
                 default: throw new WebHostOptionsException($"unknown option '{arg}'");
             }

@@ -57,6 +57,21 @@ public static class GenerationValidator
         return p;
     }
 
+    /// <summary>The optional conditioning of the original: a pose video, and a mask per speaker when there are two.
+    /// Settings only (counts, presence), so a form can run it too; the masks' pixels are checked when a job loads them.</summary>
+    public static IEnumerable<GenerationProblem> ValidateConditioning(GenerationRequest r)
+    {
+        var masks = r.SpeakerMaskPaths?.Count ?? 0;
+        if (r.HasTwoSpeakers && masks != 2)
+            yield return new(GenerationField.SpeakerMasks, masks == 0
+                ? "two speakers need a mask for each (the first speaker's mask image, then the second's)."
+                : $"{masks} speaker masks for two speakers: give exactly one mask per audio track.");
+        if (!r.HasTwoSpeakers && masks > 0)
+            yield return new(GenerationField.SpeakerMasks, "speaker masks are only used with a second audio track; add it or drop the masks.");
+        if (r.PoseVideoPath is { } pv && string.IsNullOrWhiteSpace(pv))
+            yield return new(GenerationField.PoseVideo, "the pose video path is empty.");
+    }
+
     private static void ValidatePlanShape(GenerationRequest r, Action<string, string> add)
     {
         var plan = r.Devices;

@@ -37,6 +37,28 @@ public class DemoCheckpointApiTests
         Assert.True(health.GetProperty("demoWeights").GetBoolean());
     }
 
+    [GeneratorFact]
+    public async Task A_pose_video_job_made_through_the_api_runs_on_the_engine()
+    {
+        using var factory = new ApiFactory();
+        using var client = factory.CreateClient();
+        var fields = new Dictionary<string, string>
+        {
+            ["size"] = "384*256", ["num_clip"] = "1", ["sample_steps"] = "1", ["infer_frames"] = "12", ["seed"] = "1",
+        };
+        string portrait = Path.Combine(factory.DataDirectory, "portrait-64.png");
+        Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", Web.Tests.TestSupport.TestData.ExampleImage, "-vf", "scale=64:64", portrait);
+        var form = ApiClient.JobForm(fields, portrait);
+        form.Add(new ByteArrayContent(File.ReadAllBytes(Web.Tests.TestSupport.TestData.ExamplePoseVideo)), "pose_video", "pose-wave.mp4");
+
+        using var created = await client.PostAsync("/api/v1/jobs", form);
+        Assert.True(created.StatusCode == HttpStatusCode.Accepted, await created.Content.ReadAsStringAsync());
+        string id = (await created.JsonAsync()).GetProperty("id").GetString()!;
+        var events = await SseReader.ReadUntilFinalAsync(client, $"/api/v1/jobs/{id}/events", timeout: TimeSpan.FromMinutes(8));
+
+        Assert.True(events[^1].Type == "finished", string.Join("\n", events.Select(e => $"{e.Type} {e.Data}")));
+    }
+
     private static string Probe(string file) => Run("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", file);
 
     private static string Run(string tool, params string[] args)

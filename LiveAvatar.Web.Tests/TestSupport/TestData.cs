@@ -11,6 +11,9 @@ internal sealed class TestData : IDisposable
     public static string Examples => Path.Combine(RepoPaths.Root, "wwwroot-assets", "examples");
     public static string ExampleImage => Path.Combine(Examples, "portrait-anna.png");
     public static string ExampleAudio => Path.Combine(Examples, "speech-hello.wav");
+    public static string ExampleSecondAudio => Path.Combine(Examples, "speech-reply.wav");
+    public static string ExamplePoseVideo => Path.Combine(Examples, "pose-wave.mp4");
+    public static string ExampleTwoSpeakers => Path.Combine(Examples, "two-speakers.png");
 
     public TestData(FakeVideoGenerator? generator = null, UploadLimits? limits = null, TimeProvider? time = null,
         QueueLimits? queueLimits = null, long minFreeDiskBytes = 0, string? checkpoint = null, string? root = null)

@@ -1,3 +1,5 @@
+using LiveAvatar.Web.Services;
+
 namespace LiveAvatar.Web.Api;
 
 /// <summary>The API's form field for each field of the engine's request, so a problem document names the field the
@@ -11,6 +13,9 @@ public static class ApiFieldNames
         [GenerationField.GuideScale] = "guide_scale",
         [GenerationField.InferFrames] = "infer_frames",
         [GenerationField.Devices] = "vae_parallel",
+        [GenerationField.PoseVideo] = "pose_video",
+        [GenerationField.SpeakerMasks] = "speaker_masks",
+        [ConditioningInputs.SecondAudioField] = "audio_2",
     };
 
     public static string For(string field) => ByField.TryGetValue(field, out var name) ? name : field;

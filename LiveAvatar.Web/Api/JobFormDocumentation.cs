@@ -24,6 +24,14 @@ internal static class JobFormDocumentation
         ("fp8", JsonSchemaType.Boolean, null, "FP8 DiT weights (GPUs that support it)."),
         ("lora_enabled", JsonSchemaType.Boolean, null, "Apply the Live Avatar LoRA (default true)."),
         ("lora", JsonSchemaType.String, null, "A LoRA file name from the server's list (default: LiveAvatar/liveavatar.safetensors)."),
+        ("pose_video", JsonSchemaType.String, "binary", "Optional: a rendered pose video (DWPose-style skeletons, any video ffmpeg reads) " +
+            "that drives the body; read at 25 fps from its start, scaled and centre-cropped to the output."),
+        ("audio_2", JsonSchemaType.String, "binary", "Optional: the second speaker's audio (the original's --audio a.wav+b.wav); " +
+            "needs speaker_masks or speaker_points. Both tracks are mixed (amix) into the video."),
+        ("speaker_masks", JsonSchemaType.Array, null, "With audio_2: two mask images at the reference picture's size, white where " +
+            "that speaker is (first part = the first audio's speaker). Or send speaker_points."),
+        ("speaker_points", JsonSchemaType.String, null, $"With audio_2, instead of speaker_masks: {SpeakerPoints.Format}, e.g. " +
+            "\"256,300;768,300\"; the server paints a filled circle around each point (radius 20% of the shorter side unless given)."),
     ];
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
@@ -33,8 +41,13 @@ internal static class JobFormDocumentation
         {
             Type = JsonSchemaType.Object,
             Required = new HashSet<string> { "image", "audio", "prompt" },
-            Properties = Fields.ToDictionary(f => f.Name,
-                f => (IOpenApiSchema)new OpenApiSchema { Type = f.Type, Format = f.Format, Description = f.Description }),
+            Properties = Fields.ToDictionary(f => f.Name, f => (IOpenApiSchema)(f.Type == JsonSchemaType.Array
+                ? new OpenApiSchema
+                {
+                    Type = f.Type, Description = f.Description, MinItems = 2, MaxItems = 2,
+                    Items = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                }
+                : new OpenApiSchema { Type = f.Type, Format = f.Format, Description = f.Description })),
         };
         operation.RequestBody = new OpenApiRequestBody
         {

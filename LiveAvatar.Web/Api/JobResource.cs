@@ -8,7 +8,8 @@ namespace LiveAvatar.Web.Api;
 public sealed record JobResource(
     string Id, string Status, int? Position, DateTimeOffset SubmittedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     JobResourceParameters Parameters, JobResourceInput Image, JobResourceInput Audio, JobResourceVideo? Video,
-    JobResourceProgress? Progress, JobResourceError? Error, bool Untrained, IReadOnlyList<string> Log, JobResourceLinks Links)
+    JobResourceProgress? Progress, JobResourceError? Error, bool Untrained, IReadOnlyList<string> Log, JobResourceLinks Links,
+    JobResourceInput? PoseVideo = null, JobResourceInput? SecondAudio = null, IReadOnlyList<JobResourceSpeaker>? Speakers = null)
 {
     public static JobResource From(JobRecord r, GenerationProgress? progress = null, int position = -1)
     {
@@ -27,9 +28,24 @@ public sealed record JobResource(
             r.Error is { } e ? new JobResourceError(e.Kind.ToString(), e.Message, e.Hint) : null,
             r.Untrained, r.Log,
             new JobResourceLinks(self, self + "/events", self + "/video",
-                r.HasPreview ? $"/jobs/{r.Id}/init.mp4" : null, r.HasPreview ? $"/jobs/{r.Id}/seg/{{n}}" : null));
+                r.HasPreview ? $"/jobs/{r.Id}/init.mp4" : null, r.HasPreview ? $"/jobs/{r.Id}/seg/{{n}}" : null),
+            r.PoseVideo is { } pose ? new JobResourceInput(pose.OriginalName, pose.ContentType, pose.Bytes, pose.Width, pose.Height,
+                Math.Round(pose.Duration.TotalSeconds, 3)) : null,
+            r.SecondAudio is { } b ? new JobResourceInput(b.OriginalName, b.ContentType, b.Bytes, 0, 0, Math.Round(b.Duration.TotalSeconds, 3)) : null,
+            SpeakersOf(r));
+    }
+
+    /// <summary>Where each speaker is: the marked circle in picture pixels, or the name of the mask image sent.</summary>
+    private static IReadOnlyList<JobResourceSpeaker>? SpeakersOf(JobRecord r)
+    {
+        if (r.SpeakerMasks is { Count: > 0 } masks) return masks.Select(m => new JobResourceSpeaker(null, null, null, m.OriginalName)).ToList();
+        return r.Parameters.SpeakerMarks?.Select(m => m.InPixels(r.Image.Width, r.Image.Height))
+            .Select(p => new JobResourceSpeaker(Math.Round(p.X, 1), Math.Round(p.Y, 1), Math.Round(p.Radius, 1), null)).ToList();
     }
 }
+
+/// <summary>One speaker of a two-speaker job: a marked circle (x, y, radius in picture pixels) or a mask image.</summary>
+public sealed record JobResourceSpeaker(double? X, double? Y, double? Radius, string? Mask);
 
 public sealed record JobResourceParameters(string Prompt, string Size, int NumClip, int SampleSteps, double GuideScale,
     int InferFrames, long Seed, bool OnlineDecode, bool VaeParallel, bool Fp8, bool LoraEnabled, string? Lora);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LiveAvatar.Web.Components.Generation;
 using LiveAvatar.Web.Services;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -15,13 +16,27 @@ public static class JobSubmissionReader
 {
     private const int MaxFieldBytes = 64 * 1024;
 
-    public sealed record Result(JobParameters Parameters, StoredUpload? Image, StoredUpload? Audio, Dictionary<string, string[]> Problems);
+    public sealed record Result(JobParameters Parameters, StoredUpload? Image, StoredUpload? Audio, Dictionary<string, string[]> Problems)
+    {
+        /// <summary>Every upload this submission stored (a refused one removes them all).</summary>
+        public IReadOnlyList<StoredUpload> Stored { get; init; } = [];
+
+        /// <summary>Whether the speakers came as speaker_points (problems about them are named so).</summary>
+        public bool UsedSpeakerPoints { get; init; }
+    }
 
     public static readonly IReadOnlyList<string> TextFields =
     [
         "prompt", "size", "num_clip", "sample_steps", "guide_scale", "infer_frames", "seed", "online_decode", "vae_parallel",
-        "fp8", "lora_enabled", "lora",
+        "fp8", "lora_enabled", "lora", SpeakerPoints.Field,
     ];
+
+    /// <summary>File fields and what each holds; speaker_masks comes twice (one image per speaker).</summary>
+    public static readonly IReadOnlyDictionary<string, UploadKind> FileFields = new Dictionary<string, UploadKind>
+    {
+        ["image"] = UploadKind.Image, ["audio"] = UploadKind.Audio, ["audio_2"] = UploadKind.Audio,
+        ["pose_video"] = UploadKind.Video, ["speaker_masks"] = UploadKind.Image,
+    };
 
     public static async Task<Result> ReadAsync(HttpRequest request, UploadStore uploads, CancellationToken ct)
     {
@@ -32,30 +47,40 @@ public static class JobSubmissionReader
             problems["request"] = ["Send the job as multipart/form-data (curl -F image=@face.png -F audio=@speech.wav -F prompt=…)."];
             return new Result(new JobParameters(), null, null, problems);
         }
-        // The body may hold both uploads at their limits, plus the fields.
+        // The body may hold every upload at its limit, plus the fields.
+        var limits = uploads.Limits;
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-            size.MaxRequestBodySize = uploads.Limits.MaxImageBytes + uploads.Limits.MaxAudioBytes + UploadLimits.MiB;
+            size.MaxRequestBodySize = 3 * limits.MaxImageBytes + 2 * limits.MaxAudioBytes + limits.MaxVideoBytes + UploadLimits.MiB;
 
         var fields = new Dictionary<string, string>();
-        StoredUpload? image = null, audio = null;
+        var files = new Dictionary<string, List<StoredUpload>>();
+        var stored = new List<StoredUpload>();
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
         MultipartSection? section;
         while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
             string name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-            if (disposition.IsFileDisposition() && name is "image" or "audio")
+            if (disposition.IsFileDisposition() && FileFields.TryGetValue(name, out var kind))
             {
-                var kind = name == "image" ? UploadKind.Image : UploadKind.Audio;
+                var already = files.GetValueOrDefault(name)?.Count ?? 0;
+                if (already >= (name == "speaker_masks" ? SpeakerMarking.Speakers : 1))
+                {
+                    problems[name] = [name == "speaker_masks"
+                        ? $"Send exactly {SpeakerMarking.Speakers} speaker_masks parts, the first speaker's mask then the second's."
+                        : $"Send one '{name}' file."];
+                    continue;
+                }
                 string? fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                 try
                 {
-                    var stored = await uploads.SaveAsync(kind, section.Body, fileName, ct);
-                    if (kind == UploadKind.Image) image = stored; else audio = stored;
+                    var upload = await uploads.SaveAsync(kind, section.Body, fileName, ct);
+                    stored.Add(upload);
+                    (files.TryGetValue(name, out var list) ? list : files[name] = []).Add(upload);
                 }
                 catch (UploadRejectedException e)
                 {
-                    problems[name] = [e.Message];
+                    problems[name] = [name == "speaker_masks" ? $"Speaker mask {already + 1}: {e.Message}" : e.Message];
                 }
             }
             else if (TextFields.Contains(name))
@@ -68,13 +93,28 @@ public static class JobSubmissionReader
             }
             else
             {
-                problems[name.Length == 0 ? "request" : name] = [$"'{TextSanitizer.SingleLine(name, 40)}' is not a field of a job; the fields are image, audio, {string.Join(", ", TextFields)}."];
+                problems[name.Length == 0 ? "request" : name] = [$"'{TextSanitizer.SingleLine(name, 40)}' is not a field of a job; the fields are " +
+                    $"{string.Join(", ", FileFields.Keys)}, {string.Join(", ", TextFields)}."];
             }
         }
+        StoredUpload? First(string name) => files.GetValueOrDefault(name)?.FirstOrDefault();
+        var image = First("image");
+        var audio = First("audio");
         if (image is null && !problems.ContainsKey("image")) problems["image"] = ["Attach the reference image as the 'image' file field."];
         if (audio is null && !problems.ContainsKey("audio")) problems["audio"] = ["Attach the audio as the 'audio' file field."];
-        var parameters = Parse(fields, problems) with { ImageId = image?.Id ?? "", AudioId = audio?.Id ?? "" };
-        return new Result(parameters, image, audio, problems);
+        var marks = fields.TryGetValue(SpeakerPoints.Field, out var points) ? SpeakerPoints.Parse(points, image, problems) : null;
+        if (marks is not null && files.ContainsKey("speaker_masks"))
+            problems[SpeakerPoints.Field] = ["Give the speakers either as speaker_masks images or as speaker_points, not both."];
+        var parameters = Parse(fields, problems) with
+        {
+            ImageId = image?.Id ?? "",
+            AudioId = audio?.Id ?? "",
+            SecondAudioId = First("audio_2")?.Id,
+            PoseVideoId = First("pose_video")?.Id,
+            SpeakerMaskIds = files.GetValueOrDefault("speaker_masks")?.Select(m => m.Id).ToList(),
+            SpeakerMarks = marks,
+        };
+        return new Result(parameters, image, audio, problems) { Stored = stored, UsedSpeakerPoints = marks is not null || points is not null };
     }
 
     /// <summary>Missing fields take the page's defaults; each unreadable one is a problem under its name.</summary>

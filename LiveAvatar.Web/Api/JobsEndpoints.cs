@@ -17,14 +17,23 @@ public static class JobsEndpoints
             // Uploads of a refused submission are nobody's: remove them now rather than at the next start.
             void ForgetUploads()
             {
-                if (form.Image is not null) uploads.Delete(form.Image.Id);
-                if (form.Audio is not null) uploads.Delete(form.Audio.Id);
+                foreach (var upload in form.Stored) uploads.Delete(upload.Id);
+            }
+            // Problems about the speakers are named after the field the client used for them.
+            Dictionary<string, string[]> Named(Dictionary<string, string[]> fields)
+            {
+                if (form.UsedSpeakerPoints && fields.Remove("speaker_masks", out var messages))
+                    fields[SpeakerPoints.Field] = [.. fields.GetValueOrDefault(SpeakerPoints.Field) ?? [], .. messages];
+                return fields;
             }
             if (form.Problems.Count > 0)
             {
                 // Report everything at once: the form's own problems (under the names sent) plus the rules' on what
                 // could be read.
-                var all = ApiFieldNames.Group(SubmissionRules.Check(form.Parameters, form.Image, form.Audio, queue.Loras));
+                var rules = new List<GenerationProblem>();
+                var conditioning = ConditioningInputs.Resolve(form.Parameters, uploads, rules);
+                rules.InsertRange(0, SubmissionRules.Check(form.Parameters, form.Image, form.Audio, queue.Loras, conditioning));
+                var all = Named(ApiFieldNames.Group(rules));
                 foreach (var (field, messages) in form.Problems) all[field] = messages;
                 ForgetUploads();
                 return ApiProblems.Invalid(all);
@@ -37,12 +46,12 @@ public static class JobsEndpoints
             catch (JobRejectedException e)
             {
                 ForgetUploads();
-                return ApiProblems.Rejected(e);
+                return e.Reason == RejectionReason.Invalid ? ApiProblems.Invalid(Named(ApiFieldNames.Group(e.Problems))) : ApiProblems.Rejected(e);
             }
         })
         .DisableAntiforgery() // scripts have no antiforgery token; browsers' cross-site posts stop at the Origin check
         .WithName("CreateJob")
-        .WithSummary("Queue a job (multipart: image, audio, prompt and generation parameters).")
+        .WithSummary("Queue a job (multipart: image, audio, prompt and generation parameters; optional pose video and second speaker).")
         .Produces<JobResource>(StatusCodes.Status202Accepted)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status429TooManyRequests)

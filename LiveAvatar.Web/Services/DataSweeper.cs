@@ -24,7 +24,7 @@ public sealed class DataSweeper(DataFolders folders, HistoryStore history, ILogg
                 if (TryDelete(file, out long size)) { leftovers++; bytes += size; }
             }
         }
-        var referenced = history.All.SelectMany(r => new[] { r.Image.Id, r.Audio.Id }).ToHashSet();
+        var referenced = history.All.SelectMany(r => r.UploadIds).ToHashSet();
         foreach (string file in SafeEnumerate(folders.Uploads, "*", recursive: false))
         {
             string id = Path.GetFileName(file).Split('.')[0];

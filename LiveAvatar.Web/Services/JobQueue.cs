@@ -82,13 +82,16 @@ public sealed partial class JobQueue(
         parameters = parameters with { Prompt = TextSanitizer.MultiLine(parameters.Prompt, int.MaxValue) };
         var image = uploads.Find(parameters.ImageId);
         var audio = uploads.Find(parameters.AudioId);
-        var problems = SubmissionRules.Check(parameters, image, audio, loras);
+        var problems = new List<GenerationProblem>();
+        var conditioning = ConditioningInputs.Resolve(parameters, uploads, problems);
+        problems.InsertRange(0, SubmissionRules.Check(parameters, image, audio, loras, conditioning));
         if (problems.Count > 0) throw new JobRejectedException(problems);
         if (disk?.Shortage() is { } shortage) throw new JobRejectedException(shortage, RejectionReason.DiskFull);
 
         string id = DataFolders.NewId();
         var request = RequestBuilder.Build(parameters, uploads.PathOf(image!), uploads.PathOf(audio!),
-            folders.OutputPath(id), generator.Info, loras?.Resolve(parameters.LoraPath));
+            folders.OutputPath(id), generator.Info, loras?.Resolve(parameters.LoraPath),
+            conditioning.Paths(uploads, folders.JobDirectory(id)));
         var engineProblems = generator.Validate(request);
         if (engineProblems.Count > 0) throw new JobRejectedException(engineProblems);
 
@@ -98,6 +101,9 @@ public sealed partial class JobQueue(
             Parameters = parameters,
             Image = image!,
             Audio = audio!,
+            PoseVideo = conditioning.PoseVideo,
+            SecondAudio = conditioning.SecondAudio,
+            SpeakerMasks = conditioning.MaskUploads,
             OwnerId = client.Id,
             Status = JobStatus.Queued,
             SubmittedAt = time.GetUtcNow(),
@@ -121,6 +127,7 @@ public sealed partial class JobQueue(
             }
             try
             {
+                conditioning.PaintMasks(image!, folders.JobDirectory(id));
                 history.Save(record);
             }
             catch (IOException e)
@@ -180,8 +187,8 @@ public sealed partial class JobQueue(
         if (history.Find(id) is not { } record) return JobAction.NotFound;
         if (record.OwnerId is not null && !client.Owns(record.OwnerId)) return JobAction.Forbidden;
         if (!history.Delete(id)) return JobAction.NotFound;
-        var stillUsed = history.All.SelectMany(r => new[] { r.Image.Id, r.Audio.Id }).ToHashSet();
-        foreach (string upload in new[] { record.Image.Id, record.Audio.Id }.Where(u => !stillUsed.Contains(u)))
+        var stillUsed = history.All.SelectMany(r => r.UploadIds).ToHashSet();
+        foreach (string upload in record.UploadIds.Where(u => !stillUsed.Contains(u)))
             uploads.Delete(upload);
         return JobAction.Done;
     }

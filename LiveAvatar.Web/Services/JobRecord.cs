@@ -23,6 +23,20 @@ public sealed record JobParameters
 
     /// <summary>A LoRA file's name in the checkpoint folder's list (<see cref="LoraCatalog"/>); null: the default.</summary>
     public string? LoraPath { get; init; }
+
+    /// <summary>An uploaded pose video (rendered skeletons) that drives the body; null: none (runs before pose
+    /// videos were taken have none).</summary>
+    public string? PoseVideoId { get; init; }
+
+    /// <summary>The second speaker's audio; with it the run has two speakers and needs a mask for each.</summary>
+    public string? SecondAudioId { get; init; }
+
+    /// <summary>Each speaker marked on the picture (the page's clicks, the API's speaker_points), in speaker order;
+    /// the masks are painted from these when the job is queued.</summary>
+    public IReadOnlyList<SpeakerMark>? SpeakerMarks { get; init; }
+
+    /// <summary>Or mask images uploaded through the API (speaker_masks), in speaker order.</summary>
+    public IReadOnlyList<string>? SpeakerMaskIds { get; init; }
 }
 
 public sealed record JobError(GenerationErrorKind Kind, string Message, string Hint);
@@ -35,6 +49,11 @@ public sealed record JobRecord
     public required JobParameters Parameters { get; init; }
     public required StoredUpload Image { get; init; }
     public required StoredUpload Audio { get; init; }
+
+    /// <summary>The optional conditioning inputs (null in records written before they existed).</summary>
+    public StoredUpload? PoseVideo { get; init; }
+    public StoredUpload? SecondAudio { get; init; }
+    public IReadOnlyList<StoredUpload>? SpeakerMasks { get; init; }
 
     /// <summary>The client that submitted the run; only it (or a key holder) may cancel or delete it. Null for runs
     /// recorded before owners were kept: anyone on the server may manage those.</summary>
@@ -64,6 +83,10 @@ public sealed record JobRecord
     public TimeSpan? TimeToFirstClip { get; init; }
     public JobError? Error { get; init; }
     public IReadOnlyList<string> Log { get; init; } = [];
+
+    /// <summary>Every upload this run uses, so clean-up keeps them while the run is in the history.</summary>
+    public IEnumerable<string> UploadIds =>
+        new[] { Image.Id, Audio.Id, PoseVideo?.Id, SecondAudio?.Id }.Concat((SpeakerMasks ?? []).Select(m => m.Id)).OfType<string>();
 
     public bool IsActive => Status is JobStatus.Queued or JobStatus.Running;
     public bool HasPreview => MimeType is not null;

@@ -5,8 +5,10 @@ namespace LiveAvatar.Web.Services;
 public static class RequestBuilder
 {
     /// <param name="loraFile">The LoRA file the catalog resolved p.LoraPath to; null: the engine's default.</param>
+    /// <param name="conditioning">Paths of the optional inputs (pose video, second audio, speaker masks).</param>
     public static GenerationRequest Build(JobParameters p, string imagePath, string audioPath, string? outputPath,
-        GeneratorInfo? info, string? loraFile = null) => new()
+        GeneratorInfo? info, string? loraFile = null,
+        (string? Pose, string? SecondAudio, IReadOnlyList<string>? Masks) conditioning = default) => new()
     {
         ImagePath = imagePath,
         AudioPath = audioPath,
@@ -23,5 +25,8 @@ public static class RequestBuilder
         LoraPath = p.LoraEnabled ? loraFile : null,
         Devices = DevicePlanner.Plan(info?.Devices ?? [], p.VaeParallel, p.SampleSteps),
         OutputPath = outputPath,
+        PoseVideoPath = conditioning.Pose,
+        SecondAudioPath = conditioning.SecondAudio,
+        SpeakerMaskPaths = conditioning.Masks,
     };
 }

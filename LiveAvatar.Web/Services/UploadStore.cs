@@ -3,14 +3,16 @@ using LiveAvatar.Engine.Media;
 
 namespace LiveAvatar.Web.Services;
 
-public enum UploadKind { Image, Audio }
+public enum UploadKind { Image, Audio, Video }
 
 /// <summary>A checked upload. <see cref="OriginalName"/> is for display only and never reaches a path.</summary>
 public sealed record StoredUpload(
     string Id, UploadKind Kind, string FileName, string ContentType, string OriginalName, long Bytes,
-    int Width = 0, int Height = 0, long AudioSamples = 0)
+    int Width = 0, int Height = 0, long AudioSamples = 0, double VideoSeconds = 0, double VideoFps = 0)
 {
-    public TimeSpan Duration => TimeSpan.FromSeconds(AudioSamples / (double)AudioClipMath.SampleRate);
+    public TimeSpan Duration => Kind == UploadKind.Video
+        ? TimeSpan.FromSeconds(VideoSeconds)
+        : TimeSpan.FromSeconds(AudioSamples / (double)AudioClipMath.SampleRate);
 
     /// <summary>Clips the audio allows at <paramref name="inferFrames"/> frames a clip (spec §2.2 step 5).</summary>
     public int ClipsAllowed(int inferFrames) =>
@@ -23,7 +25,7 @@ public sealed class UploadRejectedException(string message) : Exception(message)
 
 /// <summary>Stores uploads under server-chosen names and keeps only what ffprobe/ffmpeg accept as the right kind
 /// of media; the client's file name and claimed type are ignored.</summary>
-public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaOptions? media = null, int concurrentChecks = 2)
+public sealed partial class UploadStore(DataFolders folders, UploadLimits limits, MediaOptions? media = null, int concurrentChecks = 2)
 {
     public const int MaxNameCharacters = 80;
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
@@ -37,7 +39,7 @@ public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaO
 
     public async Task<StoredUpload> SaveAsync(UploadKind kind, Stream content, string? originalName, CancellationToken ct = default)
     {
-        long max = kind == UploadKind.Image ? limits.MaxImageBytes : limits.MaxAudioBytes;
+        long max = limits.MaxBytes(kind);
         string id = DataFolders.NewId();
         string staging = Path.Combine(folders.Uploads, id + ".part");
         try
@@ -48,9 +50,12 @@ public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaO
             await checks.WaitAsync(ct);
             try
             {
-                upload = kind == UploadKind.Image
-                    ? await InspectImageAsync(id, staging, bytes, originalName, ct)
-                    : await InspectAudioAsync(id, staging, bytes, originalName, ct);
+                upload = kind switch
+                {
+                    UploadKind.Image => await InspectImageAsync(id, staging, bytes, originalName, ct),
+                    UploadKind.Audio => await InspectAudioAsync(id, staging, bytes, originalName, ct),
+                    _ => await InspectVideoAsync(id, staging, bytes, originalName, ct),
+                };
             }
             finally
             {
@@ -174,7 +179,12 @@ public sealed class UploadStore(DataFolders folders, UploadLimits limits, MediaO
     private static string Scrub(string message, string path) =>
         ErrorText.ForClient(message.Replace($"'{path}'", "The uploaded file").Replace(path, "the uploaded file"));
 
-    private static string Noun(UploadKind kind) => kind == UploadKind.Image ? "image" : "audio";
+    internal static string Noun(UploadKind kind) => kind switch
+    {
+        UploadKind.Image => "image",
+        UploadKind.Audio => "audio",
+        _ => "pose video",
+    };
 
     /// <summary>For display only: no folders, no control or bidi characters, at most 80 whole characters.</summary>
     internal static string DisplayName(string? name)

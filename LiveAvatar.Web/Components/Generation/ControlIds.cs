@@ -21,6 +21,9 @@ public static class ControlIds
         [GenerationField.Fp8] = "fp8",
         [GenerationField.Devices] = "vae-parallel",
         [GenerationField.Lora] = "lora-path",
+        [GenerationField.PoseVideo] = "pose-upload",
+        [GenerationField.SpeakerMasks] = "speaker-marks",
+        [LiveAvatar.Web.Services.ConditioningInputs.SecondAudioField] = "audio2-upload",
     };
 
     public static string For(string field) => ByField.TryGetValue(field, out var id) ? id : Generate;

@@ -15,6 +15,20 @@ public sealed partial class GenerationForm
     public string Prompt { get; set; } = GenerationDefaults.Prompt;
     public StoredUpload? Image { get; set; }
     public StoredUpload? Audio { get; set; }
+
+    /// <summary>Optional: a rendered pose video that drives the body.</summary>
+    public StoredUpload? PoseVideo { get; set; }
+
+    /// <summary>Optional: a second speaker's audio; then each speaker is marked on the picture.</summary>
+    public StoredUpload? SecondAudio { get; set; }
+
+    public SpeakerMarking Speakers { get; } = new();
+
+    /// <summary>Mask images a run submitted through the API brought along (Regenerate keeps them until the person
+    /// marks the speakers here instead).</summary>
+    public IReadOnlyList<StoredUpload>? UploadedMasks { get; set; }
+
+    public bool HasTwoSpeakers => SecondAudio is not null;
     public string Size { get; set; } = GenerationDefaults.Size;
     public int NumClip { get; set; } = GenerationDefaults.PageNumClip;
     public int SampleSteps { get; set; } = GenerationDefaults.SampleSteps;
@@ -105,14 +119,28 @@ public sealed partial class GenerationForm
         Fp8 = Fp8,
         LoraEnabled = LoraEnabled,
         LoraPath = LoraEnabled ? LoraPath.Trim() : null,
+        PoseVideoId = PoseVideo?.Id,
+        SecondAudioId = SecondAudio?.Id,
+        // Marks without a second speaker mean nothing; the marker is hidden then and its marks stay out of the job.
+        SpeakerMarks = HasTwoSpeakers && UploadedMasks is null && !Speakers.IsEmpty ? Speakers.ToList() : null,
+        SpeakerMaskIds = HasTwoSpeakers && UploadedMasks is not null ? UploadedMasks.Select(m => m.Id).ToList() : null,
     };
 
+    /// <summary>The optional inputs as the submission rules see them.</summary>
+    public ConditioningInputs Conditioning => new(PoseVideo, SecondAudio,
+        HasTwoSpeakers && UploadedMasks is null && !Speakers.IsEmpty ? Speakers.ToList() : null,
+        HasTwoSpeakers ? UploadedMasks : null);
+
     /// <summary>Regenerate: a past run's parameters back into the form, with its inputs where they still exist.</summary>
-    public void Load(JobParameters p, StoredUpload? image, StoredUpload? audio)
+    public void Load(JobParameters p, StoredUpload? image, StoredUpload? audio, ConditioningInputs? conditioning = null)
     {
         Prompt = p.Prompt;
         Image = image;
         Audio = audio;
+        PoseVideo = conditioning?.PoseVideo;
+        SecondAudio = conditioning?.SecondAudio;
+        UploadedMasks = conditioning?.MaskUploads is { Count: > 0 } masks ? masks : null;
+        Speakers.Load(p.SpeakerMarks);
         Size = p.Size;
         NumClip = p.NumClip;
         SampleSteps = p.SampleSteps;

@@ -7,18 +7,30 @@ public sealed partial class GenerationPageState
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(150);
     private readonly Lock uploadGate = new();
-    private IReadOnlyDictionary<UploadKind, UploadProgress> inFlight = new Dictionary<UploadKind, UploadProgress>();
+    private IReadOnlyDictionary<InputSlot, UploadProgress> inFlight = new Dictionary<InputSlot, UploadProgress>();
+    private readonly Dictionary<InputSlot, string> slotErrors = [];
 
     public UploadLimits Limits => uploads.Limits;
-    public string? ImageError { get; private set; }
-    public string? AudioError { get; private set; }
+    public string? ImageError => ErrorOf(InputSlot.Image);
+    public string? AudioError => ErrorOf(InputSlot.Audio);
+
+    /// <summary>Why the last file for this input was refused (null once a good one is in).</summary>
+    public string? ErrorOf(InputSlot slot) => slotErrors.GetValueOrDefault(slot);
+
+    public StoredUpload? FileOf(InputSlot slot) => slot switch
+    {
+        InputSlot.Image => Form.Image,
+        InputSlot.Audio => Form.Audio,
+        InputSlot.SecondAudio => Form.SecondAudio,
+        _ => Form.PoseVideo,
+    };
 
     public bool IsUploading => inFlight.Count > 0;
 
     /// <summary>Generate was pressed while files were still uploading; the job is queued when they are in.</summary>
     public bool GenerateRequested { get; private set; }
 
-    public UploadProgress? UploadOf(UploadKind kind) => inFlight.GetValueOrDefault(kind);
+    public UploadProgress? UploadOf(InputSlot slot) => inFlight.GetValueOrDefault(slot);
 
     /// <summary>All uploads in flight as one figure for the Generate button.</summary>
     public double UploadPercent
@@ -33,12 +45,16 @@ public sealed partial class GenerationPageState
 
     /// <summary>A file from the page's drop zone. The declared size is checked first so an oversized file is
     /// refused before it is streamed (the store enforces the limit on the bytes themselves too).</summary>
-    public async Task UploadAsync(UploadKind kind, IBrowserFile file)
+    public Task UploadAsync(UploadKind kind, IBrowserFile file) => UploadAsync(SlotOf(kind), file);
+
+    public Task UploadAsync(UploadKind kind, Stream content, string? fileName) => UploadAsync(SlotOf(kind), content, fileName);
+
+    public async Task UploadAsync(InputSlot kind, IBrowserFile file)
     {
-        long max = kind == UploadKind.Image ? Limits.MaxImageBytes : Limits.MaxAudioBytes;
+        long max = Limits.MaxBytes(kind.Kind());
         if (file.Size > max)
         {
-            SetUploadError(kind, $"The {Noun(kind)} file is {UploadLimits.Format(file.Size)}; the limit is {UploadLimits.Format(max)}.");
+            SetUploadError(kind, $"The {kind.Noun()} file is {UploadLimits.Format(file.Size)}; the limit is {UploadLimits.Format(max)}.");
             return;
         }
         // Marked before the first await, so a Generate click right behind the file choice sees the upload.
@@ -53,15 +69,20 @@ public sealed partial class GenerationPageState
         await UploadAsync(kind, stream, file.Name);
     }
 
-    public async Task UploadAsync(UploadKind kind, Stream content, string? fileName)
+    public async Task UploadAsync(InputSlot kind, Stream content, string? fileName)
     {
         SetUploadError(kind, null);
         if (UploadOf(kind) is null) SetInFlight(kind, new UploadProgress(fileName ?? "upload", 0, 0, true));
         try
         {
-            var stored = await uploads.SaveAsync(kind, content, fileName);
-            if (kind == UploadKind.Image) Form.Image = stored;
-            else Form.Audio = stored;
+            var stored = await uploads.SaveAsync(kind.Kind(), content, fileName);
+            switch (kind)
+            {
+                case InputSlot.Image: Form.Image = stored; break;
+                case InputSlot.Audio: Form.Audio = stored; break;
+                case InputSlot.SecondAudio: Form.SecondAudio = stored; break;
+                default: Form.PoseVideo = stored; break;
+            }
         }
         catch (UploadRejectedException e)
         {
@@ -79,23 +100,40 @@ public sealed partial class GenerationPageState
         await FinishPendingGenerateAsync();
     }
 
+    /// <summary>Removes an optional input (a pose video, the second speaker) from the form.</summary>
+    public void Remove(InputSlot slot)
+    {
+        if (slot == InputSlot.PoseVideo) Form.PoseVideo = null;
+        else if (slot == InputSlot.SecondAudio) Form.SecondAudio = null;
+        else return;
+        slotErrors.Remove(slot);
+        RaiseChanged();
+    }
+
     public async Task LoadExampleAsync(string id)
     {
         var example = ExampleLibrary.All.First(e => e.Id == id);
-        SetInFlight(UploadKind.Image, new UploadProgress(example.ImageFile, 0, 0, true));
-        SetInFlight(UploadKind.Audio, new UploadProgress(example.AudioFile, 0, 0, true));
+        var slots = new List<(InputSlot Slot, string? File)>
+        {
+            (InputSlot.Image, example.ImageFile), (InputSlot.Audio, example.AudioFile),
+            (InputSlot.SecondAudio, example.SecondAudioFile), (InputSlot.PoseVideo, example.PoseVideoFile),
+        }.Where(s => s.File is not null).ToList();
+        foreach (var (slot, file) in slots) SetInFlight(slot, new UploadProgress(file!, 0, 0, true));
         try
         {
-            var (image, audio) = await examples.LoadAsync(id);
-            Form.Image = image;
-            Form.Audio = audio;
+            var files = await examples.LoadAsync(id);
+            Form.Image = files.Image;
+            Form.Audio = files.Audio;
+            Form.SecondAudio = files.SecondAudio;
+            Form.PoseVideo = files.PoseVideo;
+            Form.UploadedMasks = null;
+            Form.Speakers.Load(example.SpeakerMarks);
             Form.Prompt = example.Prompt;
-            ImageError = AudioError = null;
+            slotErrors.Clear();
         }
         finally
         {
-            SetInFlight(UploadKind.Image, null);
-            SetInFlight(UploadKind.Audio, null);
+            foreach (var (slot, _) in slots) SetInFlight(slot, null);
         }
         await FinishPendingGenerateAsync();
     }
@@ -109,11 +147,11 @@ public sealed partial class GenerationPageState
         return Task.CompletedTask;
     }
 
-    private void SetInFlight(UploadKind kind, UploadProgress? progress)
+    private void SetInFlight(InputSlot kind, UploadProgress? progress)
     {
         lock (uploadGate)
         {
-            var next = new Dictionary<UploadKind, UploadProgress>(inFlight);
+            var next = new Dictionary<InputSlot, UploadProgress>(inFlight);
             if (progress is null) next.Remove(kind);
             else next[kind] = progress;
             inFlight = next;
@@ -121,10 +159,10 @@ public sealed partial class GenerationPageState
         RaiseChanged();
     }
 
-    private void SetUploadError(UploadKind kind, string? message)
+    private void SetUploadError(InputSlot kind, string? message)
     {
-        if (kind == UploadKind.Image) ImageError = message;
-        else AudioError = message;
+        if (message is null) slotErrors.Remove(kind);
+        else slotErrors[kind] = message;
         if (message is not null)
         {
             // A Generate waiting for this upload would run on the old file (or none): it waits for a new choice.
@@ -133,5 +171,10 @@ public sealed partial class GenerationPageState
         }
     }
 
-    private static string Noun(UploadKind kind) => kind == UploadKind.Image ? "image" : "audio";
+    private static InputSlot SlotOf(UploadKind kind) => kind switch
+    {
+        UploadKind.Image => InputSlot.Image,
+        UploadKind.Audio => InputSlot.Audio,
+        _ => InputSlot.PoseVideo,
+    };
 }

@@ -69,7 +69,7 @@ public sealed partial class GenerationPageState : IDisposable
         .Where(e => SubmitAttempted || !IsMissingInput(e.Key))
         .ToDictionary(e => e.Key, e => e.Value);
 
-    private bool IsMissingInput(string control) => control is "image-upload" or "audio-upload" or "lora-path"
+    private bool IsMissingInput(string control) => control is "image-upload" or "audio-upload" or "lora-path" or "speaker-marks"
         || control == "prompt" && string.IsNullOrWhiteSpace(Form.Prompt);
 
     public bool CanGenerate => GeneratorAvailable && !GenerateRequested;
@@ -133,9 +133,19 @@ public sealed partial class GenerationPageState : IDisposable
     public bool Regenerate(string id)
     {
         if (history.Find(id) is not { } record) return false;
-        Form.Load(record.Parameters, uploads.Find(record.Image.Id), uploads.Find(record.Audio.Id));
-        ImageError = Form.Image is null ? "This run's image is no longer stored; upload it again." : null;
-        AudioError = Form.Audio is null ? "This run's audio is no longer stored; upload it again." : null;
+        var gone = new List<GenerationProblem>();
+        var conditioning = ConditioningInputs.Resolve(record.Parameters, uploads, gone);
+        Form.Load(record.Parameters, uploads.Find(record.Image.Id), uploads.Find(record.Audio.Id), conditioning);
+        slotErrors.Clear();
+        if (Form.Image is null) slotErrors[InputSlot.Image] = "This run's image is no longer stored; upload it again.";
+        if (Form.Audio is null) slotErrors[InputSlot.Audio] = "This run's audio is no longer stored; upload it again.";
+        foreach (var problem in gone)
+        {
+            if (problem.Field == GenerationField.PoseVideo) slotErrors.TryAdd(InputSlot.PoseVideo, problem.Message);
+            else if (problem.Field == ConditioningInputs.SecondAudioField) slotErrors.TryAdd(InputSlot.SecondAudio, problem.Message);
+            // A lost mask image: the person marks the speakers on the picture instead.
+            else Form.UploadedMasks = null;
+        }
         Notify(NoticeLevel.Info, "The run's settings are back in the form; press Generate to run them again.");
         return true;
     }

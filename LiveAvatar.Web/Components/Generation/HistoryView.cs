@@ -19,7 +19,9 @@ public static class HistoryView
         string parameters = $"{p.Size} · {p.NumClip} clips · {p.SampleSteps} steps · {p.InferFrames} frames/clip · " +
             $"guide {DisplayFormat.Number(p.GuideScale)} · seed {p.Seed}" +
             (p.OnlineDecode ? " · online decode" : "") + (p.VaeParallel ? " · VAE parallel" : "") + (p.Fp8 ? " · FP8" : "") +
-            (!p.LoraEnabled ? " · no LoRA" : string.IsNullOrEmpty(p.LoraPath) ? "" : $" · LoRA {p.LoraPath}");
+            (!p.LoraEnabled ? " · no LoRA" : string.IsNullOrEmpty(p.LoraPath) ? "" : $" · LoRA {p.LoraPath}") +
+            (r.PoseVideo is { } pose ? $" · pose {pose.OriginalName}" : "") +
+            (r.SecondAudio is null ? "" : r.SpeakerMasks is { Count: > 0 } ? " · two speakers (mask images)" : " · two speakers (marked)");
         string timing = r switch
         {
             { Elapsed: { } e, TimeToFirstClip: { } f } => $"took {DisplayFormat.Duration(e)}, first clip after {DisplayFormat.Duration(f)}",
@@ -35,8 +37,9 @@ public static class HistoryView
             _ => (null, null),
         };
         string when = TimeZoneInfo.ConvertTime(r.SubmittedAt, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        string audio = r.SecondAudio is { } second ? $"{r.Audio.OriginalName} + {second.OriginalName}" : r.Audio.OriginalName;
         return new HistoryRow(r.Id, r.Status.ToString().ToLowerInvariant(), when, r.Image.Url, r.Image.OriginalName,
-            r.Audio.OriginalName, r.Parameters.Prompt, parameters, timing, video, download, !r.IsActive,
+            audio, r.Parameters.Prompt, parameters, timing, video, download, !r.IsActive,
             r.Error is { } e2 ? $"{e2.Message} — {e2.Hint}" : null);
     }
 }
