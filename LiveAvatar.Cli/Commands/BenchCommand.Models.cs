@@ -31,6 +31,7 @@ public static partial class BenchCommand
         var fp8 = a.Flag("fp8");
         var stages = a.Int("stages", 1, 1, 8);
         var vaeParallel = a.Flag("vae_parallel");
+        var soakRuns = a.Int("soak", 0, 0, 1000);
         var originalLoop = a.String("loop") switch
         {
             null or "streaming" => false,
@@ -48,10 +49,12 @@ public static partial class BenchCommand
             "fp8" => string.Join(Environment.NewLine, new[] { (1024, 5120, 5120), (3001, 5120, 13824), (3001, 13824, 5120) }
                 .Select(s => LiveAvatar.Tools.SelfChecks.Fp8SelfCheck.CompareLinearDetailed(device, s.Item1, s.Item2, s.Item3).ToString())),
             "vae" => VaeBench.Run(vae, size, iw, ih, device, iters),
-            _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, dtypeOverride: dtype, stages: stages, vaeParallel: vaeParallel, originalLoop: originalLoop),
+            _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, dtypeOverride: dtype, stages: stages, vaeParallel: vaeParallel, originalLoop: originalLoop,
+                soakRuns: soakRuns),
         };
         stdout.WriteLine(result.ToString());
         if (result is SamplerBenchResult sr && a2Soak) stdout.WriteLine(sr.MemoryReport(Math.Max(1, clips / 10)));
+        if (result is SamplerBenchResult { Soak: { } soak }) foreach (var line in soak) stdout.WriteLine(line);
         return 0;
     }
 }

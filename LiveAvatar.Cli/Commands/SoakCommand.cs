@@ -41,6 +41,7 @@ public static class SoakCommand
             stderr.WriteLine("usage: liveavatar soak [--jobs N] --image IMG --audio WAV [generate options]");
             return 2;
         }
+        Directory.CreateDirectory(options.SaveDirectory);
         using var generator = (IDisposable)GeneratorFactory.Create(options);
         var gen = (IVideoGenerator)generator;
         var device = options.Request.Devices.DitDevices[0];
@@ -61,9 +62,11 @@ public static class SoakCommand
             }
             catch (OperationCanceledException) { return ("cancelled", sw.Elapsed.TotalSeconds); }
             catch (GenerationException e) { return ($"failed ({e.Kind}): {e.Message}" + (e.Hint is { } h ? $" hint: {h}" : ""), sw.Elapsed.TotalSeconds); }
+            catch (Exception e) { return ($"failed ({e.GetType().Name}): {e.Message}", sw.Elapsed.TotalSeconds); }
             finally
             {
-                File.Delete(request.OutputPath!); // the outputs are not the point; 50 of them would only fill the disk
+                // The outputs are not the point; 50 of them would only fill the disk.
+                if (File.Exists(request.OutputPath)) File.Delete(request.OutputPath);
             }
         }
 

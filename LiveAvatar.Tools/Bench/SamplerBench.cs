@@ -23,6 +23,9 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
     double FirstClipSeconds, double TotalSeconds, IReadOnlyList<double> ClipSeconds, long PeakBytes, bool OnlineDecode,
     IReadOnlyList<MemorySample> Memory, bool Streaming = false, double FirstBlockSeconds = 0, double ColdFirstBlockSeconds = 0)
 {
+    /// <summary>The soak's report (<see cref="SamplerSoak"/>), when asked for.</summary>
+    public IReadOnlyList<string>? Soak { get; init; }
+
     /// <summary>Memory over the run: samples every <paramref name="every"/> clips plus the spread after clip 2.</summary>
     public string MemoryReport(int every)
     {
@@ -61,7 +64,7 @@ public static class SamplerBench
 {
     public static SamplerBenchResult Run(DitConfig ditConfig, VaeConfig vaeConfig, string size, int imageWidth, int imageHeight,
         Device device, int clips, bool onlineDecode, bool offloadKv = false, ScalarType? dtypeOverride = null,
-        int stages = 1, bool vaeParallel = false, bool originalLoop = false)
+        int stages = 1, bool vaeParallel = false, bool originalLoop = false, int soakRuns = 0)
     {
         var streaming = stages > 1 || !originalLoop;
         var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
@@ -140,7 +143,8 @@ public static class SamplerBench
         }
         var peak = device.type == DeviceType.CUDA ? stageDevices.Append(vaeDevice).Distinct().Max(d => CudaDevices.MemoryStats(d.index).PeakAllocated) : 0;
         var where = stages > 1 ? $"{stages} pipeline stages on {string.Join(", ", stageDevices.Distinct())}, VAE on {vaeDevice}" : device.ToString();
+        var soak = soakRuns > 0 && streaming && device.type == DeviceType.CUDA ? SamplerSoak.Run(dits, vae, dtype, inputs, device, soakRuns) : null;
         return new SamplerBenchResult(where, w, h, clips, frames, setup, first, clock.Elapsed.TotalSeconds, perClip, peak, onlineDecode, memory,
-            streaming, firstBlock, coldFirstBlock);
+            streaming, firstBlock, coldFirstBlock) { Soak = soak };
     }
 }
