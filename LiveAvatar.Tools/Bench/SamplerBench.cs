@@ -143,8 +143,9 @@ public static class SamplerBench
         }
         var peak = device.type == DeviceType.CUDA ? stageDevices.Append(vaeDevice).Distinct().Max(d => CudaDevices.MemoryStats(d.index).PeakAllocated) : 0;
         var where = stages > 1 ? $"{stages} pipeline stages on {string.Join(", ", stageDevices.Distinct())}, VAE on {vaeDevice}" : device.ToString();
+        var total = clock.Elapsed.TotalSeconds; // before the soak, which is not part of the measured run
         var soak = soakRuns > 0 && streaming && device.type == DeviceType.CUDA ? SamplerSoak.Run(dits, vae, dtype, inputs, device, soakRuns) : null;
-        return new SamplerBenchResult(where, w, h, clips, frames, setup, first, clock.Elapsed.TotalSeconds, perClip, peak, onlineDecode, memory,
+        return new SamplerBenchResult(where, w, h, clips, frames, setup, first, total, perClip, peak, onlineDecode, memory,
             streaming, firstBlock, coldFirstBlock) { Soak = soak };
     }
 }
