@@ -20,6 +20,7 @@ public sealed partial class FragmentedVideoEncoder
             throw new MediaException("No frames were written; refusing to create an empty video.");
         }
         _source.Complete();
+        _pcm?.Complete();
         var result = await _ffmpeg.WaitAsync(ct).ConfigureAwait(false);
         if (result.ExitCode != 0) throw await FailureAsync().ConfigureAwait(false);
         lock (_stderr)
@@ -70,6 +71,7 @@ public sealed partial class FragmentedVideoEncoder
         if (_finished) return;
         _finished = true;
         _source.Complete();
+        _pcm?.Complete();
         if (!_ffmpeg.IsCompleted) _quit();
         try { await _ffmpeg.ConfigureAwait(false); } catch (OperationCanceledException) { } catch (IOException) { }
         DeleteWorkFolder();
