@@ -16,6 +16,10 @@ public sealed record LiveClientOptions
     /// <summary>Send the audio at the pace it would be spoken (true) or as fast as the server takes it.</summary>
     public bool RealTime { get; init; } = true;
 
+    /// <summary>Ends the audio early (sends stop) once an event matches, e.g. after the first block is back; null
+    /// sends the whole file.</summary>
+    public Func<LiveClientEvent, bool>? StopWhen { get; init; }
+
     /// <summary>Where the segments (init.mp4, seg-0001.m4s, …, stream.mp4) and recording.mp4 are written; null keeps none.</summary>
     public string? OutputDirectory { get; init; }
 }

@@ -38,7 +38,7 @@ public static class LiveWavClient
         Func<string, CancellationToken, Task<byte[]>>? download, Action<string>? log = null, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
-        var state = new ReceiveState(options.OutputDirectory);
+        var state = new ReceiveState(options.OutputDirectory) { StopWhen = options.StopWhen };
         if (state.Directory is { } dir) Directory.CreateDirectory(dir);
         await SendTextAsync(socket, StartMessage(options), ct);
         var receiving = ReceiveAllAsync(socket, state, clock, log, ct);
@@ -46,7 +46,7 @@ public static class LiveWavClient
         var chunk = Math.Max(2, (int)(options.Chunk.TotalSeconds * AudioTrack.SampleRate));
         try
         {
-            for (; sent < samples.Length && !receiving.IsCompleted; sent += chunk)
+            for (; sent < samples.Length && !receiving.IsCompleted && !state.StopRequested; sent += chunk)
             {
                 var count = Math.Min(chunk, samples.Length - sent);
                 await socket.SendAsync(Pcm(samples.AsSpan(sent, count)), WebSocketMessageType.Binary, true, ct);
@@ -112,6 +112,8 @@ public static class LiveWavClient
         public string? PendingFile { get; set; }
         public string? RecordingUrl { get; set; }
         public int Segments { get; set; }
+        public Func<LiveClientEvent, bool>? StopWhen { get; init; }
+        public volatile bool StopRequested;
     }
 
     // Events are JSON text; an init or block event is followed by its segment as one binary message.
@@ -152,7 +154,9 @@ public static class LiveWavClient
             var json = Encoding.UTF8.GetString(buffer.ToArray());
             using var doc = JsonDocument.Parse(json);
             var type = doc.RootElement.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
-            state.Events.Add(new LiveClientEvent(type, json, clock.Elapsed, state.SendingEnded is null));
+            var e = new LiveClientEvent(type, json, clock.Elapsed, state.SendingEnded is null);
+            state.Events.Add(e);
+            if (state.StopWhen?.Invoke(e) == true) state.StopRequested = true;
             log?.Invoke($"{clock.Elapsed.TotalSeconds,7:0.00} s  {json}");
             if (type == "init") state.PendingFile = "init.mp4";
             if (type == "block")

@@ -34,9 +34,10 @@ public sealed partial class LiveSocketSession
             {
                 ended = await updates;
             }
-            catch (LiveProtocolException)
+            catch (Exception) when (clientFault is { } bad)
             {
-                throw;
+                // The client broke the protocol: it was told and the session stopped for that reason.
+                throw bad;
             }
             catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
             {
@@ -53,7 +54,8 @@ public sealed partial class LiveSocketSession
             var stopped = await SaveRecordingAsync(run, ended, wavPath, aborted);
             await SendAsync(stopped, aborted);
             await CloseAsync(WebSocketCloseStatus.NormalClosure, "stopped", aborted);
-            try { await receiving; } catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
+            // Whatever the client does after the end (more audio, no close) changes nothing now.
+            try { await receiving; } catch (Exception e) { logger.LogDebug(e, "Live session {Id}: receive loop after the end", run.Id); }
         }
         finally
         {
@@ -96,8 +98,11 @@ public sealed partial class LiveSocketSession
         }
     }
 
+    private volatile LiveProtocolException? clientFault;
+
     private async Task<LiveProtocolException> AbortAsync(ILiveSession session, LiveProtocolException e)
     {
+        clientFault = e;
         await FailAsync(LiveEvent.Error(e.Code, e.Message), e.CloseCode);
         await session.DisposeAsync();
         return e;
