@@ -10,7 +10,9 @@ public sealed record LiveSessionRequest
     public int SampleSteps { get; init; } = GenerationDefaults.SampleSteps;
     public int InferFrames { get; init; } = GenerationDefaults.InferFrames;
     public long Seed { get; init; } = GenerationDefaults.Seed;
-    public DevicePlan Devices { get; init; } = DevicePlan.Single();
+    /// <summary>Null: the engine's default plan for this machine (the first GPU, else the CPU), the one the models
+    /// are preloaded on, so starting a session does not reload them elsewhere.</summary>
+    public DevicePlan? Devices { get; init; }
     public bool LoadLora { get; init; } = GenerationDefaults.LoadLora;
     public string? LoraPath { get; init; }
 
@@ -19,10 +21,11 @@ public sealed record LiveSessionRequest
 
     /// <summary>The contract's request with the same settings, so the same rules and messages apply. Live audio has no
     /// file: the audio field is filled with a marker and its problems are left out by the validator.</summary>
-    internal GenerationRequest AsGenerationRequest() => new()
+    internal GenerationRequest AsGenerationRequest(IReadOnlyList<string> machineDevices) => new()
     {
         ImagePath = ImagePath, AudioPath = LiveMarker, Prompt = Prompt, Size = Size, SampleSteps = SampleSteps,
-        InferFrames = InferFrames, Seed = Seed, Devices = Devices, LoadLora = LoadLora, LoraPath = LoraPath,
+        InferFrames = InferFrames, Seed = Seed, Devices = Devices ?? DevicePlanner.Plan(machineDevices, false, SampleSteps),
+        LoadLora = LoadLora, LoraPath = LoraPath,
         OutputPath = RecordingPath, NumClip = 1, OnlineDecode = true,
     };
 

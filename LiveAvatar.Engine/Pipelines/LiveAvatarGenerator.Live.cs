@@ -1,5 +1,6 @@
 using LiveAvatar.Engine.Live;
 using LiveAvatar.Engine.Media;
+using LiveAvatar.Engine.Native;
 
 namespace LiveAvatar.Engine.Pipelines;
 
@@ -9,11 +10,14 @@ public sealed partial class LiveAvatarGenerator : ILiveSessionHost
 {
     public IReadOnlyList<GenerationProblem> ValidateLive(LiveSessionRequest request)
     {
-        var problems = Validate(request.AsGenerationRequest()).Where(p => p.Field != GenerationField.Audio).ToList();
+        var problems = Validate(request.AsGenerationRequest(MachineDevices)).Where(p => p.Field != GenerationField.Audio).ToList();
         if (string.IsNullOrWhiteSpace(request.RecordingPath))
             problems.Add(new GenerationProblem("recording", "A live session needs a path for its recording."));
         return problems;
     }
+
+    private static IReadOnlyList<string> MachineDevices =>
+        ["cpu", .. CudaDevices.IsAvailable ? Enumerable.Range(0, CudaDevices.Count).Select(i => $"cuda:{i}") : []];
 
     public async Task<ILiveSession> StartLiveAsync(LiveSessionRequest request, LiveSessionLimits? limits = null, CancellationToken cancellationToken = default)
     {
@@ -24,7 +28,12 @@ public sealed partial class LiveAvatarGenerator : ILiveSessionHost
         await _gpu.WaitAsync(cancellationToken);
         try
         {
-            var models = await Task.Run(() => EnsureLoaded(request.AsGenerationRequest()), cancellationToken);
+            // No plan asked for: whatever is loaded serves (the last job's devices, LoRA and FP8), so a session never
+            // reloads 40 GB of weights just to start.
+            var loaded = _models;
+            var models = request.Devices is null && loaded is not null && request.LoadLora && request.LoraPath is null
+                ? loaded
+                : await Task.Run(() => EnsureLoaded(request.AsGenerationRequest(MachineDevices)), cancellationToken);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.RecordingPath))!);
             return LiveSession.Start(models, request with { RecordingPath = Path.GetFullPath(request.RecordingPath) },
                 limits ?? LiveSessionLimits.Default, image, Options.Media, () => _gpu.Release());
