@@ -84,6 +84,10 @@ public sealed class LiveSessionTests(GeneratorFixture f, ITestOutputHelper outpu
             "stream=codec_type,nb_read_frames", "-of", "csv=p=0", ended.RecordingPath!);
         Assert.Contains($"video,{frames}", probe);
         Assert.Contains("audio", probe);
+        // Each block carries exactly its own audio, so sound and picture end together.
+        var durations = GeneratorFixture.Run("ffprobe", "-v", "error", "-show_entries", "stream=codec_type,duration", "-of", "csv=p=0", ended.RecordingPath!)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).ToDictionary(l => l.Split(',')[0], l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(durations["audio"] - durations["video"], -0.05, 0.05);
     }
 
     [Fact]

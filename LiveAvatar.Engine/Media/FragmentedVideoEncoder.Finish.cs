@@ -49,9 +49,9 @@ public sealed partial class FragmentedVideoEncoder
         var temp = Path.Combine(Path.GetDirectoryName(OutputPath)!,
             $".{Path.GetFileNameWithoutExtension(OutputPath)}.{Guid.NewGuid():N}.partial.mp4");
         var videoSeconds = FramesWritten / (double)Fps;
-        var cut = _audioSeconds is { } a && a < videoSeconds
-            ? string.Create(CultureInfo.InvariantCulture, $" -t {a:0.######}")
-            : "";
+        // Live audio is exactly as long as the video, but the AAC encoder's last frames can overhang it: cut there.
+        double? until = _audioSeconds is { } a && a < videoSeconds ? a : Settings.LiveAudio ? videoSeconds : null;
+        var cut = until is { } t ? string.Create(CultureInfo.InvariantCulture, $" -t {t:0.######}") : "";
         var command = FFMpegArguments.FromFileInput(stream, verifyExists: true)
             .OutputToFile(temp, overwrite: true, o => o.WithCustomArgument($"-map 0 -c copy{cut} -movflags +faststart"));
         try
