@@ -33,6 +33,7 @@ public class LiveBrowserTests(FakeMicrophoneBrowserFixture fixture)
         var page = await fixture.OpenPageAsync("/live");
         try
         {
+            await Expect(page.GetByTestId("live-image")).ToHaveAttributeAsync("data-ready", "true");
             await page.GetByTestId("live-image").Locator("input[type=file]").SetInputFilesAsync(await PageActions.SmallPortraitAsync(64));
             await Expect(page.GetByTestId("live-image-preview")).ToBeVisibleAsync();
 
