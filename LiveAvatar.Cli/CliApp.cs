@@ -7,6 +7,7 @@ public static class CliApp
     [
         ("generate", LiveAvatar.Cli.Commands.GenerateCommand.Help, LiveAvatar.Cli.Commands.GenerateCommand.RunAsync),
         ("batch", LiveAvatar.Cli.Commands.BatchCommand.Help, LiveAvatar.Cli.Commands.BatchCommand.RunAsync),
+        ("live-client", LiveAvatar.Cli.Commands.LiveClientCommand.Help, LiveAvatar.Cli.Commands.LiveClientCommand.RunAsync),
         ("make-demo-checkpoint", LiveAvatar.Cli.Commands.MakeDemoCheckpointCommand.Help, LiveAvatar.Cli.Commands.MakeDemoCheckpointCommand.RunAsync),
         ("inspect", LiveAvatar.Cli.Commands.InspectCommand.Help, LiveAvatar.Cli.Commands.InspectCommand.RunAsync),
         ("parity", LiveAvatar.Cli.Commands.ParityCommand.Help, LiveAvatar.Cli.Commands.ParityCommand.RunAsync),

@@ -20,6 +20,7 @@ public sealed partial class FragmentedVideoEncoder
             throw new MediaException("No frames were written; refusing to create an empty video.");
         }
         _source.Complete();
+        _pcm?.Complete();
         var result = await _ffmpeg.WaitAsync(ct).ConfigureAwait(false);
         if (result.ExitCode != 0) throw await FailureAsync().ConfigureAwait(false);
         lock (_stderr)
@@ -48,9 +49,9 @@ public sealed partial class FragmentedVideoEncoder
         var temp = Path.Combine(Path.GetDirectoryName(OutputPath)!,
             $".{Path.GetFileNameWithoutExtension(OutputPath)}.{Guid.NewGuid():N}.partial.mp4");
         var videoSeconds = FramesWritten / (double)Fps;
-        var cut = _audioSeconds is { } a && a < videoSeconds
-            ? string.Create(CultureInfo.InvariantCulture, $" -t {a:0.######}")
-            : "";
+        // Live audio is exactly as long as the video, but the AAC encoder's last frames can overhang it: cut there.
+        double? until = _audioSeconds is { } a && a < videoSeconds ? a : Settings.LiveAudio ? videoSeconds : null;
+        var cut = until is { } t ? string.Create(CultureInfo.InvariantCulture, $" -t {t:0.######}") : "";
         var command = FFMpegArguments.FromFileInput(stream, verifyExists: true)
             .OutputToFile(temp, overwrite: true, o => o.WithCustomArgument($"-map 0 -c copy{cut} -movflags +faststart"));
         try
@@ -70,6 +71,7 @@ public sealed partial class FragmentedVideoEncoder
         if (_finished) return;
         _finished = true;
         _source.Complete();
+        _pcm?.Complete();
         if (!_ffmpeg.IsCompleted) _quit();
         try { await _ffmpeg.ConfigureAwait(false); } catch (OperationCanceledException) { } catch (IOException) { }
         DeleteWorkFolder();

@@ -9,7 +9,29 @@ public sealed partial class FragmentedVideoEncoder
     /// that are now complete: the previous batch's, since its segment closes when this batch's first frame arrives.
     /// The batch must end on a cut of <see cref="VideoEncoderSettings.Segments"/>.
     /// </summary>
-    public async Task<IReadOnlyList<VideoSegment>> WriteBatchAsync(IReadOnlyList<byte[]> frames, CancellationToken ct = default)
+    public Task<IReadOnlyList<VideoSegment>> WriteBatchAsync(IReadOnlyList<byte[]> frames, CancellationToken ct = default)
+    {
+        if (_pcm is not null) throw new InvalidOperationException("This encoder takes live audio: write each batch with its samples.");
+        return WriteFramesAsync(frames, ct);
+    }
+
+    /// <summary>
+    /// A batch with its own audio (<see cref="VideoEncoderSettings.LiveAudio"/>): 16 kHz mono samples in [−1, 1],
+    /// exactly as long as the frames (640 per frame at 25 fps). The samples go in first: ffmpeg reads both pipes on
+    /// threads of its own, and audio ahead of video never stalls the video.
+    /// </summary>
+    public Task<IReadOnlyList<VideoSegment>> WriteBatchAsync(IReadOnlyList<byte[]> frames, ReadOnlySpan<float> samples, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        if (_pcm is null) throw new InvalidOperationException("This encoder was not started for live audio (VideoEncoderSettings.LiveAudio).");
+        var expected = (long)frames.Count * AudioTrack.SampleRate / Fps;
+        if (samples.Length != expected)
+            throw new ArgumentException($"{frames.Count} frames need {expected} audio samples at {AudioTrack.SampleRate} Hz; got {samples.Length}.", nameof(samples));
+        _pcm.Queue(samples);
+        return WriteFramesAsync(frames, ct);
+    }
+
+    private async Task<IReadOnlyList<VideoSegment>> WriteFramesAsync(IReadOnlyList<byte[]> frames, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         if (frames.Count == 0) throw new ArgumentException("A batch needs at least one frame.", nameof(frames));

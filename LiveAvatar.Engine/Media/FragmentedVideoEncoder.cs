@@ -22,6 +22,7 @@ public sealed partial class FragmentedVideoEncoder : IAsyncDisposable
     public const int AudioSampleRate = 48_000;
 
     private readonly RawFrameSource _source;
+    private readonly RawPcmSource? _pcm;
     private readonly Task<FFMpegResult> _ffmpeg;
     private readonly Action _quit;
     private readonly List<(int FirstFrame, int FrameCount)> _batches = [];
@@ -39,9 +40,12 @@ public sealed partial class FragmentedVideoEncoder : IAsyncDisposable
         Tools = tools;
         _audioSeconds = audioSeconds;
         _source = new RawFrameSource(settings.Width, settings.Height, Fps);
-        var input = FFMpegArguments.FromPipeInput(_source);
+        // Live inputs: no probing, so ffmpeg starts on the first frames instead of waiting for seconds of input.
+        var input = FFMpegArguments.FromPipeInput(_source, o => { if (settings.LiveAudio) o.WithCustomArgument(LiveProbe); });
         if (settings.AudioPath is not null)
             input = input.AddFileInput(InputFile.ForFfmpeg(settings.AudioPath, "audio"), verifyExists: false);
+        else if (settings.LiveAudio)
+            input = input.AddPipeInput(_pcm = new RawPcmSource(), o => o.WithCustomArgument(LiveProbe));
         var command = input
             .OutputToFile(Path.Combine(workFolder, "index.m3u8"), overwrite: true, o => o.WithCustomArgument(OutputArguments()))
             .WithLogLevel(FFMpegLogLevel.Info) // x264's closing summary (frames encoded per type) is an info line
@@ -97,7 +101,7 @@ public sealed partial class FragmentedVideoEncoder : IAsyncDisposable
         var s = Settings;
         var args = new List<string> { "-hide_banner", "-nostats", "-map 0:v:0" };
         // apad + -shortest: the output ends with the video whichever stream is longer; silence fills a short track.
-        if (s.AudioPath is not null) args.Add("-map 1:a:0 -af apad -shortest");
+        if (s.HasAudio) args.Add("-map 1:a:0 -af apad -shortest");
         args.Add(string.Create(CultureInfo.InvariantCulture,
             $"-c:v libx264 -preset {s.Preset} -tune zerolatency -crf {s.Crf} -pix_fmt yuv420p -r {Fps}"));
         // CRF decides the rate (x264 ignores a bit rate in CRF mode without VBV); the nominal figure only lets the
@@ -105,7 +109,7 @@ public sealed partial class FragmentedVideoEncoder : IAsyncDisposable
         args.Add("-b:v 2M");
         // Keyframes only where the plan cuts: every segment starts on an IDR and no other keyframe splits one.
         args.Add($"-x264-params keyint=infinite:scenecut=0 -forced-idr 1 -force_key_frames {s.Segments.KeyframeExpression()}");
-        if (s.AudioPath is not null)
+        if (s.HasAudio)
             args.Add(string.Create(CultureInfo.InvariantCulture, $"-c:a aac -b:a {AudioBitRate} -ar {AudioSampleRate} -ac 2"));
         // Video starts at 0; the AAC priming frame sits before 0 behind an edit list instead of shifting the video.
         args.Add("-avoid_negative_ts disabled");
@@ -114,6 +118,8 @@ public sealed partial class FragmentedVideoEncoder : IAsyncDisposable
         args.Add($"-hls_segment_filename \"{Path.Combine(WorkFolder, "seg_%d.m4s")}\" -master_pl_name master.m3u8");
         return string.Join(' ', args);
     }
+
+    private const string LiveProbe = "-probesize 32 -analyzeduration 0";
 
     [GeneratedRegex(@"\[libx264 @ [^\]]+\] frame [IPB]:(\d+)")]
     private static partial Regex X264FrameSummary();

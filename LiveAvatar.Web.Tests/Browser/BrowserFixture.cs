@@ -30,6 +30,9 @@ public class BrowserFixture : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string> ServerEnvironment => new Dictionary<string, string>();
 
+    /// <summary>More chromium switches for a fixture of its own (e.g. a fake microphone).</summary>
+    protected virtual IEnumerable<string> ExtraBrowserArgs => [];
+
     /// <summary>Runs before the server starts, e.g. to put files in <see cref="DataDirectory"/>.</summary>
     protected virtual Task PrepareAsync() => Task.CompletedTask;
 
@@ -44,7 +47,7 @@ public class BrowserFixture : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ChromiumArgs,
+            Args = [.. ChromiumArgs, .. ExtraBrowserArgs],
         });
     }
 

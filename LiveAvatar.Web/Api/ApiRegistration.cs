@@ -27,6 +27,7 @@ public static class ApiRegistration
         var api = app.MapGroup(ApiRoutes.Prefix);
         api.MapJobs();
         api.MapHealth();
+        api.MapLive();
         return app;
     }
 

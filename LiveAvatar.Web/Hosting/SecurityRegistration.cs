@@ -26,6 +26,8 @@ public static class SecurityRegistration
         // Unhandled errors become a bare problem document: no stack trace, no paths.
         app.UseExceptionHandler();
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        // Before the Origin check: it is what makes a WebSocket upgrade recognisable as one.
+        app.UseWebSockets();
         app.UseMiddleware<OriginCheckMiddleware>();
         app.UseMiddleware<AccessMiddleware>();
         return app;

@@ -1,5 +1,7 @@
 using LiveAvatar.Engine.Diagnostics;
+using LiveAvatar.Engine.Live;
 using LiveAvatar.Engine.Pipelines;
+using LiveAvatar.Web.Live;
 using LiveAvatar.Web.Services;
 using MudBlazor.Services;
 
@@ -38,6 +40,8 @@ public static class ServiceRegistration
             OutputDirectory = Path.Combine(options.DataDirectory, "outputs"),
         }));
         services.AddHostedService<ModelPreloader>();
+        // Live sessions run on the same engine (when it can: a test's scripted generator cannot).
+        services.AddSingleton(sp => new LiveSessions(sp.GetService<IVideoGenerator>() as ILiveSessionHost, sp.GetRequiredService<JobQueue>()));
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

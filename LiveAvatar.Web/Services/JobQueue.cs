@@ -210,7 +210,7 @@ public sealed partial class JobQueue(
         Job? job;
         lock (gate)
         {
-            if (running is not null || waiting.Count == 0) return false;
+            if (running is not null || waiting.Count == 0 || IsPausedForLive) return false;
             job = running = waiting[0];
             waiting.RemoveAt(0);
         }

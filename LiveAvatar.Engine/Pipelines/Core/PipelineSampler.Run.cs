@@ -192,7 +192,24 @@ public sealed partial class PipelineSampler
             Latents = next;
         }
 
-        public void Dispose() => Latents.Dispose();
+        /// <summary>The block's own audio [S, layers, A, 12] when it arrives live (owned; replacing disposes the old).</summary>
+        public Tensor? Audio
+        {
+            get => _audio;
+            set
+            {
+                if (!ReferenceEquals(_audio, value)) _audio?.Dispose();
+                _audio = value;
+            }
+        }
+
+        private Tensor? _audio;
+
+        public void Dispose()
+        {
+            Latents.Dispose();
+            _audio?.Dispose();
+        }
     }
 
     /// <summary>The sink inputs every stage prefills with: the one-frame reference latent [16, 1, h, w] and the

@@ -44,6 +44,7 @@ public sealed partial class PipelineSampler
                             }
                             if (s == LastStage && r == 0 && b == 0 && _inputs.Clips > 1) PublishAdaptiveRef(work.Latents);
                             work.Replace(MoveTo(work.Latents, s == LastStage ? _sampler._vae.Device : _sampler._stages[s + 1].Device));
+                            if (work.Audio is { } blockAudio && s != LastStage) work.Audio = MoveTo(blockAudio, _sampler._stages[s + 1].Device);
                         }
                         catch
                         {
@@ -82,7 +83,20 @@ public sealed partial class PipelineSampler
             for (var i = 0; i < offsets.Length; i++) offsets[i] = _random.NextRollingOffset();
             using var scope = torch.NewDisposeScope();
             var latents = noise.narrow(1, b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock).clone().DetachFromDisposeScope();
-            return new BlockWork(r, b, latents, offsets);
+            if (_inputs.BlockAudio is not { } source) return new BlockWork(r, b, latents, offsets);
+            try
+            {
+                // Asked for after the noise and offsets are drawn, so the random stream is the same as the batch path's.
+                var audio = source(r, b, Token);
+                var moved = audio.to(_inputs.AudioEmbedding.dtype, noise.device).DetachFromDisposeScope();
+                if (!ReferenceEquals(moved, audio)) audio.Dispose();
+                return new BlockWork(r, b, latents, offsets) { Audio = moved };
+            }
+            catch
+            {
+                latents.Dispose();
+                throw;
+            }
         }
 
         // Sink prefill at clip 0 with the one-frame ref latent and at clip 1 with the first clean latent (the
@@ -114,7 +128,7 @@ public sealed partial class PipelineSampler
         {
             using var scope = torch.NewDisposeScope();
             var (r, b) = (work.Clip, work.Block);
-            var audio = _inputs.AudioEmbedding.narrow(3, (long)r * _inputs.InferFrames + b * _g.BlockVideoFrames, _g.BlockVideoFrames);
+            var audio = work.Audio ?? _inputs.AudioEmbedding.narrow(3, (long)r * _inputs.InferFrames + b * _g.BlockVideoFrames, _g.BlockVideoFrames);
             var currentStart = _g.BlockStartFrame(r, b) * _g.FrameSeqLen;
             var input = _inputs.BlockInput(work.Latents, _schedule.Timesteps[i], audio, currentStart, work.RollingOffsets[i], r, b);
             var v = dit.Forward(input, caches.Rings[ring], caches.Cond, _options);        // [16, 3, h, w]

@@ -97,7 +97,7 @@ public sealed partial class PipelineSampler
         if (audio.Length != 4 || audio[0] < 1)
             throw new ArgumentException($"AudioEmbedding must be [speakers, layers, A, T]; got [{string.Join(", ", audio)}]");
         inputs.ValidateConditioning();
-        if (audio[3] < (long)inputs.Clips * inputs.InferFrames)
+        if (!inputs.HasBlockAudio && audio[3] < (long)inputs.Clips * inputs.InferFrames)
             throw new ArgumentException($"AudioEmbedding covers {audio[3]} frames, {inputs.Clips} clips need {inputs.Clips * inputs.InferFrames}");
         if (inputs.Context.ndim != 2 || inputs.Context.shape[1] != config.TextDim)
             throw new ArgumentException($"Context must be [L, {config.TextDim}]; got [{string.Join(", ", inputs.Context.shape)}]");

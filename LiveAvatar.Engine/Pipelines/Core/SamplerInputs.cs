@@ -11,6 +11,9 @@ namespace LiveAvatar.Engine.Pipelines.Core;
 /// conditions decoding and the audio window's prepend length. <see cref="GuideScale"/> ≤ 1 is the original's
 /// behaviour (one conditional forward per step, the scale ignored); above 1 every step also runs an unconditional
 /// forward on <see cref="NegativeContext"/> and mixes the two velocities (classifier-free guidance).
+/// With <see cref="BlockAudio"/> set (live audio, <see cref="PipelineSampler"/> only) the audio is not known up front:
+/// <see cref="AudioEmbedding"/> then only gives the layout [S, layers, A, any T] and every block's own
+/// [S, layers, A, 12] comes from the callback.
 /// </summary>
 public sealed record SamplerInputs(
     Tensor RefPixels,        // [3, 1, H, W] float in [−1, 1], the preprocessed reference image
@@ -25,7 +28,8 @@ public sealed record SamplerInputs(
     Tensor? NegativeContext = null, // [L', text_dim] trimmed T5 output of the negative prompt; needed when GuideScale > 1
     double GuideScale = 0,
     IReadOnlyList<Tensor>? PoseLatents = null, // per clip [16, F_clip, h, w] (load_pose_cond); null = zero pose
-    Tensor? SpeakerMask = null)               // [S, F_clip, Hp, Wp, 1] exclusive routing mask; needed when S > 1
+    Tensor? SpeakerMask = null,               // [S, F_clip, Hp, Wp, 1] exclusive routing mask; needed when S > 1
+    BlockAudioSource? BlockAudio = null)      // live input: each block's audio asked for when stage 0 starts it
 {
     /// <summary>Pose latents for every clip; a mask for every speaker when there are several.</summary>
     internal void ValidateConditioning()
@@ -45,6 +49,17 @@ public sealed record SamplerInputs(
             PoseLatents is { } pose ? pose[r].narrow(1, (long)b * ClipGeometry.FramesPerBlock, ClipGeometry.FramesPerBlock) : null,
             SpeakerMask);
 
+    /// <summary>Whether the audio comes block by block from <see cref="BlockAudio"/> instead of <see cref="AudioEmbedding"/>.</summary>
+    public bool HasBlockAudio => BlockAudio is not null;
+
     /// <summary>Whether every step runs the conditional and the unconditional forward.</summary>
     public bool UsesGuidance => GuideScale > 1;
 }
+
+/// <summary>
+/// The audio features of block <paramref name="block"/> of clip <paramref name="clip"/>, [S, layers, A, 12], called in
+/// block order on the first stage's thread when that block starts (the original's get_audio_callback, spec §5.9). It
+/// may wait for audio to arrive and must give up with <see cref="OperationCanceledException"/> when
+/// <paramref name="ct"/> fires. The sampler owns and disposes the returned tensor.
+/// </summary>
+public delegate Tensor BlockAudioSource(int clip, int block, CancellationToken ct);
