@@ -35,7 +35,7 @@ public class JobQueueTests
         Assert.Equal(FakeVideoGenerator.SegmentBytes(1), File.ReadAllBytes(data.Folders.SegmentPath(job.Id, 2)));
         Assert.Equal(data.Folders.OutputPath(job.Id), record.OutputPath);
         Assert.Equal(TimeSpan.FromSeconds(7), record.TimeToFirstClip);
-        Assert.Contains(record.Log, l => l.Contains("clip 2 ready"));
+        Assert.Contains(record.Log, l => l.Contains("segment 2 ready"));
         Assert.Empty(data.Queue.Active);
     }
 
