@@ -38,6 +38,9 @@ public class HomePageTests() : PageContext
 
         page.Find("[data-testid=generate]").Click();
 
+        // The click is handled asynchronously (it first waits for uploads in flight): wait for its render, generously
+        // on a loaded 2-core machine.
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=image-upload-error]")), TimeSpan.FromSeconds(30));
         Assert.StartsWith("A reference image is required", page.Find("[data-testid=image-upload-error]").TextContent.Trim());
         Assert.StartsWith("An audio file is required", page.Find("[data-testid=audio-upload-error]").TextContent.Trim());
         Assert.Equal(2, page.FindAll("[data-testid=submit-errors] li").Count);
