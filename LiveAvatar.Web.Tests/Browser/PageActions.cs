@@ -7,12 +7,25 @@ namespace LiveAvatar.Web.Tests.Browser;
 /// <summary>What a person does on the page, in Playwright terms, shared by the browser tests.</summary>
 internal static class PageActions
 {
-    /// <summary>Chooses a file in a drop zone (the test id sits on the zone, which holds the file input).</summary>
-    public static Task ChooseFileAsync(this IPage page, string zoneTestId, string path) =>
-        page.GetByTestId(zoneTestId).Locator("input[type=file]").SetInputFilesAsync(path);
+    /// <summary>Chooses a file in a drop zone (the test id sits on the zone, which holds the file input), once the
+    /// page is interactive: a file chosen in the prerendered markup is lost (under load that window is seconds).</summary>
+    public static async Task ChooseFileAsync(this IPage page, string zoneTestId, string path)
+    {
+        await WaitInteractiveAsync(page);
+        await page.GetByTestId(zoneTestId).Locator("input[type=file]").SetInputFilesAsync(path);
+    }
 
-    public static Task ChooseFileAsync(this IPage page, string zoneTestId, FilePayload file) =>
-        page.GetByTestId(zoneTestId).Locator("input[type=file]").SetInputFilesAsync(file);
+    public static async Task ChooseFileAsync(this IPage page, string zoneTestId, FilePayload file)
+    {
+        await WaitInteractiveAsync(page);
+        await page.GetByTestId(zoneTestId).Locator("input[type=file]").SetInputFilesAsync(file);
+    }
+
+    private static async Task WaitInteractiveAsync(IPage page)
+    {
+        if (await page.GetByTestId("home").CountAsync() == 0) return; // another page with its own readiness
+        await page.Locator("[data-testid=home][data-interactive=true]").WaitForAsync(new() { Timeout = 60_000 });
+    }
 
     /// <summary>Moves a slider to <paramref name="value"/> as dragging does (the browser snaps it to the slider's step).</summary>
     public static Task SetSliderAsync(this IPage page, string testId, double value) =>
