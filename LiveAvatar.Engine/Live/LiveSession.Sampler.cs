@@ -39,7 +39,8 @@ internal sealed partial class LiveSession
         var refPixels = torch.tensor(_image.Chw, [3, 1, _image.Height, _image.Width]);
         var clips = Math.Max(1, (int)(_limits.MaxDuration.TotalSeconds * VideoTiming.Fps / _request.InferFrames));
         var inputs = new SamplerInputs(refPixels, context, layout, clips, _request.InferFrames, _request.SampleSteps,
-            OnlineDecode: true, Norm3Bf16: o.DType == ScalarType.BFloat16, BlockAudio: (_, _, ct) => NextBlockAudio(features, ct));
+            OnlineDecode: true, Norm3Bf16: o.DType == ScalarType.BFloat16, BlockAudio: (_, _, ct) => NextBlockAudio(features, ct),
+            SinkCache: _models.SinkCache);
         IReadOnlyList<(Models.Dit.CausalWanModelS2V, Device)> stages = _models.DitStages.Count > 0 ? _models.DitStages : [(_models.Dit, o.Device)];
         var sampler = new PipelineSampler(stages, _models.Vae, o.DType) { EmitBlocks = true };
         using var run = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, _audioDone.Token);

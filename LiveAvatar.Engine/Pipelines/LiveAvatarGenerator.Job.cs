@@ -139,7 +139,7 @@ public sealed partial class LiveAvatarGenerator
         var inputs = new SamplerInputs(refPixels, contexts[0], audioEmb, clips, request.InferFrames, request.SampleSteps,
             request.OnlineDecode, Norm3Bf16: o.DType == ScalarType.BFloat16,
             NegativeContext: guided ? contexts[1] : null, GuideScale: request.GuideScale,
-            PoseLatents: pose, SpeakerMask: media.Extra.SpeakerMask);
+            PoseLatents: pose, SpeakerMask: media.Extra.SpeakerMask, SinkCache: models.SinkCache);
         // The original's timestep-forcing pipeline (stage i runs step i; one stage runs them all), handing out each
         // decoded 12-frame block at once. Guidance or an offloaded KV cache need the original's single-GPU loop.
         var streaming = StreamsBlocks(models, request);

@@ -1,3 +1,4 @@
+using LiveAvatar.Engine.Pipelines.Core;
 using System.Text.Json;
 using LiveAvatar.Engine.Checkpoints;
 using LiveAvatar.Engine.Diagnostics;
@@ -56,6 +57,9 @@ public sealed class ModelSet : IDisposable
     /// <summary>One DiT per pipeline stage (the first is <see cref="Dit"/>; stages on the same device share it).</summary>
     public IReadOnlyList<(CausalWanModelS2V Dit, Device Device)> DitStages { get; init; } = [];
     public required ModelSetOptions Options { get; init; }
+
+    /// <summary>The reference encodes of the last picture, made by this set's VAE (regenerations reuse them).</summary>
+    public SinkLatentCache SinkCache { get; } = new();
 
     /// <summary>Loads everything, checking every file first so one message lists all that is missing.</summary>
     public static ModelSet Load(ModelSetOptions o)
@@ -135,6 +139,7 @@ public sealed class ModelSet : IDisposable
 
     public void Dispose()
     {
+        SinkCache.Dispose();
         foreach (var m in ExtraDits) m.Dispose();
         Dit.Dispose();
         Vae.Dispose();

@@ -17,7 +17,8 @@ public static class HostArrays
     /// <summary>The raw bytes in the tensor's own dtype (e.g. uint8 pixels, bf16 bit patterns), row-major.</summary>
     public static byte[] Bytes(Tensor t)
     {
-        using var host = t.to(CPU).contiguous();
+        using var scope = NewDisposeScope(); // the intermediate of to(CPU) too, not only the contiguous copy
+        var host = t.to(CPU).contiguous();
         return host.bytes.ToArray();
     }
 

@@ -133,6 +133,27 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
         Assert.Equal(before, Tensor.TotalCount);
     }
 
+    [Fact]
+    public void A_run_with_the_previous_runs_picture_reuses_its_reference_encodes_and_makes_the_same_video()
+    {
+        using var audio = Audio(1);
+        using var cache = new SinkLatentCache();
+        using var plain = Generate(1, audio, 1, 11);
+        using var first = Generate(1, audio, 1, 11, cache);
+        Assert.Equal(0, cache.Hits);
+        using var second = Generate(1, audio, 1, 11, cache);
+        Assert.Equal(1, cache.Hits);
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(plain.Video, first.Video));
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(first.Video, second.Video));
+
+        // Another picture is encoded again (and replaces the cached one).
+        using var otherPicture = models.RefPixels.flip(3).contiguous();
+        var inputs = Inputs(1, audio) with { RefPixels = otherPicture, SinkCache = cache };
+        foreach (var e in Sampler(1).Run(inputs, new SeededRandomness(11)))
+            if (e is SamplerClip c) { c.Video.Dispose(); c.Latents.Dispose(); }
+        Assert.Equal(1, cache.Hits);
+    }
+
     private PipelineSampler Sampler(int stages) =>
         new([.. Enumerable.Repeat((models.Dit, torch.CPU), stages)], models.Vae, ScalarType.Float32);
 
@@ -142,12 +163,12 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
     private Tensor Audio(int clips) =>
         Noise.Randn([1, models.Dit.Config.NumAudioLayers, models.Dit.Config.AudioDim, clips * InferFrames], 5).DetachFromDisposeScope();
 
-    private Result Generate(int stages, Tensor audio, int clips, ulong seed)
+    private Result Generate(int stages, Tensor audio, int clips, ulong seed, SinkLatentCache? cache = null)
     {
         var videos = new List<Tensor>();
         var latents = new List<Tensor>();
         var steps = 0;
-        foreach (var e in Sampler(stages).Run(Inputs(clips, audio), new SeededRandomness(seed)))
+        foreach (var e in Sampler(stages).Run(Inputs(clips, audio) with { SinkCache = cache }, new SeededRandomness(seed)))
         {
             if (e is SamplerStep) steps++;
             if (e is not SamplerClip c) continue;

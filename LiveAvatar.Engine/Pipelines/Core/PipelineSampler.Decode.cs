@@ -50,13 +50,18 @@ public sealed partial class PipelineSampler
 
         // ref [3, 1, H, W] → RefLatent [16, 1, h, w] (latent 0 of a one-frame encode); the ref repeated
         // motion_frames times → Motion [16, ⌈motion/4⌉, h, w].
+        // With a SinkCache, a run with the picture of the previous one reuses its encodes.
         private SinkLatents EncodeSink()
         {
             var vae = _sampler._vae;
+            var cache = _inputs.SinkCache;
+            var key = cache is null ? null : SinkLatentCache.KeyOf(_inputs.RefPixels, _inputs.MotionFrames, vae.Device, vae.DType);
+            if (key is not null && cache!.TryGet(key, out var cachedRef, out var cachedMotion)) return new SinkLatents(cachedRef, cachedMotion);
             using var scope = torch.NewDisposeScope();
             var refPixels = _inputs.RefPixels.to(vae.DType, vae.Device);
             var refLatent = vae.Encode(refPixels);
             var motion = vae.Encode(refPixels.repeat(1, _inputs.MotionFrames, 1, 1));
+            if (key is not null) cache!.Store(key, refLatent, motion);
             return new SinkLatents(refLatent.DetachFromDisposeScope(), motion.DetachFromDisposeScope());
         }
 

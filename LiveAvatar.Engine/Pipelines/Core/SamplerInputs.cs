@@ -29,7 +29,8 @@ public sealed record SamplerInputs(
     double GuideScale = 0,
     IReadOnlyList<Tensor>? PoseLatents = null, // per clip [16, F_clip, h, w] (load_pose_cond); null = zero pose
     Tensor? SpeakerMask = null,               // [S, F_clip, Hp, Wp, 1] exclusive routing mask; needed when S > 1
-    BlockAudioSource? BlockAudio = null)      // live input: each block's audio asked for when stage 0 starts it
+    BlockAudioSource? BlockAudio = null,      // live input: each block's audio asked for when stage 0 starts it
+    SinkLatentCache? SinkCache = null)        // PipelineSampler: reuse the reference encodes of the previous run's picture
 {
     /// <summary>Pose latents for every clip; a mask for every speaker when there are several.</summary>
     internal void ValidateConditioning()
