@@ -7,12 +7,19 @@
   const text = banner.querySelector('.la-connection-text');
   let wasDown = false;
   let hideTimer = 0;
+  let blazorState = '';
   const say = (message, state) => {
     text.textContent = message;
     banner.dataset.state = state;
   };
   const update = () => {
     const c = banner.classList;
+    // Our own class changes (la-visible) notify this observer too, and classList.add of a class already there
+    // still counts as a change: without this guard the observer fed itself forever and froze the page the moment
+    // the banner showed. Only a change of Blazor's components-reconnect-* classes is news.
+    const state = [...c].filter(name => name.startsWith('components-reconnect-')).join(' ');
+    if (state === blazorState) return;
+    blazorState = state;
     window.clearTimeout(hideTimer);
     if (c.contains('components-reconnect-failed') || c.contains('components-reconnect-rejected')
         || c.contains('components-reconnect-resume-failed')) {

@@ -69,6 +69,18 @@ public class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Kills the server hard (SIGKILL, as a crash does) and leaves it down; pages stay open.</summary>
+    public Task KillServerAsync() => Server.KillAsync();
+
+    /// <summary>Starts the server again on the same port and data folder, so open pages can reconnect to it.</summary>
+    public async Task StartServerAgainAsync()
+    {
+        int port = Server.BaseUrl.Port;
+        await Server.DisposeAsync();
+        server = null;
+        server = await WebAppServer.StartAsync(ServerArgs, ServerEnvironment, port);
+    }
+
     public async Task DisposeAsync()
     {
         if (browser is not null) await browser.DisposeAsync();

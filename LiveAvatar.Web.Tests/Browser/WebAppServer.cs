@@ -30,8 +30,10 @@ public sealed class WebAppServer : IAsyncDisposable
         get { lock (log) return log.ToString(); }
     }
 
+    /// <param name="port">A fixed port, e.g. the one a killed server used, so that open pages reconnect to the new
+    /// one; a free port when null.</param>
     public static async Task<WebAppServer> StartAsync(IEnumerable<string>? extraArgs = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, int? port = null)
     {
         string app = RepoPaths.PublishedApp;
         if (!File.Exists(app))
@@ -47,7 +49,7 @@ public sealed class WebAppServer : IAsyncDisposable
                 "Run ./launch-scripts/test.sh or `dotnet publish LiveAvatar.Web -c Release -o build/web` again.");
         }
 
-        int port = FreePort();
+        int listenPort = port ?? FreePort();
         var start = new ProcessStartInfo(app)
         {
             WorkingDirectory = RepoPaths.Root,
@@ -56,12 +58,12 @@ public sealed class WebAppServer : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add("--port");
-        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(listenPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (string arg in extraArgs ?? []) start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {app}");
-        var server = new WebAppServer(process, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new WebAppServer(process, new Uri($"http://127.0.0.1:{listenPort}/"));
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
@@ -79,13 +81,20 @@ public sealed class WebAppServer : IAsyncDisposable
         return server;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Ends the server as a crash or `kill -9` does (SIGKILL, children included): no shutdown code runs,
+    /// so what is on disk is what a real crash leaves.</summary>
+    public async Task KillAsync()
     {
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
         process.Dispose();
     }
 

@@ -33,6 +33,25 @@ public class StorageTests
     }
 
     [Fact]
+    public async Task The_start_up_sweep_removes_a_segment_that_its_runs_record_never_counted()
+    {
+        using var data = new TestData(new FakeVideoGenerator());
+        var run = data.Queue.Submit(await data.ParametersAsync(), data.Client);
+        await data.Queue.RunNextAsync();
+        int counted = data.History.Find(run.Id)!.Segments;
+        // What a kill between writing the next block's segment and saving the record leaves.
+        string uncounted = data.Folders.SegmentPath(run.Id, counted + 1);
+        File.WriteAllText(uncounted, "a block the record never named");
+
+        data.Restart();
+        var report = new DataSweeper(data.Folders, data.History, NullLogger<DataSweeper>.Instance).Sweep();
+
+        Assert.False(File.Exists(uncounted));
+        Assert.All(Enumerable.Range(1, counted), n => Assert.True(File.Exists(data.Folders.SegmentPath(run.Id, n))));
+        Assert.Equal(1, report.Leftovers);
+    }
+
+    [Fact]
     public async Task A_truncated_upload_record_reads_as_missing_instead_of_failing()
     {
         using var data = new TestData(new FakeVideoGenerator());

@@ -24,6 +24,15 @@ public sealed class DataSweeper(DataFolders folders, HistoryStore history, ILogg
                 if (TryDelete(file, out long size)) { leftovers++; bytes += size; }
             }
         }
+        // A kill between writing a block's segment and saving the record that counts it leaves a segment nobody
+        // names: the page and the partial video would stop one short of it, so the disk is made to agree.
+        foreach (var record in history.All)
+        {
+            for (int n = record.Segments + 1; File.Exists(folders.SegmentPath(record.Id, n)); n++)
+            {
+                if (TryDelete(folders.SegmentPath(record.Id, n), out long size)) { leftovers++; bytes += size; }
+            }
+        }
         var referenced = history.All.SelectMany(r => r.UploadIds).ToHashSet();
         foreach (string file in SafeEnumerate(folders.Uploads, "*", recursive: false))
         {
