@@ -71,9 +71,7 @@ internal sealed partial class LiveSession : ILiveSession
         if (pcm16le.Length % 2 != 0)
             throw new ArgumentException($"PCM must be whole 16-bit samples; got {pcm16le.Length} bytes (an odd count).", nameof(pcm16le));
         if (_ended) throw new InvalidOperationException("The live session has ended; it takes no more audio.");
-        var samples = new float[pcm16le.Length / 2];
-        var bytes = pcm16le.Span;
-        for (var i = 0; i < samples.Length; i++) samples[i] = (short)(bytes[2 * i] | bytes[2 * i + 1] << 8) / 32768f;
+        var samples = Pcm16.ToFloats(pcm16le.Span);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abort.Token);
         var write = _audio.WriteAsync(samples, linked.Token);
         if (!write.IsCompleted)

@@ -49,7 +49,7 @@ public static class LiveWavClient
             for (; sent < samples.Length && !receiving.IsCompleted && !state.StopRequested; sent += chunk)
             {
                 var count = Math.Min(chunk, samples.Length - sent);
-                await socket.SendAsync(Pcm(samples.AsSpan(sent, count)), WebSocketMessageType.Binary, true, ct);
+                await socket.SendAsync(Pcm16.ToBytes(samples.AsSpan(sent, count)), WebSocketMessageType.Binary, true, ct);
                 if (!options.RealTime) continue;
                 var due = TimeSpan.FromSeconds((sent + count) / (double)AudioTrack.SampleRate);
                 if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct);
@@ -88,17 +88,6 @@ public static class LiveWavClient
         if (o.InferFrames is { } frames) start["inferFrames"] = frames;
         if (o.Seed is { } seed) start["seed"] = seed;
         return start.ToJsonString();
-    }
-
-    private static byte[] Pcm(ReadOnlySpan<float> samples)
-    {
-        var bytes = new byte[samples.Length * 2];
-        for (var i = 0; i < samples.Length; i++)
-        {
-            var v = (short)Math.Clamp(MathF.Round(samples[i] * 32767f), short.MinValue, short.MaxValue);
-            (bytes[2 * i], bytes[2 * i + 1]) = ((byte)v, (byte)(v >> 8));
-        }
-        return bytes;
     }
 
     private static Task SendTextAsync(WebSocket socket, string text, CancellationToken ct) =>
