@@ -70,18 +70,7 @@ public static class SoakCommand
             }
         }
 
-        // Allocated bytes once the job's tensors are gone: the finalizer runs first, so a tensor that only the GC
-        // would free still counts against the job until then (and the "before GC" figure shows any).
-        (long BeforeGc, long Settled) Allocated()
-        {
-            if (cuda < 0) return (0, 0);
-            CudaDevices.Synchronize(cuda);
-            var before = CudaDevices.MemoryStats(cuda).Allocated;
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            CudaDevices.Synchronize(cuda);
-            return (before, CudaDevices.MemoryStats(cuda).Allocated);
-        }
+        (long BeforeGc, long Settled) Allocated() => cuda < 0 ? (0, 0) : CudaDevices.AllocatedAfterGc(cuda);
 
         string Report(string label, string outcome, double seconds)
         {

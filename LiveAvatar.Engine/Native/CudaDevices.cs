@@ -51,6 +51,20 @@ public static class CudaDevices
         return new CudaMemoryStats(o[0], o[1], o[2], o[3]);
     }
 
+    /// <summary>
+    /// Bytes allocated on the device once the queued work is done, read before and after a full GC: a tensor only
+    /// the finalizer frees still counts before it, so the two figures tell a real leak from one waiting on the GC.
+    /// </summary>
+    public static (long BeforeGc, long Settled) AllocatedAfterGc(int device)
+    {
+        Synchronize(device);
+        var before = MemoryStats(device).Allocated;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Synchronize(device);
+        return (before, MemoryStats(device).Allocated);
+    }
+
     public static unsafe void ResetPeakMemory(int device)
     {
         NativeExtension.RequireCuda("resetting CUDA peak memory");

@@ -103,12 +103,8 @@ public static class SamplerBench
             var cold = Stopwatch.StartNew();
             foreach (var e in new PipelineSampler(dits, vae, dtype) { EmitBlocks = true }.Run(inputs with { Clips = 1 }, new SeededRandomness(7)))
             {
-                if (e is SamplerBlock b)
-                {
-                    b.Video.Dispose();
-                    if (coldFirstBlock == 0) { DitBench.Sync(device); coldFirstBlock = cold.Elapsed.TotalSeconds; }
-                }
-                if (e is SamplerClip c0) { c0.Video.Dispose(); c0.Latents.Dispose(); }
+                e.DisposeTensors();
+                if (e is SamplerBlock && coldFirstBlock == 0) { DitBench.Sync(device); coldFirstBlock = cold.Elapsed.TotalSeconds; }
             }
             CudaDevices.ResetPeakMemory(device.index);
         }

@@ -26,12 +26,7 @@ public static class SamplerSoak
 
         void Record(string label, string outcome, TimeSpan took)
         {
-            CudaDevices.Synchronize(device.index);
-            var beforeGc = CudaDevices.MemoryStats(device.index).Allocated;
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            CudaDevices.Synchronize(device.index);
-            var settled = CudaDevices.MemoryStats(device.index).Allocated;
+            var (beforeGc, settled) = CudaDevices.AllocatedAfterGc(device.index);
             level ??= settled;
             if (settled != level) breaches++;
             lines.Add($"  {label}: {outcome} in {took.TotalSeconds:F1} s; allocated {settled / 1048576.0:F1} MiB (before GC {beforeGc / 1048576.0:F1}; " +
@@ -46,12 +41,8 @@ public static class SamplerSoak
             {
                 foreach (var e in new PipelineSampler(dits, vae, dtype) { EmitBlocks = true }.Run(one, new SeededRandomness(9), cts.Token))
                 {
-                    switch (e)
-                    {
-                        case SamplerBlock b: b.Video.Dispose(); break;
-                        case SamplerClip c: c.Video.Dispose(); c.Latents.Dispose(); break;
-                        case SamplerStep when cancelAfterSteps > 0 && ++steps == cancelAfterSteps: cts.Cancel(); break;
-                    }
+                    e.DisposeTensors();
+                    if (e is SamplerStep && cancelAfterSteps > 0 && ++steps == cancelAfterSteps) cts.Cancel();
                 }
                 return "done";
             }

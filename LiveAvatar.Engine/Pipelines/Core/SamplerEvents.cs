@@ -27,3 +27,22 @@ public sealed record SamplerBlock(int Clip, int Block, Tensor Video) : SamplerEv
 /// <summary>Named intermediates for parity checks (e.g. "c0b1s2/velocity", "prefill0/ref_latents",
 /// "vae/ref_encode_out"). The tensor is only valid during the call; copy what you keep.</summary>
 public delegate void SamplerProbe(string name, Tensor value);
+
+public static class SamplerEventTensors
+{
+    /// <summary>Frees the tensors an event hands over (a block's or a clip's video and latents), for receivers that
+    /// only count or time the events.</summary>
+    public static void DisposeTensors(this SamplerEvent e)
+    {
+        switch (e)
+        {
+            case SamplerBlock b:
+                b.Video.Dispose();
+                break;
+            case SamplerClip c:
+                c.Video.Dispose();
+                c.Latents.Dispose();
+                break;
+        }
+    }
+}
