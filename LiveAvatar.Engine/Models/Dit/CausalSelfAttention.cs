@@ -79,9 +79,7 @@ public sealed class CausalSelfAttention : Module
         var l = (int)x.shape[1];
         var rq = DitRope.Apply(q, rope.Cos, rope.Sin).to(v.dtype);
         var rk = DitRope.Apply(k, rope.Cos, rope.Sin).to(v.dtype);
-        int start = currentStart, active;
-        if (start >= ring.Length) { start %= ring.Length; active = ring.Length; }
-        else active = start + l;
+        var (start, active) = ring.Slot(currentStart, l);
         ring.K(layer).narrow(1, start, l).copy_(rk);
         ring.V(layer).narrow(1, start, l).copy_(v);
         if (IsProbed)
@@ -104,9 +102,7 @@ public sealed class CausalSelfAttention : Module
         int layer, int currentStart)
     {
         var l = (int)x.shape[1];
-        int start = currentStart, active;
-        if (start >= ring.Length) { start %= ring.Length; active = ring.Length; }
-        else active = start + l;
+        var (start, active) = ring.Slot(currentStart, l);
         var q = Q.Forward(x);
         var rq = torch.empty(q.shape[0], l, _heads, _headDim, q.dtype, q.device);
         FusedKernels.RmsNormRope(q, NormQ.Weight.T, rope.Cos, rope.Sin, NormQ.Eps, normalize: true, rq);

@@ -64,4 +64,11 @@ public sealed class DitCondCache(DitConfig config, int condLength, Device device
 /// (12 latent frames) long, written at current_start mod S.
 /// </summary>
 public sealed class DitRingCache(DitConfig config, int ringTokens, Device device, ScalarType dtype)
-    : DitLayerRows(config, ringTokens, device, dtype); // per layer k, v [1, S, N, D]
+    : DitLayerRows(config, ringTokens, device, dtype) // per layer k, v [1, S, N, D]
+{
+    /// <summary>Where a block of <paramref name="tokens"/> starting at global token <paramref name="currentStart"/> is
+    /// written (current_start mod S), and how many leading rows attention reads: up to the block's end before the
+    /// first wrap, the whole ring after it.</summary>
+    public (int Start, int Active) Slot(int currentStart, int tokens) =>
+        currentStart >= Length ? (currentStart % Length, Length) : (currentStart, currentStart + tokens);
+}
