@@ -8,40 +8,22 @@ public static class AtomicFile
 
     public static void WriteAllText(string path, string text) => Replace(path, temp => File.WriteAllText(temp, text));
 
-    public static async Task WriteAllBytesAsync(string path, byte[] bytes, CancellationToken ct = default)
-    {
-        string temp = TempPath(path);
-        try
-        {
-            await File.WriteAllBytesAsync(temp, bytes, ct);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            TryDelete(temp);
-        }
-    }
+    public static Task WriteAllBytesAsync(string path, byte[] bytes, CancellationToken ct = default) =>
+        ReplaceAsync(path, temp => File.WriteAllBytesAsync(temp, bytes, ct));
 
-    public static async Task WriteAllTextAsync(string path, string text, CancellationToken ct = default)
-    {
-        string temp = TempPath(path);
-        try
-        {
-            await File.WriteAllTextAsync(temp, text, ct);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            TryDelete(temp);
-        }
-    }
+    public static Task WriteAllTextAsync(string path, string text, CancellationToken ct = default) =>
+        ReplaceAsync(path, temp => File.WriteAllTextAsync(temp, text, ct));
 
-    private static void Replace(string path, Action<string> write)
+    private static void Replace(string path, Action<string> write) =>
+        ReplaceAsync(path, temp => { write(temp); return Task.CompletedTask; }).GetAwaiter().GetResult();
+
+    // The one write-then-rename: the temporary is removed whether or not the rename happened.
+    private static async Task ReplaceAsync(string path, Func<string, Task> write)
     {
         string temp = TempPath(path);
         try
         {
-            write(temp);
+            await write(temp);
             File.Move(temp, path, overwrite: true);
         }
         finally
