@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LiveAvatar.Engine.Media;
 using LiveAvatar.Engine.Models.Text;
 using LiveAvatar.Engine.Pipelines.Core;
+using LiveAvatar.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,22 +10,8 @@ namespace LiveAvatar.Engine.Live;
 
 internal sealed partial class LiveSession
 {
-    private Task StartSamplerThread()
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                RunSampler();
-                done.SetResult();
-            }
-            catch (Exception e) { done.SetException(e); }
-            finally { _frames.Writer.TryComplete(); }
-        }) { IsBackground = true, Name = "liveavatar-live-sampler" };
-        thread.Start();
-        return done.Task;
-    }
+    private Task StartSamplerThread() =>
+        DedicatedThread.Run("liveavatar-live-sampler", RunSampler, () => _frames.Writer.TryComplete());
 
     // The timestep-forcing sampler with one stage per DiT device (one on a single GPU): it decodes block by block
     // with the streaming VAE, which is what a live stream needs. Its audio comes from NextBlockAudio.
@@ -48,11 +35,7 @@ internal sealed partial class LiveSession
         {
             foreach (var e in sampler.Run(inputs, new SeededRandomness((ulong)_request.Seed), run.Token))
             {
-                if (e is SamplerClip clip)
-                {
-                    clip.Latents.Dispose();
-                    clip.Video.Dispose();
-                }
+                if (e is SamplerClip) e.DisposeTensors(); // its frames went out block by block
                 if (e is not SamplerBlock block) continue;
                 IReadOnlyList<byte[]> rgb;
                 using (block.Video) rgb = SaveVideoConversion.ToUint8(block.Video);

@@ -102,23 +102,10 @@ public sealed partial class LiveAvatarGenerator
         }
     }
 
-    private Task StartSamplerThread(ModelSet models, GenerationRequest request, ReferenceImage image, SamplerMedia media, int clips,
-        Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                RunSampler(models, request, image, media, clips, clock, updates, frames, ct);
-                done.SetResult();
-            }
-            catch (Exception e) { done.SetException(e); }
-            finally { frames.TryComplete(); }
-        }) { IsBackground = true, Name = "liveavatar-sampler" };
-        thread.Start();
-        return done.Task;
-    }
+    private static Task StartSamplerThread(ModelSet models, GenerationRequest request, ReferenceImage image, SamplerMedia media, int clips,
+        Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct) =>
+        DedicatedThread.Run("liveavatar-sampler", () => RunSampler(models, request, image, media, clips, clock, updates, frames, ct),
+            () => frames.TryComplete());
 
     private static void RunSampler(ModelSet models, GenerationRequest request, ReferenceImage image, SamplerMedia media, int clips,
         Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct)
@@ -175,8 +162,7 @@ public sealed partial class LiveAvatarGenerator
                     Hand(blk.Video);
                     break;
                 case SamplerClip c when streaming:
-                    c.Video.Dispose(); // its frames went out block by block
-                    c.Latents.Dispose();
+                    c.DisposeTensors(); // its frames went out block by block
                     break;
                 case SamplerClip c:
                     using (c.Latents) Hand(c.Video);

@@ -38,8 +38,7 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
         get
         {
             var status = CheckpointLayout.Inspect(Options.CheckpointDirectory);
-            var devices = new List<string> { "cpu" };
-            if (CudaDevices.IsAvailable) devices.AddRange(Enumerable.Range(0, CudaDevices.Count).Select(i => $"cuda:{i}"));
+            var devices = MachineDevices;
             return new GeneratorInfo(status.IsDemo, status.Directory, devices, Fp8Supported(devices[^1]), _models?.Lora is { Merged: > 0 },
                 OutputSizes.Keys) { ModelsLoaded = _models != null };
         }
