@@ -33,7 +33,7 @@ public sealed class DemoCheckpointTests : IDisposable
     public void The_demo_loads_through_the_same_loaders_as_the_real_checkpoint_with_the_lora_merged()
     {
         var model = DemoCheckpoint.Write(_dir.FullName);
-        var live = Tensor.TotalCount;
+        var live = LiveTensors.Settled();
         using (var set = ModelSet.Load(new ModelSetOptions(model, torch.CPU, ScalarType.Float32)))
         {
             Assert.True(set.IsDemo);

@@ -13,7 +13,7 @@ public sealed class DisposalTests
     [Fact]
     public void A_scope_frees_every_tensor_made_inside_it()
     {
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
         using (NewDisposeScope())
         {
             var x = Noise.Randn([4, 4], 1);
@@ -26,7 +26,7 @@ public sealed class DisposalTests
     [Fact]
     public void A_result_moved_out_survives_its_scope_and_belongs_to_the_caller()
     {
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
         Tensor y;
         using (NewDisposeScope())
         {
@@ -42,7 +42,7 @@ public sealed class DisposalTests
     [Fact]
     public void A_parameter_takes_its_tensor_out_of_every_scope_and_frees_it_when_disposed()
     {
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
         var p = new Parameter("w", [2, 2]);
         using (NewDisposeScope())
         using (NewDisposeScope())

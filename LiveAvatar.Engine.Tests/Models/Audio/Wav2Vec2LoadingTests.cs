@@ -106,10 +106,7 @@ public sealed class Wav2Vec2LoadingTests : IDisposable
     {
         using var model = Wav2Vec2Model.FromReader(_golden.ReaderFor("lm_head.weight"), Wav2Vec2Config.FromJson(_golden.Config.GetProperty("tiny")), torch.CPU);
         var input = _golden.Load("processor/input_values");
-        // Tensors earlier tests left to the GC would otherwise be finalized during the forward and lower the count.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
 
         var states = model.Forward(input);
         var count = states.Length;

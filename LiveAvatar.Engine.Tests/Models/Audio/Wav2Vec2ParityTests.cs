@@ -16,7 +16,7 @@ public sealed class Wav2Vec2ParityTests(ITestOutputHelper output)
     public void The_wav2vec2_runner_passes_every_check_of_the_golden_fixture()
     {
         using var folder = new GoldenFolder(T5TestData.Fixture("wav2vec2"));
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
 
         var checks = new Wav2Vec2ParityRunner().Run(folder, torch.CPU).ToList();
 

@@ -12,7 +12,7 @@ public sealed class ModuleLoadTests
     [Fact]
     public void A_load_that_fails_halfway_frees_every_tensor_it_loaded_and_disposes_the_model()
     {
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
         var model = new CausalWanModelS2V(DemoCheckpoint.Dit(32));
 
         var e = Assert.Throws<IOException>(() => Module.LoadOrDispose(model, m =>
@@ -36,7 +36,7 @@ public sealed class ModuleLoadTests
             DemoCheckpoint.Write(dir.FullName);
             var folder = Path.Combine(dir.FullName, "Wan2.2-S2V-14B");
             foreach (var f in Directory.GetFiles(folder, "diffusion_pytorch_model*.safetensors").Take(1)) File.Delete(f);
-            var before = Tensor.TotalCount;
+            var before = LiveTensors.Settled();
 
             Assert.ThrowsAny<Exception>(() => CausalWanModelS2V.FromCheckpoint(folder, CPU));
 

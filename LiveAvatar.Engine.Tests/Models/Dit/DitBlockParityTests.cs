@@ -14,7 +14,7 @@ public sealed class DitBlockParityTests(ITestOutputHelper output)
     [Fact]
     public void Prefill_and_two_streaming_blocks_match_the_golden_fixture_in_both_norm3_variants()
     {
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
         List<ParityCheck> checks;
         using (var folder = new GoldenFolder(GoldenPaths.Folder("dit_block")))
             checks = new DitBlockParityRunner().Run(folder, torch.CPU).ToList();

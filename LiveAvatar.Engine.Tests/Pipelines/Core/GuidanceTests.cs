@@ -74,7 +74,7 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
         using var negative = Negative();
         var inputs = models.Inputs(1, false, audio);
         var g = ClipGeometry.For(inputs);
-        var live = Tensor.TotalCount;
+        var live = LiveTensors.Settled();
         long oneSet;
         using (new StepCaches(models.Dit, g, inputs.Steps, 1, torch.CPU, ScalarType.Float32, offload: false)) oneSet = Tensor.TotalCount - live;
         using (var two = new StepCaches(models.Dit, g, inputs.Steps, 2, torch.CPU, ScalarType.Float32, offload: false))
@@ -92,7 +92,7 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
     public void A_scale_above_one_without_a_negative_context_is_rejected_before_any_work()
     {
         using var audio = models.Audio(1);
-        var live = Tensor.TotalCount;
+        var live = LiveTensors.Settled();
         var inputs = models.Inputs(1, false, audio) with { GuideScale = 5 };
         var ex = Assert.Throws<ArgumentException>(() => models.Sampler().Run(inputs, new SeededRandomness(1)).First());
         Assert.Contains("needs NegativeContext", ex.Message);
@@ -104,12 +104,7 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
     {
         using var audio = models.Audio(2);
         using var negative = Negative();
-        // TotalCount also holds tensors earlier tests left to the finalizer; settle them first so the finalizer thread
-        // cannot lower the count during the run (seen: 380 where the baseline said 384).
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var live = Tensor.TotalCount;
+        var live = LiveTensors.Settled(); // seen unsettled: 380 where the baseline said 384
         using var cts = new CancellationTokenSource();
         var inputs = models.Inputs(2, true, audio) with { NegativeContext = negative, GuideScale = 3 };
         Assert.Throws<OperationCanceledException>(() =>

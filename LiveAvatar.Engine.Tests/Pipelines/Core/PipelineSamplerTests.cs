@@ -76,7 +76,7 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
     public void Cancelling_mid_run_throws_and_frees_every_tensor()
     {
         using var audio = Audio(4);
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
         using var cts = new CancellationTokenSource();
         var clips = 0;
         Assert.Throws<OperationCanceledException>(() =>
@@ -98,7 +98,7 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
     public void An_error_in_a_stage_reaches_the_caller_with_its_message_and_frees_every_tensor()
     {
         using var audio = Audio(3);
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
         var ex = Assert.Throws<InvalidOperationException>(() =>
         {
             foreach (var e in Sampler(2).Run(Inputs(3, audio), new FailingRandomness(failAtClip: 1)))
@@ -116,7 +116,7 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
     public void Memory_is_the_same_at_every_clip_boundary_and_returns_to_the_start_after_the_run()
     {
         using var audio = Audio(6);
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
         var atClip = new List<long>();
         // Stage 0 waits for the next clip's noise until the test has counted, so every thread is idle then.
         using var random = new GatedRandomness(3);

@@ -51,7 +51,7 @@ public sealed class SamplerE2eParityTests(ITestOutputHelper output)
 
     private List<ParityCheck> Run(Func<string, bool>? runs)
     {
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
         List<ParityCheck> checks;
         using (var folder = new GoldenFolder(GoldenPaths.Folder("sampler_e2e")))
             checks = new SamplerE2eParityRunner(runs).Run(folder, torch.CPU).ToList();

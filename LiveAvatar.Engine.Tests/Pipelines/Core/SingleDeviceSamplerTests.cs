@@ -16,7 +16,7 @@ public sealed class SingleDeviceSamplerTests(TinySamplerModels models) : IClassF
     public void Memory_returns_to_the_same_level_after_every_clip_and_to_the_start_after_the_run(bool online, bool offload)
     {
         using var audio = models.Audio(6);
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
         var perClip = new List<long>();
         var frames = new List<long>();
         var steps = 0;
@@ -51,7 +51,7 @@ public sealed class SingleDeviceSamplerTests(TinySamplerModels models) : IClassF
     public void Cancelling_between_blocks_throws_and_frees_every_tensor()
     {
         using var audio = models.Audio(3);
-        var before = Tensor.TotalCount;
+        var before = LiveTensors.Settled();
         using var cts = new CancellationTokenSource();
         var seen = 0;
         Assert.Throws<OperationCanceledException>(() =>
