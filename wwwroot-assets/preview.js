@@ -14,17 +14,16 @@ export function attach(video, jobId, mimeType) {
     return;
   }
   const source = new MediaSource();
-  const player = { jobId, mimeType, source, buffer: null, appended: 0, wanted: 0, done: false, busy: false, stopped: false };
+  const player = { jobId, mimeType, source, buffer: null, initialised: false, appended: 0, wanted: 0, done: false, busy: false, stopped: false };
   players.set(video, player);
   video.dataset.state = "opening";
   video.dataset.appended = "0";
   video.src = URL.createObjectURL(source);
-  source.addEventListener("sourceopen", async () => {
+  source.addEventListener("sourceopen", () => {
     if (player.stopped) return;
-    player.buffer = source.addSourceBuffer(mimeType);
-    player.buffer.mode = "segments"; // segments carry absolute times (tfdt)
-    await appendFrom(player, `/jobs/${jobId}/init.mp4`);
-    video.dataset.state = "ready";
+    const buffer = source.addSourceBuffer(mimeType);
+    buffer.mode = "segments"; // segments carry absolute times (tfdt)
+    player.buffer = buffer;
     pump(video, player);
   }, { once: true });
 }
@@ -49,16 +48,26 @@ export function detach(video) {
   video.dataset.state = "idle";
 }
 
+// The only place that appends, one append at a time: the init segment first, then each media segment in order. An
+// init segment appended anywhere else can be overtaken by a segment announced while its fetch is slow, and a media
+// segment ahead of the init segment makes the browser close the MediaSource.
 async function pump(video, player) {
   if (player.busy || !player.buffer || player.stopped) return;
   player.busy = true;
   try {
+    if (!player.initialised) {
+      await appendFrom(player, `/jobs/${player.jobId}/init.mp4`);
+      if (player.stopped) return;
+      player.initialised = true;
+      video.dataset.state = "ready";
+    }
     while (!player.stopped && player.appended < player.wanted) {
       const n = player.appended + 1;
       await appendFrom(player, `/jobs/${player.jobId}/seg/${n}`);
+      if (player.stopped) return;
       player.appended = n;
       video.dataset.appended = String(n);
-      // Start as soon as the first clip is buffered; later clips keep arriving behind the playhead.
+      // Start as soon as the first segment is buffered; later ones keep arriving behind the playhead.
       if (n === 1 && video.paused) {
         video.play().catch(() => { video.dataset.autoplay = "blocked"; });
       }
@@ -68,9 +77,12 @@ async function pump(video, player) {
       video.dataset.state = "ended-stream";
     }
   } catch (e) {
+    if (player.stopped) return; // detached meanwhile: the element belongs to another player now
     video.dataset.state = "error";
-    video.title = String(e);
-    console.error("preview:", e);
+    const media = video.error ? ` (media error ${video.error.code}: ${video.error.message})` : "";
+    video.title = `${e}${media}; MediaSource ${player.source.readyState}`;
+    console.error("preview:", e, video.error);
+    return;
   } finally {
     player.busy = false;
   }

@@ -52,8 +52,10 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh page (own context, so no shared cookies or storage) opened at <paramref name="path"/>, at a
-    /// laptop size unless told otherwise, in the light or dark colour scheme.</summary>
-    public async Task<IPage> OpenPageAsync(string path = "/", int width = 1280, int height = 900, bool dark = false, bool touch = false)
+    /// laptop size unless told otherwise, in the light or dark colour scheme. <paramref name="beforeNavigation"/> runs
+    /// on the page before it loads (e.g. to route or hold back requests).</summary>
+    public async Task<IPage> OpenPageAsync(string path = "/", int width = 1280, int height = 900, bool dark = false, bool touch = false,
+        Func<IPage, Task>? beforeNavigation = null)
     {
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions
         {
@@ -65,6 +67,7 @@ public class BrowserFixture : IAsyncLifetime
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
+        if (beforeNavigation is not null) await beforeNavigation(page);
         await page.GotoAsync(path);
         return page;
     }

@@ -99,6 +99,39 @@ public class InterruptedJobBrowserTests(InterruptedJobFixture fixture) : IClassF
         }
     }
 
+    [Fact]
+    public async Task Segments_announced_while_the_init_segment_is_still_loading_are_appended_after_it()
+    {
+        // Hold init.mp4 back and announce the segments again meanwhile, as a re-render does when the job's state
+        // changes: a media segment must never overtake the init segment (the browser then closes the MediaSource).
+        var initRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var page = await fixture.OpenPageAsync($"/?job={fixture.JobId}", beforeNavigation: p => p.RouteAsync("**/init.mp4", async route =>
+        {
+            initRequested.TrySetResult();
+            await Task.Delay(1500);
+            await route.ContinueAsync();
+        }));
+        try
+        {
+            await initRequested.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await page.EvaluateAsync(@"async () => {
+                const player = await import('/assets/preview.js');
+                player.update(document.querySelector('[data-testid=preview]'), 2, true);
+            }");
+            var preview = page.GetByTestId("preview");
+            await Expect(preview).ToHaveAttributeAsync("data-appended", "2");
+            await Expect(preview).ToHaveAttributeAsync("data-state", "ended-stream");
+        }
+        catch (PlaywrightException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n--- server log ---\n{fixture.Server.Log}");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
     private static async Task<int> CountFramesAsync(string file)
     {
         var start = new ProcessStartInfo("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0",
