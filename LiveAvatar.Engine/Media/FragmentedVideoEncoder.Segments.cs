@@ -62,7 +62,9 @@ public sealed partial class FragmentedVideoEncoder
     /// <summary>Waits until ffmpeg has closed <paramref name="count"/> segments in all, then returns the new ones.</summary>
     private async Task<IReadOnlyList<VideoSegment>> WaitForSegmentsAsync(int count, CancellationToken ct)
     {
-        while (ListedSegments() < count)
+        // ffmpeg renames the media playlist that lists the first segment into place and only then writes the master
+        // playlist (the MIME type's source): the first segments also wait for that.
+        while (ListedSegments() < count || (count > 0 && MimeType is null && !File.Exists(MasterPlaylistPath)))
         {
             if (_ffmpeg.IsCompleted) throw await FailureAsync().ConfigureAwait(false);
             await Task.Delay(5, ct).ConfigureAwait(false);
@@ -86,6 +88,9 @@ public sealed partial class FragmentedVideoEncoder
         return ready;
     }
 
+    // temp_file: ffmpeg writes it under another name and renames it, so once it exists it is whole.
+    private string MasterPlaylistPath => Path.Combine(WorkFolder, "master.m3u8");
+
     private string SegmentPath(int number) => Path.Combine(WorkFolder, $"seg_{number}.m4s");
 
     /// <summary>Segments ffmpeg has finished: the media playlist lists a segment once it is closed.</summary>
@@ -106,7 +111,7 @@ public sealed partial class FragmentedVideoEncoder
 
     private string ReadMimeType()
     {
-        var master = File.ReadAllText(Path.Combine(WorkFolder, "master.m3u8"));
+        var master = File.ReadAllText(MasterPlaylistPath);
         var codecs = CodecsAttribute().Match(master);
         if (!codecs.Success) throw new MediaException($"ffmpeg's master playlist names no codecs: {master.ReplaceLineEndings(" | ")}");
         return $"video/mp4; codecs=\"{codecs.Groups[1].Value.Replace(",", ", ", StringComparison.Ordinal)}\"";
