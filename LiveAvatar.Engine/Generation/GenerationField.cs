@@ -20,6 +20,7 @@ public static class GenerationField
     public const string Lora = "lora";
     public const string SpeakerMasks = "speakerMasks";
     public const string PoseVideo = "poseVideo";
+    public const string MemoryProfile = "memoryProfile";
 }
 
 /// <summary>One thing wrong with a request: which field, and what to change, in words that fit any front end.</summary>

@@ -7,6 +7,16 @@ public static class GenerationHints
         "Lower the resolution (688*368 or 384*256), use fewer frames per clip (24 or 36), turn on online decode, " +
         "offload the KV cache, or turn on FP8 where the GPU supports it.";
 
+    /// <summary>What ran out, naming the memory profile in force.</summary>
+    public static string OutOfMemoryMessage(MemoryPlan? plan) => plan is { Profile: not MemoryProfile.Auto } p
+        ? $"the GPU ran out of memory under the {MemoryProfiles.Name(p.Profile)} GB memory profile."
+        : "the device ran out of memory.";
+
+    /// <summary>The profile to choose after running out of memory under <paramref name="plan"/>, then the usual levers.</summary>
+    public static string OutOfMemoryUnder(MemoryPlan? plan) => plan?.NextLower is { } lower
+        ? $"Choose the {MemoryProfiles.Name(lower)} GB memory profile ({MemoryProfiles.Describe(lower)}), or: {OutOfMemory}"
+        : OutOfMemory;
+
     public const string MissingCheckpoint =
         "Download Wan-AI/Wan2.2-S2V-14B and Quark-Vision/Live-Avatar (README, 'Model weights'), or make the demo " +
         "checkpoint (`liveavatar make-demo-checkpoint DIR`) to try the tool.";

@@ -45,6 +45,10 @@ public sealed record GenerationRequest
     /// </summary>
     public bool OriginalLoop { get; init; }
     public bool Fp8 { get; init; }
+
+    /// <summary>The GPU memory budget (<see cref="MemoryPlanner"/> turns it into what stays resident); auto picks one
+    /// from the GPU's free memory. FP8 and the offload settings add to the profile's savings.</summary>
+    public MemoryProfile MemoryProfile { get; init; } = MemoryProfile.Auto;
     public bool LoadLora { get; init; } = GenerationDefaults.LoadLora;
     public string? LoraPath { get; init; }
     public DevicePlan Devices { get; init; } = DevicePlan.Single();

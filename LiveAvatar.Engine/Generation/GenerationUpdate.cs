@@ -7,7 +7,11 @@ public abstract record GenerationUpdate;
 
 /// <summary>The job's geometry, known once inputs are decoded.</summary>
 public sealed record GenerationStarted(
-    int Width, int Height, int Clips, int TotalFrames, double Fps, bool Untrained) : GenerationUpdate;
+    int Width, int Height, int Clips, int TotalFrames, double Fps, bool Untrained) : GenerationUpdate
+{
+    /// <summary>What the memory profile decided for this job (its <see cref="MemoryPlan.Summary"/> is for the log).</summary>
+    public MemoryPlan? Memory { get; init; }
+}
 
 /// <summary>The live preview's fMP4 init segment and MediaSource type. ffmpeg writes them with the first media
 /// segment (the encoder must have seen frames to describe its stream), so this comes just before the first ClipReady.</summary>

@@ -84,6 +84,11 @@ public static class GenerationValidator
             add(GenerationField.Devices, $"{plan.DitDevices.Count} DiT devices exceed {r.SampleSteps} sampling steps: each pipeline stage runs at least one step.");
         if (plan.DitDevices.Count > 1 && (r.OffloadKvCache || r.OffloadModel))
             add(GenerationField.Offload, "Offloading applies to a single device; turn it off for the multi-device pipeline.");
+        if (plan.DitDevices.Count > 1 && r.MemoryProfile is MemoryProfile.Gb24 or MemoryProfile.Gb48)
+            add(GenerationField.MemoryProfile, $"The {MemoryProfiles.Name(r.MemoryProfile)} GB memory profile runs on one GPU; " +
+                "the multi-device pipeline keeps its weights resident on each GPU: choose auto or 80.");
+        if (!Enum.IsDefined(r.MemoryProfile))
+            add(GenerationField.MemoryProfile, $"Unknown memory profile {(int)r.MemoryProfile}: use {string.Join(", ", MemoryProfiles.Names)}.");
         // The block-streaming pipeline is the original's timestep-forcing pipeline, which has no guidance branch.
         if (plan.DitDevices.Count > 1 && GenerationLimits.UsesGuidance(r.GuideScale))
             add(GenerationField.GuideScale, $"Guidance above {GenerationLimits.GuidanceThreshold} runs on a single device only; " +

@@ -27,13 +27,16 @@ public sealed partial class LiveAvatarGenerator
         var kept = 0;
         string? mixedAudio = null;
         Tensor? speakerMask = null;
+        MemoryPlan? plan = null;
         try
         {
             var image = await Guard(() => ReferenceImageLoader.LoadAsync(request.ImagePath, request.Size, Options.Media, ct));
             var audio = await Guard(() => AudioLoader.LoadAsync(request.AudioPath, Options.Media, ct));
             var extra = await Guard(() => LoadConditioningAsync(request, image, ct));
             speakerMask = extra.SpeakerMask;
-            var models = await Task.Run(() => EnsureLoaded(request), ct);
+            plan = PlanMemory(request);
+            var memory = plan;
+            var models = await Task.Run(() => EnsureLoaded(request, memory), ct);
             var allowed = Math.Min(audio.ClipCount(request.InferFrames), extra.SecondAudio?.ClipCount(request.InferFrames) ?? int.MaxValue);
             var clips = Math.Min(request.NumClip ?? allowed, allowed);
             var totalFrames = VideoTiming.OutputFrames(clips, request.InferFrames);
@@ -48,17 +51,17 @@ public sealed partial class LiveAvatarGenerator
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             // One encoder for the whole job; a segment is cut wherever the sampler hands frames over: every 12-frame
             // block when it streams blocks, else every clip.
-            var segments = StreamsBlocks(models, request)
+            var segments = StreamsBlocks(models, request, plan)
                 ? SegmentPlan.PerClip(ClipGeometry.FramesPerBlock * ClipGeometry.VideoFramesPerLatent, ClipGeometry.DroppedFirstFrames)
                 : SegmentPlan.PerClip(request.InferFrames, ClipGeometry.DroppedFirstFrames);
             encoder = await Guard(() => FragmentedVideoEncoder.StartAsync(output,
                 new VideoEncoderSettings(image.Width, image.Height, soundtrack, segments), Options.Media.Tools, ct));
             await updates.WriteAsync(new GenerationStarted(image.Width, image.Height, clips, totalFrames, VideoTiming.Fps,
-                models.IsDemo), ct);
+                models.IsDemo) { Memory = plan }, ct);
 
             // Denoising runs on a thread of its own (dispose scopes are per thread); clips are encoded here meanwhile.
             var frames = Channel.CreateBounded<ClipFrames>(2);
-            var producer = StartSamplerThread(models, request, image, new SamplerMedia(audio, extra, Options.Media), clips, clock, updates, frames.Writer, ct);
+            var producer = StartSamplerThread(models, request, plan, image, new SamplerMedia(audio, extra, Options.Media), clips, clock, updates, frames.Writer, ct);
             var firstClip = TimeSpan.Zero;
             async Task Publish(IReadOnlyList<VideoSegment> ready)
             {
@@ -98,17 +101,17 @@ public sealed partial class LiveAvatarGenerator
             if (encoder != null) await encoder.DisposeAsync();
             speakerMask?.Dispose();
             if (mixedAudio is not null) File.Delete(mixedAudio);
-            updates.TryComplete(Translate(failure, output, kept));
+            updates.TryComplete(Translate(failure, output, kept, plan));
         }
     }
 
-    private static Task StartSamplerThread(ModelSet models, GenerationRequest request, ReferenceImage image, SamplerMedia media, int clips,
-        Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct) =>
-        DedicatedThread.Run("liveavatar-sampler", () => RunSampler(models, request, image, media, clips, clock, updates, frames, ct),
+    private static Task StartSamplerThread(ModelSet models, GenerationRequest request, MemoryPlan plan, ReferenceImage image, SamplerMedia media,
+        int clips, Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct) =>
+        DedicatedThread.Run("liveavatar-sampler", () => RunSampler(models, request, plan, image, media, clips, clock, updates, frames, ct),
             () => frames.TryComplete());
 
-    private static void RunSampler(ModelSet models, GenerationRequest request, ReferenceImage image, SamplerMedia media, int clips,
-        Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct)
+    private static void RunSampler(ModelSet models, GenerationRequest request, MemoryPlan plan, ReferenceImage image, SamplerMedia media,
+        int clips, Stopwatch clock, ChannelWriter<GenerationUpdate> updates, ChannelWriter<ClipFrames> frames, CancellationToken ct)
     {
         var o = models.Options;
         using var scope = torch.NewDisposeScope();
@@ -129,10 +132,10 @@ public sealed partial class LiveAvatarGenerator
             PoseLatents: pose, SpeakerMask: media.Extra.SpeakerMask, SinkCache: models.SinkCache);
         // The original's timestep-forcing pipeline (stage i runs step i; one stage runs them all), handing out each
         // decoded 12-frame block at once. Guidance or an offloaded KV cache need the original's single-GPU loop.
-        var streaming = StreamsBlocks(models, request);
+        var streaming = StreamsBlocks(models, request, plan);
         IEnumerable<SamplerEvent> Events(SamplerInputs si, ISamplerRandomness rnd) => streaming
             ? new PipelineSampler(models.DitStages, models.Vae, o.DType) { EmitBlocks = true }.Run(si, rnd, ct)
-            : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, request.OffloadKvCache).Run(si, rnd, ct);
+            : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, OffloadsKv(request, plan)).Run(si, rnd, ct);
         var geometry = ClipGeometry.For(inputs);
         var blocks = geometry.Blocks;
         var totalSteps = (double)clips * blocks * request.SampleSteps;
@@ -172,8 +175,12 @@ public sealed partial class LiveAvatarGenerator
     }
 
     /// <summary>Whether the job runs block-streaming (the pipeline sampler) rather than the original's single-GPU loop.</summary>
-    private static bool StreamsBlocks(ModelSet models, GenerationRequest request) =>
-        models.DitStages.Count > 1 || !request.OriginalLoop && !GenerationLimits.UsesGuidance(request.GuideScale) && !request.OffloadKvCache;
+    private static bool StreamsBlocks(ModelSet models, GenerationRequest request, MemoryPlan plan) =>
+        models.DitStages.Count > 1 || !request.OriginalLoop && !GenerationLimits.UsesGuidance(request.GuideScale) && !OffloadsKv(request, plan);
+
+    // The KV rings in host memory: asked for, or what the memory profile needs (only the original loop supports it).
+    private static bool OffloadsKv(GenerationRequest request, MemoryPlan plan) =>
+        request.OffloadKvCache || plan.KvOnHost && Devices.Parse(request.Devices.DitDevices[0]).type == DeviceType.CUDA;
 
     private static IReadOnlyList<DeviceMemory> Memory(Device d)
     {
@@ -189,7 +196,7 @@ public sealed partial class LiveAvatarGenerator
         catch (MediaException e) { throw new GenerationException(GenerationErrorKind.BadInput, e.Message, null, e); }
     }
 
-    private static Exception? Translate(Exception? e, string output, int keptFrames)
+    private static Exception? Translate(Exception? e, string output, int keptFrames, MemoryPlan? plan)
     {
         var kept = keptFrames > 0 && File.Exists(output) ? $" The {keptFrames} frames finished so far are in {output}." : "";
         return e switch
@@ -198,8 +205,8 @@ public sealed partial class LiveAvatarGenerator
             OperationCanceledException => new OperationCanceledException("generation cancelled." + kept, e),
             GenerationException g => kept.Length == 0 ? g : new GenerationException(g.Kind, g.Message + kept, g.Hint, g),
             ExternalException t when t.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) =>
-                new GenerationException(GenerationErrorKind.OutOfMemory, "the device ran out of memory." + kept,
-                    GenerationHints.OutOfMemory, t),
+                new GenerationException(GenerationErrorKind.OutOfMemory, GenerationHints.OutOfMemoryMessage(plan) + kept,
+                    GenerationHints.OutOfMemoryUnder(plan), t),
             _ => new GenerationException(GenerationErrorKind.Internal, e.Message + kept, null, e),
         };
     }

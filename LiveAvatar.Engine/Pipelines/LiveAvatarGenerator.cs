@@ -66,9 +66,11 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
 
     /// <summary>Loads (or reloads, when the request asks for other weights) the models; the web host calls this at
     /// start-up so the first job does not pay for it.</summary>
-    public ModelSet EnsureLoaded(GenerationRequest? request = null)
+    public ModelSet EnsureLoaded(GenerationRequest? request = null) => EnsureLoaded(request, PlanMemory(request));
+
+    private ModelSet EnsureLoaded(GenerationRequest? request, MemoryPlan plan)
     {
-        var want = ModelOptionsFor(request);
+        var want = ModelOptionsFor(request, plan);
         lock (_loadLock)
         {
             if (_models is not null && _models.Options == want) return _models;
@@ -81,7 +83,26 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
         }
     }
 
-    private ModelSetOptions ModelOptionsFor(GenerationRequest? r)
+    /// <summary>What the request's memory profile means on its DiT device now (auto reads the free memory there).</summary>
+    public MemoryPlan PlanMemory(GenerationRequest? r)
+    {
+        var device = Devices.Parse(r?.Devices.DitDevices[0] ?? (CudaDevices.IsAvailable ? "cuda:0" : "cpu"));
+        var profile = r?.MemoryProfile ?? MemoryProfile.Auto;
+        var ditDevices = r?.Devices.DitDevices.Count ?? 1;
+        if (device.type != DeviceType.CUDA) return MemoryPlanner.Plan(profile, null, false, ditDevices);
+        return MemoryPlanner.Plan(profile, GpuMemoryOf(device), Fp8Supported(Devices.Name(device)), ditDevices);
+    }
+
+    // What this job may use: the card's free memory plus what this process already holds there (the loaded models
+    // and the allocator's cache), since a reload under another plan gives that back.
+    private static GpuMemory GpuMemoryOf(Device device)
+    {
+        if (!NativeExtension.HasCuda) return GpuMemory.Unknown(Devices.Name(device));
+        var (free, total) = CudaDevices.MemoryInfo(device.index);
+        return new GpuMemory(Devices.Name(device), free + CudaDevices.MemoryStats(device.index).Reserved, total);
+    }
+
+    private ModelSetOptions ModelOptionsFor(GenerationRequest? r, MemoryPlan plan)
     {
         var device = Devices.Parse(r?.Devices.DitDevices[0] ?? (CudaDevices.IsAvailable ? "cuda:0" : "cpu"));
         // bf16 is what the model ships in and runs in on GPUs; CPUs are faster and exact in fp32.
@@ -91,8 +112,9 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
             LoadLora = r?.LoadLora ?? true,
             LoraPath = r?.LoraPath,
             VaeDevice = r?.Devices.VaeDevice is { } v ? Devices.Parse(v) : null,
-            EncodersOnCpu = (r?.OffloadModel ?? false) && device.type == DeviceType.CUDA,
-            Fp8 = r?.Fp8 ?? false,
+            EncodersOnCpu = ((r?.OffloadModel ?? false) || plan.EncodersOnCpu) && device.type == DeviceType.CUDA,
+            Fp8 = (r?.Fp8 ?? false) || plan.Fp8Weights,
+            StreamDitWeights = plan.StreamDitWeights && device.type == DeviceType.CUDA,
             ExtraDitDevices = r?.Devices.DitDevices.Skip(1).Select(Devices.Parse).ToList() ?? [],
         };
     }

@@ -33,6 +33,10 @@ public sealed record ModelSetOptions(string CheckpointDirectory, Device Device, 
     /// <summary>`--fp8`: the DiT's Linear layers become per-tensor E4M3 after the LoRA merge (spec §3.7).</summary>
     public bool Fp8 { get; init; }
 
+    /// <summary>The memory profiles' weight streaming: the DiT loads on the CPU and only two of its blocks are on
+    /// <see cref="Device"/> at a time (<see cref="CausalWanModelS2V.StreamBlocks"/>).</summary>
+    public bool StreamDitWeights { get; init; }
+
     /// <summary>DiT devices after the first (the timestep-forcing pipeline loads one copy of the weights per device).</summary>
     public IReadOnlyList<Device> ExtraDitDevices { get; init; } = [];
 
@@ -84,7 +88,8 @@ public sealed class ModelSet : IDisposable
         var extra = new List<CausalWanModelS2V>();
         try
         {
-            dit = CausalWanModelS2V.FromCheckpoint(dir, o.Device, o.DType);
+            // A streamed DiT never is whole on the device: it loads and takes its LoRA on the CPU.
+            dit = CausalWanModelS2V.FromCheckpoint(dir, o.StreamDitWeights ? torch.CPU : o.Device, o.DType);
             LoraMergeReport? lora = null;
             if (o.LoadLora)
             {
@@ -94,7 +99,7 @@ public sealed class ModelSet : IDisposable
                     throw new GenerationException(GenerationErrorKind.MissingCheckpoint,
                         $"{o.EffectiveLoraPath} adapted no layer of the DiT ({lora.Unmatched.Count} unmatched modules)", "check that the file is liveavatar.safetensors");
             }
-            var fp8 = o.Fp8 ? Fp8Conversion.Apply(dit) : null;
+            var fp8 = o.StreamDitWeights ? dit.StreamBlocks(o.Device, o.Fp8) : o.Fp8 ? Fp8Conversion.Apply(dit) : null;
             var stages = new List<(CausalWanModelS2V, Device)> { (dit, o.Device) };
             foreach (var d in o.ExtraDitDevices)
             {

@@ -58,6 +58,8 @@ public sealed class Linear : Module
         return before - Fp8.Bytes;
     }
 
+    public override IEnumerable<ModuleTensor> ComputeTensors() => Fp8 is null ? base.ComputeTensors() : base.ComputeTensors().Concat(Fp8.Tensors());
+
     public override void Dispose()
     {
         Fp8?.Dispose();

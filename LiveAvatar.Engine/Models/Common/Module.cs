@@ -16,6 +16,10 @@ public sealed class Parameter(string name, long[] shape) : IDisposable
     /// <summary>The loaded tensor; throws naming the key when the model was used before loading.</summary>
     public Tensor T => Value ?? throw new InvalidOperationException($"parameter '{Name}' has not been loaded");
 
+    /// <summary>Points the parameter at <paramref name="value"/> without freeing the tensor it held: for a weight
+    /// streamer, which owns both (see <see cref="Module.ComputeTensors"/>).</summary>
+    internal void Rebind(Tensor value) => Value = value;
+
     public void Set(Tensor value)
     {
         if (!value.shape.SequenceEqual(Shape))
@@ -69,6 +73,28 @@ public abstract partial class Module : IDisposable
         yield return (prefix, this);
         foreach (var (n, m) in _children)
             foreach (var x in m.NamedModules(prefix.Length == 0 ? n : prefix + "." + n)) yield return x;
+    }
+
+    /// <summary>
+    /// Every tensor this module and its descendants compute with, in a fixed order (so two modules of the same
+    /// shape list matching tensors), each with a way to point the module at another tensor of the same shape.
+    /// Shape-only (meta) parameters, such as the weight of a layer quantised to FP8, are left out.
+    /// </summary>
+    public virtual IEnumerable<ModuleTensor> ComputeTensors()
+    {
+        foreach (var (_, p) in _params)
+            if (p.Value is { } v && v.device.type != DeviceType.META)
+                yield return new ModuleTensor(() => p.T, p.Rebind);
+        foreach (var (_, m) in _children)
+            foreach (var t in m.ComputeTensors()) yield return t;
+    }
+
+    /// <summary>Moves every loaded parameter to <paramref name="device"/>, freeing the old copies as it goes.</summary>
+    public void MoveTo(Device device)
+    {
+        foreach (var (_, p) in NamedParameters())
+            if (p.Value is { } v && v.device.type != DeviceType.META && !Devices.Same(v.device, device))
+                p.Set(v.to(device));
     }
 
     public long ParameterCount() => NamedParameters().Sum(x => x.P.Shape.Aggregate(1L, (a, b) => a * b));

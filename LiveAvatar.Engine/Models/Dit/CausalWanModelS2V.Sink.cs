@@ -49,7 +49,7 @@ public sealed partial class CausalWanModelS2V
         var ctx = new DitBlockContext(e0, context, rope, hp * wp, Sink: true, cache, null, null, 0, options.Norm3Bf16);
         for (var i = 0; i < Blocks.Count; i++)
         {
-            var next = Blocks[i].Forward(x, ctx, i);
+            var next = RunBlock(i, x, ctx);
             x.Dispose();
             x = next;
         }

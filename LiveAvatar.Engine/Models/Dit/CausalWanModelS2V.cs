@@ -34,6 +34,9 @@ public sealed partial class CausalWanModelS2V : Module
     public AudioInjector AudioInjector { get; }
     public FramePackMotioner FramePacker { get; }
 
+    /// <summary>Set when the blocks stream from host memory (<see cref="StreamBlocks"/>); null when all are resident.</summary>
+    public DitWeightStreamer? WeightStreamer { get; private set; }
+
     public CausalWanModelS2V(DitConfig c)
     {
         Config = c;
@@ -63,8 +66,8 @@ public sealed partial class CausalWanModelS2V : Module
         new(Config, Config.CondLength(latentH, latentW), device, dtype);
 
     /// <summary>Creates one step's KV ring holding <paramref name="frames"/> latent frames (12 in the pipelines).</summary>
-    public DitRingCache NewRingCache(int latentH, int latentW, int frames, Device device, ScalarType dtype) =>
-        new(Config, frames * FrameSeqLen(latentH, latentW), device, dtype);
+    public DitRingCache NewRingCache(int latentH, int latentW, int frames, Device device, ScalarType dtype, bool pinnedHost = false) =>
+        new(Config, frames * FrameSeqLen(latentH, latentW), device, dtype, pinnedHost);
 
     public int FrameSeqLen(int latentH, int latentW) => latentH / Config.PatchSize[1] * (latentW / Config.PatchSize[2]);
 

@@ -1,3 +1,4 @@
+using LiveAvatar.Engine.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -11,7 +12,9 @@ public abstract class DitLayerRows : IDisposable
     private readonly Tensor[] _k;
     private readonly Tensor[] _v;
 
-    protected DitLayerRows(DitConfig config, int rows, Device device, ScalarType dtype)
+    /// <param name="pinnedHost">Host memory, page-locked where CUDA is present (rings kept off the GPU), instead of
+    /// <paramref name="device"/>.</param>
+    protected DitLayerRows(DitConfig config, int rows, Device device, ScalarType dtype, bool pinnedHost = false)
     {
         Length = rows;
         _k = new Tensor[config.NumLayers];
@@ -20,8 +23,9 @@ public abstract class DitLayerRows : IDisposable
         {
             for (var i = 0; i < config.NumLayers; i++)
             {
-                _k[i] = torch.zeros([1, rows, config.NumHeads, config.HeadDim], dtype, device).DetachFromDisposeScope();
-                _v[i] = torch.zeros([1, rows, config.NumHeads, config.HeadDim], dtype, device).DetachFromDisposeScope();
+                long[] shape = [1, rows, config.NumHeads, config.HeadDim];
+                _k[i] = (pinnedHost ? HostMemory.Zeros(shape, dtype) : torch.zeros(shape, dtype, device)).DetachFromDisposeScope();
+                _v[i] = (pinnedHost ? HostMemory.Zeros(shape, dtype) : torch.zeros(shape, dtype, device)).DetachFromDisposeScope();
             }
         }
         catch
@@ -63,8 +67,8 @@ public sealed class DitCondCache(DitConfig config, int condLength, Device device
 /// One denoising step's KV ring: per layer RoPE'd keys and values of the noisy blocks at that step, S tokens
 /// (12 latent frames) long, written at current_start mod S.
 /// </summary>
-public sealed class DitRingCache(DitConfig config, int ringTokens, Device device, ScalarType dtype)
-    : DitLayerRows(config, ringTokens, device, dtype) // per layer k, v [1, S, N, D]
+public sealed class DitRingCache(DitConfig config, int ringTokens, Device device, ScalarType dtype, bool pinnedHost = false)
+    : DitLayerRows(config, ringTokens, device, dtype, pinnedHost) // per layer k, v [1, S, N, D]
 {
     /// <summary>Where a block of <paramref name="tokens"/> starting at global token <paramref name="currentStart"/> is
     /// written (current_start mod S), and how many leading rows attention reads: up to the block's end before the

@@ -46,9 +46,14 @@ public static class Fp8Conversion
     /// Quantises the selected layers in place on the device their weights live on. Everything is checked before
     /// the first layer changes, so a refusal leaves the model untouched.
     /// </summary>
-    public static Fp8ConversionReport Apply(Module dit)
+    public static Fp8ConversionReport Apply(Module dit) => Apply(dit, _ => true);
+
+    /// <summary>As <see cref="Apply(Module)"/>, for the layers whose dotted name <paramref name="include"/> accepts
+    /// (a streamed model converts block by block, each while it is on the device).</summary>
+    public static Fp8ConversionReport Apply(Module dit, Func<string, bool> include)
     {
-        var selection = Select(dit);
+        var all = Select(dit);
+        var selection = new Fp8Selection(all.Convert.Where(c => include(c.Name)).ToList(), all.Skipped.Where(include).ToList());
         var todo = selection.Convert.Where(c => c.Layer.Fp8 is null).ToList(); // a second Apply converts nothing
         if (todo.Count == 0) return new Fp8ConversionReport(0, selection.Skipped, 0);
         var device = todo[0].Layer.Weight.T.device;

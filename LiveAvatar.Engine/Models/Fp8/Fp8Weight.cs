@@ -1,3 +1,4 @@
+using LiveAvatar.Engine.Models.Common;
 using LiveAvatar.Engine.Native;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,13 +17,13 @@ public sealed class Fp8Weight : IDisposable
     private const long Align = 16; // cuBLASLt FP8: every dimension a multiple of 16
 
     /// <summary>W8 [N, K]: the e4m3 bytes as uint8, contiguous (so its transpose is the column-major B the matmul wants).</summary>
-    public Tensor Weight { get; }
+    public Tensor Weight { get; private set; }
 
     /// <summary>1 / scale, a float32 scalar on the weight's device.</summary>
-    public Tensor InverseScale { get; }
+    public Tensor InverseScale { get; private set; }
 
     /// <summary>[N] bf16, or null.</summary>
-    public Tensor? Bias { get; }
+    public Tensor? Bias { get; private set; }
 
     /// <summary>The dtype the layer returned before quantisation (the model's parameter dtype).</summary>
     public ScalarType OutputDType { get; }
@@ -70,6 +71,14 @@ public sealed class Fp8Weight : IDisposable
         if (pad > 0) y = y.narrow(0, 0, m);
         y = y.reshape([.. lead, n]);
         return (OutputDType == ScalarType.BFloat16 ? y : y.to(OutputDType)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The tensors a weight streamer may point elsewhere (see <see cref="Module.ComputeTensors"/>).</summary>
+    internal IEnumerable<ModuleTensor> Tensors()
+    {
+        yield return new ModuleTensor(() => Weight, t => Weight = t);
+        yield return new ModuleTensor(() => InverseScale, t => InverseScale = t);
+        if (Bias is not null) yield return new ModuleTensor(() => Bias!, t => Bias = t);
     }
 
     /// <summary>Bytes held on the device: the e4m3 weight, the scale and the bias.</summary>

@@ -25,6 +25,8 @@ internal sealed class StepCaches : IDisposable
     {
         if (branches is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(branches), "1 (no guidance) or 2 (guidance)");
         _layers = dit.Config.NumLayers;
+        // Offloaded rings sit in page-locked host memory, so the copies to and from the working ring run asynchronously.
+        var pinned = offload && device.type == DeviceType.CUDA;
         var ringDevice = offload ? torch.CPU : device;
         _rings = new DitRingCache[branches][];
         _cond = new DitCondCache[branches];
@@ -33,7 +35,7 @@ internal sealed class StepCaches : IDisposable
             for (var br = 0; br < branches; br++)
             {
                 _rings[br] = new DitRingCache[steps];
-                for (var i = 0; i < steps; i++) _rings[br][i] = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, ringDevice, dtype);
+                for (var i = 0; i < steps; i++) _rings[br][i] = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, ringDevice, dtype, pinned);
                 _cond[br] = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
             }
             if (offload) _working = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype);
@@ -69,8 +71,8 @@ internal sealed class StepCaches : IDisposable
     {
         for (var l = 0; l < _layers; l++)
         {
-            to.K(l).copy_(from.K(l));
-            to.V(l).copy_(from.V(l));
+            to.K(l).copy_(from.K(l), nonBlocking: true);
+            to.V(l).copy_(from.V(l), nonBlocking: true);
         }
     }
 

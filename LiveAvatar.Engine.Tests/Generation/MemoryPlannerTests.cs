@@ -1,0 +1,104 @@
+using LiveAvatar.Engine.Generation;
+
+namespace LiveAvatar.Engine.Tests.Generation;
+
+public sealed class MemoryPlannerTests
+{
+    private const long GiB = 1L << 30;
+
+    private static GpuMemory Gpu(double availableGiB, double totalGiB = 139.8) =>
+        new("cuda:0", (long)(availableGiB * GiB), (long)(totalGiB * GiB));
+
+    [Theory]
+    [InlineData(139.0, MemoryProfile.Gb80)]
+    [InlineData(79.1, MemoryProfile.Gb80)]
+    [InlineData(76.0, MemoryProfile.Gb48)]
+    [InlineData(47.5, MemoryProfile.Gb48)]
+    [InlineData(43.0, MemoryProfile.Gb24)]
+    [InlineData(23.6, MemoryProfile.Gb24)]
+    public void Auto_picks_the_largest_profile_the_available_memory_holds_and_says_what_it_saw(double available, MemoryProfile expected)
+    {
+        var plan = MemoryPlanner.Plan(MemoryProfile.Auto, Gpu(available), fp8Supported: true, ditDevices: 1);
+        Assert.Equal(expected, plan.Profile);
+        Assert.Contains($"auto picked {MemoryProfiles.Name(expected)} GB", plan.Summary);
+        Assert.Contains($"{available:0.0} GiB available", plan.Summary.Replace(',', '.'));
+    }
+
+    [Fact]
+    public void Each_profile_keeps_less_on_the_gpu_than_the_one_above()
+    {
+        var p80 = MemoryPlanner.Plan(MemoryProfile.Gb80, Gpu(139), true, 1);
+        var p48 = MemoryPlanner.Plan(MemoryProfile.Gb48, Gpu(139), true, 1);
+        var p24 = MemoryPlanner.Plan(MemoryProfile.Gb24, Gpu(139), true, 1);
+        Assert.Equal((false, false, false, false), (p80.Fp8Weights, p80.StreamDitWeights, p80.KvOnHost, p80.EncodersOnCpu));
+        Assert.Equal((true, false, true, true), (p48.Fp8Weights, p48.StreamDitWeights, p48.KvOnHost, p48.EncodersOnCpu));
+        Assert.Equal((true, true, true, true), (p24.Fp8Weights, p24.StreamDitWeights, p24.KvOnHost, p24.EncodersOnCpu));
+        Assert.Equal(MemoryProfile.Gb48, p80.NextLower);
+        Assert.Equal(MemoryProfile.Gb24, p48.NextLower);
+        Assert.Null(p24.NextLower);
+    }
+
+    [Fact]
+    public void Without_fp8_the_smaller_profiles_stream_bf16_weights_instead_and_say_so()
+    {
+        var p48 = MemoryPlanner.Plan(MemoryProfile.Gb48, Gpu(47), fp8Supported: false, 1);
+        var p24 = MemoryPlanner.Plan(MemoryProfile.Gb24, Gpu(23), fp8Supported: false, 1);
+        Assert.False(p48.Fp8Weights);
+        Assert.True(p48.StreamDitWeights);
+        Assert.Contains("no FP8", p48.Summary);
+        Assert.False(p24.Fp8Weights);
+        Assert.True(p24.StreamDitWeights);
+    }
+
+    [Fact]
+    public void A_cpu_run_a_multi_gpu_pipeline_and_an_unreadable_gpu_keep_everything_resident()
+    {
+        var cpu = MemoryPlanner.Plan(MemoryProfile.Gb24, null, false, 1);
+        Assert.False(cpu.StreamDitWeights || cpu.KvOnHost || cpu.Fp8Weights || cpu.EncodersOnCpu);
+        Assert.Contains("CPU", cpu.Summary);
+        var multi = MemoryPlanner.Plan(MemoryProfile.Auto, Gpu(139), true, 3);
+        Assert.Equal(MemoryProfile.Gb80, multi.Profile);
+        Assert.Contains("3-GPU pipeline", multi.Summary);
+        var unknown = MemoryPlanner.Plan(MemoryProfile.Auto, GpuMemory.Unknown("cuda:0"), true, 1);
+        Assert.Equal(MemoryProfile.Gb80, unknown.Profile);
+        Assert.Contains("cannot be read", unknown.Summary);
+    }
+
+    [Theory]
+    [InlineData("auto", MemoryProfile.Auto)]
+    [InlineData("24", MemoryProfile.Gb24)]
+    [InlineData("48GB", MemoryProfile.Gb48)]
+    [InlineData(" 80 gb ", MemoryProfile.Gb80)]
+    public void Profile_names_parse(string text, MemoryProfile expected)
+    {
+        Assert.True(MemoryProfiles.TryParse(text, out var p));
+        Assert.Equal(expected, p);
+    }
+
+    [Theory]
+    [InlineData("16")]
+    [InlineData("big")]
+    public void Unknown_profile_names_are_refused(string text) => Assert.False(MemoryProfiles.TryParse(text, out _));
+
+    [Fact]
+    public void Out_of_memory_names_the_next_lower_profile()
+    {
+        var p80 = MemoryPlanner.Plan(MemoryProfile.Gb80, Gpu(139), true, 1);
+        Assert.Contains("80 GB memory profile", GenerationHints.OutOfMemoryMessage(p80));
+        Assert.StartsWith("Choose the 48 GB memory profile", GenerationHints.OutOfMemoryUnder(p80));
+        var p24 = MemoryPlanner.Plan(MemoryProfile.Gb24, Gpu(23), true, 1);
+        Assert.Equal(GenerationHints.OutOfMemory, GenerationHints.OutOfMemoryUnder(p24));
+    }
+
+    [Fact]
+    public void The_small_profiles_are_refused_for_the_multi_device_pipeline()
+    {
+        var r = new GenerationRequest
+        {
+            ImagePath = "a.png", AudioPath = "a.wav", MemoryProfile = MemoryProfile.Gb24,
+            Devices = new DevicePlan(["cuda:0", "cuda:1"]),
+        };
+        var problems = GenerationValidator.ValidateSettings(r);
+        Assert.Contains(problems, p => p.Field == GenerationField.MemoryProfile && p.Message.Contains("24 GB"));
+    }
+}
