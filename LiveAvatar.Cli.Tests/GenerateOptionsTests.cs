@@ -49,6 +49,19 @@ public sealed class GenerateOptionsTests : IDisposable
     }
 
     [Fact]
+    public void The_memory_profile_defaults_to_auto_takes_its_names_and_refuses_others_and_the_pipeline()
+    {
+        Assert.Equal(MemoryProfile.Auto, GenerateOptions.Parse(["--image", _img, "--audio", _wav], cudaDevices: 0).Request.MemoryProfile);
+        Assert.Equal(MemoryProfile.Gb24, GenerateOptions.Parse(["--image", _img, "--audio", _wav, "--memory_profile", "24"], cudaDevices: 0).Request.MemoryProfile);
+        var bad = Assert.Throws<ArgumentException>(() => GenerateOptions.Parse(["--image", _img, "--audio", _wav, "--memory_profile", "16"], cudaDevices: 0));
+        Assert.Contains("--memory_profile 16: use auto, 24, 48, 80", bad.Message);
+        var pipeline = Assert.Throws<ArgumentException>(() => GenerateOptions.Parse(
+            ["--image", _img, "--audio", _wav, "--memory_profile", "48", "--num_gpus_dit", "2"], cudaDevices: 2));
+        Assert.Contains("--memory_profile: The 48 GB memory profile runs on one GPU", pipeline.Message);
+        Assert.Contains("--memory_profile P", GenerateOptions.Usage);
+    }
+
+    [Fact]
     public void Every_bad_value_is_reported_at_once_with_what_to_change()
     {
         var e = Assert.Throws<ArgumentException>(() => GenerateOptions.Parse(["--audio", "/nope.wav", "--size", "700*300",

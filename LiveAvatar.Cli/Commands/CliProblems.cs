@@ -22,6 +22,7 @@ public static class CliProblems
         [GenerationField.Devices] = "--num_gpus_dit / --enable_vae_parallel / --device",
         [GenerationField.Offload] = "--offload_model / --offload_kv_cache",
         [GenerationField.Lora] = "--lora_path_dmd",
+        [GenerationField.MemoryProfile] = "--memory_profile",
     };
 
     public static string FlagFor(string field) => FlagOf.TryGetValue(field, out var flag) ? flag : field;

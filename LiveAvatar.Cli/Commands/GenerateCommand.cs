@@ -61,6 +61,7 @@ public static class GenerateCommand
                         fps = s.Fps;
                         bar.Line($"{s.Width}x{s.Height}, {s.Clips} clip(s), {s.TotalFrames} frames at {s.Fps:0.#} fps" +
                                  (s.Untrained ? "  [demo checkpoint: untrained weights, the video is noise]" : ""));
+                        if (s.Memory is { } plan) bar.Line(plan.Summary);
                         break;
                     case GenerationProgress p:
                         bar.Report(p);

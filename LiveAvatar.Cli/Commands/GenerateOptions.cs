@@ -41,6 +41,11 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
           --offload_model [true|false]   keep idle models on the CPU (single device)
           --offload_kv_cache [true|false] keep the per-step KV caches on the CPU (single device)
           --fp8                       FP8 (E4M3) linear layers; needs CUDA and libtorch >= 2.4
+          --memory_profile P          GPU memory budget: auto (default), 24, 48 or 80 (GB). auto picks from the free
+                                      memory of the GPU and the job log says what it picked.
+                                        24: FP8 weights streamed from host memory, KV cache in host memory, encoders
+                                            on the CPU (needs about 60 GiB of host RAM); 48: FP8 weights resident,
+                                            KV cache in host memory; 80: everything resident (block streaming)
           --num_gpus_dit N            devices running the DiT (step i on device i); 1 = single device
           --enable_vae_parallel       decode on a device of its own (device N)
           --device D                  cpu or cuda:N for a single-device run (default cuda:0 if present, else cpu)
@@ -72,6 +77,9 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
         var plan = DevicePlanner.FromCounts(gpus, a.Flag("enable_vae_parallel"), a.String("device"), cudaDevices);
         var ckpt = a.String("ckpt_dir") ?? Environment.GetEnvironmentVariable("LIVEAVATAR_CKPT_DIR") ?? "ckpt/Wan2.2-S2V-14B";
         var prompt = a.String("prompt") ?? GenerationDefaults.Prompt;
+        var profileText = a.String("memory_profile");
+        if (!MemoryProfiles.TryParse(profileText, out var memoryProfile))
+            flagProblems.Add($"--memory_profile {profileText}: use {string.Join(", ", MemoryProfiles.Names)}");
         var request = new GenerationRequest
         {
             ImagePath = a.String("image") ?? "",
@@ -93,6 +101,7 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
             OffloadKvCache = a.Flag("offload_kv_cache"),
             OriginalLoop = a.Flag("original_loop"),
             Fp8 = a.Flag("fp8"),
+            MemoryProfile = memoryProfile,
             LoadLora = a.FlagOrNull("load_lora") ?? GenerationDefaults.LoadLora,
             LoraPath = a.String("lora_path_dmd"),
             Devices = plan,
