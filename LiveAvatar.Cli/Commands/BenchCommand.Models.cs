@@ -39,7 +39,11 @@ public static partial class BenchCommand
             var other => throw new ArgumentException($"--loop is 'streaming' (default) or 'original', not '{other}'"),
         };
         ScalarType? dtype = a.String("dtype") is { } dt ? DTypeNames.Parse(dt) : null;
+        var profileText = a.String("memory_profile");
+        var capGiB = a.Double("memory_cap", 0);
         a.RejectUnknown();
+        var memoryPlan = BenchMemory.Prepare(profileText, capGiB, device, stages);
+        if (memoryPlan is not null) stdout.WriteLine(memoryPlan.Summary);
         var dit = tiny ? DemoCheckpoint.Dit(64) : DitConfig.Wan14B;
         if (layers > 0) dit = dit with { NumLayers = layers, AudioInjectLayers = dit.AudioInjectLayers.Where(l => l < layers).ToList() };
         var vae = tiny ? DemoCheckpoint.Vae : VaeConfig.Wan21;
@@ -50,7 +54,7 @@ public static partial class BenchCommand
                 .Select(s => LiveAvatar.Tools.SelfChecks.Fp8SelfCheck.CompareLinearDetailed(device, s.Item1, s.Item2, s.Item3).ToString())),
             "vae" => VaeBench.Run(vae, size, iw, ih, device, iters),
             _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, dtypeOverride: dtype, stages: stages, vaeParallel: vaeParallel, originalLoop: originalLoop,
-                soakRuns: soakRuns),
+                soakRuns: soakRuns, memoryPlan: memoryPlan),
         };
         stdout.WriteLine(result.ToString());
         if (result is SamplerBenchResult sr && a2Soak) stdout.WriteLine(sr.MemoryReport(Math.Max(1, clips / 10)));

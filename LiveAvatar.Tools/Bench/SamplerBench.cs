@@ -1,5 +1,6 @@
 using LiveAvatar.Engine.Native;
 using System.Diagnostics;
+using LiveAvatar.Engine.Generation;
 using LiveAvatar.Engine.Media;
 using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Models.Vae;
@@ -25,6 +26,12 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
 {
     /// <summary>The soak's report (<see cref="SamplerSoak"/>), when asked for.</summary>
     public IReadOnlyList<string>? Soak { get; init; }
+
+    /// <summary>The process's peak resident host memory (what a memory profile needs in host RAM).</summary>
+    public long HostPeakBytes { get; init; }
+
+    /// <summary>What the memory profile decided, when the run used one.</summary>
+    public string? MemoryPlan { get; init; }
 
     /// <summary>Memory over the run: samples every <paramref name="every"/> clips plus the spread after clip 2.</summary>
     public string MemoryReport(int every)
@@ -54,7 +61,8 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
         $"time to first clip {FirstClipSeconds:F2} s " +
         $"(after {SetupSeconds:F2} s of reference/motion encode + sink prefill inside it), total {TotalSeconds:F2} s, {Fps:F2} FPS overall, " +
         $"{SteadyFps:F2} FPS after the first clip; per clip {(ClipSeconds.Count <= 8 ? string.Join(", ", ClipSeconds.Select(c => c.ToString("F2"))) : $"{ClipSeconds.Min():F2}..{ClipSeconds.Max():F2}")} s; " +
-        $"peak allocated {PeakBytes / 1073741824.0:F1} GiB";
+        $"peak allocated {PeakBytes / 1073741824.0:F1} GiB, host peak {HostPeakBytes / 1073741824.0:F1} GiB" +
+        (MemoryPlan is null ? "" : $"; {MemoryPlan}");
 }
 
 /// <summary>The engine's whole denoise + decode loop with synthetic full-size weights and synthetic conditioning (text
@@ -64,8 +72,13 @@ public static class SamplerBench
 {
     public static SamplerBenchResult Run(DitConfig ditConfig, VaeConfig vaeConfig, string size, int imageWidth, int imageHeight,
         Device device, int clips, bool onlineDecode, bool offloadKv = false, ScalarType? dtypeOverride = null,
-        int stages = 1, bool vaeParallel = false, bool originalLoop = false, int soakRuns = 0)
+        int stages = 1, bool vaeParallel = false, bool originalLoop = false, int soakRuns = 0, MemoryPlan? memoryPlan = null)
     {
+        if (memoryPlan is { StreamDitWeights: true } or { KvOnHost: true } && stages > 1)
+            throw new ArgumentException("the 24 and 48 GB memory profiles run on one GPU (--stages 1)");
+        // KV rings in host memory exist only in the original loop, as in the generator.
+        offloadKv |= memoryPlan?.KvOnHost == true;
+        originalLoop |= offloadKv;
         var streaming = stages > 1 || !originalLoop;
         var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
         var dtype = dtypeOverride ?? (device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32);
@@ -77,7 +90,7 @@ public static class SamplerBench
         foreach (var d in stageDevices)
         {
             var shared = dits.FirstOrDefault(x => x.Device == d).Dit;
-            if (shared is null) { shared = new CausalWanModelS2V(ditConfig); SyntheticWeights.Materialize(shared, d, dtype); }
+            if (shared is null) shared = SyntheticDit(ditConfig, d, dtype, memoryPlan);
             dits.Add((shared, d));
         }
         using var disposeDits = new Disposer(dits.Select(x => x.Dit).Distinct().ToList());
@@ -137,11 +150,38 @@ public static class SamplerBench
                 memory.Add(new MemorySample(c.Clip + 1, self.WorkingSet64, device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).Allocated : 0, Tensor.TotalCount));
             }
         }
+        self.Refresh();
+        var hostPeak = self.PeakWorkingSet64;
         var peak = device.type == DeviceType.CUDA ? stageDevices.Append(vaeDevice).Distinct().Max(d => CudaDevices.MemoryStats(d.index).PeakAllocated) : 0;
         var where = stages > 1 ? $"{stages} pipeline stages on {string.Join(", ", stageDevices.Distinct())}, VAE on {vaeDevice}" : device.ToString();
         var total = clock.Elapsed.TotalSeconds; // before the soak, which is not part of the measured run
         var soak = soakRuns > 0 && streaming && device.type == DeviceType.CUDA ? SamplerSoak.Run(dits, vae, dtype, inputs, device, soakRuns) : null;
         return new SamplerBenchResult(where, w, h, clips, frames, setup, first, total, perClip, peak, onlineDecode, memory,
-            streaming, firstBlock, coldFirstBlock) { Soak = soak };
+            streaming, firstBlock, coldFirstBlock) { Soak = soak, HostPeakBytes = hostPeak, MemoryPlan = memoryPlan?.Summary };
+    }
+
+    // The DiT as a memory plan puts it on the device: resident (FP8 or not), or drawn into host memory and streamed.
+    private static CausalWanModelS2V SyntheticDit(DitConfig config, Device device, ScalarType dtype, MemoryPlan? plan)
+    {
+        var dit = new CausalWanModelS2V(config);
+        try
+        {
+            if (plan is { StreamDitWeights: true })
+            {
+                SyntheticWeights.Materialize(dit, device, dtype, keepOn: torch.CPU);
+                dit.StreamBlocks(device, plan.Fp8Weights);
+            }
+            else
+            {
+                SyntheticWeights.Materialize(dit, device, dtype);
+                if (plan is { Fp8Weights: true }) LiveAvatar.Engine.Models.Fp8.Fp8Conversion.Apply(dit);
+            }
+            return dit;
+        }
+        catch
+        {
+            dit.Dispose();
+            throw;
+        }
     }
 }

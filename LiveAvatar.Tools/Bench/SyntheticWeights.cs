@@ -10,7 +10,9 @@ namespace LiveAvatar.Tools.Bench;
 /// matrices N(0, 1/fan_in), vectors N(0, 0.02²), norm gains 1 — so activations stay in a realistic range.</summary>
 public static class SyntheticWeights
 {
-    public static void Materialize(Module module, Device device, ScalarType dtype, ulong seed = 1)
+    /// <param name="keepOn">Where the drawn tensors end up (e.g. the CPU for a model whose blocks will stream from
+    /// host memory); they are still drawn on <paramref name="device"/>, one at a time, which is fast.</param>
+    public static void Materialize(Module module, Device device, ScalarType dtype, ulong seed = 1, Device? keepOn = null)
     {
         var i = 0UL;
         foreach (var (key, p) in module.NamedParameters())
@@ -21,7 +23,7 @@ public static class SyntheticWeights
             if (leaf is "gamma" or "weight_g" || key.Contains("norm", StringComparison.Ordinal) && leaf == "weight") t.fill_(1);
             else if (p.Shape.Length < 2 || leaf == "modulation") Fill(t, seed + i, leaf == "modulation" ? 1 / Math.Sqrt(p.Shape[^1]) : 0.02);
             else Fill(t, seed + i, 1 / Math.Sqrt(p.Shape.Skip(1).Aggregate(1L, (a, b) => a * b)));
-            p.Set(t);
+            p.Set(keepOn is null ? t : t.to(keepOn));
             i++;
         }
     }
