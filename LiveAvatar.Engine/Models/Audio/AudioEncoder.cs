@@ -7,14 +7,17 @@ namespace LiveAvatar.Engine.Models.Audio;
 
 /// <summary>Live Avatar's audio path around wav2vec2 (audio_encoder.py's AudioEncoder.extract_audio_feat and
 /// WanS2V.encode_audio): normalise, run the encoder, resample every hidden state from 50 Hz to the 30 Hz video
-/// rate, then bucket per video frame (<see cref="AudioBuckets"/>).</summary>
-public sealed class AudioEncoder(Wav2Vec2Model model)
+/// rate, then bucket per video frame (<see cref="AudioBuckets"/>). A track longer than one window of
+/// <see cref="Windows"/> goes through wav2vec2 window by window; a shorter one in one forward, as in the original.</summary>
+/// <param name="windows">How long tracks are cut (default: 30 s cores with 5 s context on each side).</param>
+public sealed class AudioEncoder(Wav2Vec2Model model, WindowedHiddenStates? windows = null)
 {
     public const int SampleRate = 16000;
     public const double AudioRate = 50;
     public const double VideoRate = 30;
 
     public Wav2Vec2Model Model { get; } = model;
+    public WindowedHiddenStates Windows { get; } = windows ?? new WindowedHiddenStates(model);
 
     /// <summary>The feature extractor's normalisation: (x − mean) / √(var + 1e-7) over the whole clip
     /// (population variance), computed in float64.</summary>
@@ -62,9 +65,19 @@ public sealed class AudioEncoder(Wav2Vec2Model model)
     public Tensor ExtractAudioFeat(ReadOnlySpan<float> waveform16k, Device device)
     {
         using var scope = torch.NewDisposeScope();
+        return scope.MoveToOuter(LinearInterpolation(HiddenStates(waveform16k, device)));
+    }
+
+    /// <summary>Every hidden state at 50 Hz, [layers+1, T, C], in the model's dtype. The waveform is normalised over
+    /// the whole track on either path, so windowing changes only what attention sees.</summary>
+    public Tensor HiddenStates(ReadOnlySpan<float> waveform16k, Device device)
+    {
+        using var scope = torch.NewDisposeScope();
         var dtype = Model.FeatureProjection.Projection.Weight.T.dtype;
-        var input = torch.tensor(NormalizeWaveform(waveform16k), [1, waveform16k.Length]).to(dtype, device);
-        return scope.MoveToOuter(LinearInterpolation(Model.HiddenStates(input)));
+        var normalized = NormalizeWaveform(waveform16k);
+        return scope.MoveToOuter(Windows.AppliesTo(normalized.Length)
+            ? Windows.Compute(normalized, device, dtype)
+            : Model.HiddenStates(torch.tensor(normalized, [1, normalized.Length]).to(dtype, device)));
     }
 
     /// <summary>The audio embedding the DiT takes: [1, layers+1, C·(2m+1), nr·batchFrames], and the clip count nr.</summary>

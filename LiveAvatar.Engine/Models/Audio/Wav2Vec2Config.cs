@@ -28,6 +28,18 @@ public sealed record Wav2Vec2Config(
     /// <summary>Waveform samples per output frame (320 for the standard extractor: 50 Hz at 16 kHz).</summary>
     public long TotalStride => ConvStride.Aggregate(1L, (a, b) => a * b);
 
+    /// <summary>Waveform samples one output frame sees (400 for the standard extractor): frame t reads samples
+    /// [t·<see cref="TotalStride"/>, t·TotalStride + ReceptiveField), since no conv layer pads.</summary>
+    public long ReceptiveField
+    {
+        get
+        {
+            var seen = 1L;
+            for (var i = ConvKernel.Length - 1; i >= 0; i--) seen = (seen - 1) * ConvStride[i] + ConvKernel[i];
+            return seen;
+        }
+    }
+
     /// <summary>Frames the conv extractor yields for <paramref name="samples"/> input samples.</summary>
     public long FramesFor(long samples)
     {
