@@ -13,7 +13,7 @@ public class HomePageTests() : PageContext
     public static readonly string[] PageTestIds =
     [
         "image-upload", "audio-upload", "prompt", "prompt-hint", "examples", "size", "size-output", "num-clip", "num-clip-info",
-        "sample-steps", "guide-scale", "infer-frames", "seed", "seed-randomize", "online-decode", "vae-parallel", "fp8",
+        "sample-steps", "guide-scale", "infer-frames", "seed", "seed-randomize", "online-decode", "vae-parallel", "fp8", "memory-profile",
         "lora-enable", "lora-path", "lora-reload", "presets", "generate", "cancel", "progress", "preview", "result",
         "queue", "history", "status",
     ];

@@ -22,8 +22,11 @@ public abstract class PageContext : IAsyncLifetime
         Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
         Bunit.Services.AddMudServices();
         Bunit.Services.AddHomePage(Data);
-        Bunit.Render<MudPopoverProvider>();
+        Popovers = Bunit.Render<MudPopoverProvider>();
     }
+
+    /// <summary>Where open selects and menus render their items.</summary>
+    private protected IRenderedComponent<MudPopoverProvider> Popovers { get; }
 
     protected BunitContext Bunit { get; } = new();
     internal TestData Data { get; }

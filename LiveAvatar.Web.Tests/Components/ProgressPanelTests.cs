@@ -50,6 +50,17 @@ public class ProgressPanelTests : PageContext
     }
 
     [Fact]
+    public void What_the_memory_profile_picked_shows_once_known()
+    {
+        const string plan = "memory profile auto picked 80 GB (75.0 GiB available of 79.1 GiB on cuda:0): everything resident";
+
+        Assert.Empty(Show(View(JobStatus.Running, null, 0)).FindAll("[data-testid=progress-memory-plan]"));
+        var panel = Show(View(JobStatus.Completed, change: r => r with { MemoryPlan = plan }));
+
+        Assert.Equal(plan, panel.Find("[data-testid=progress-memory-plan]").TextContent.Trim());
+    }
+
+    [Fact]
     public void Starting_shows_what_it_waits_for()
     {
         Assert.Equal("Starting: loading inputs", Show(View(JobStatus.Running, null, 0)).Find("[data-testid=progress-headline]").TextContent.Trim());

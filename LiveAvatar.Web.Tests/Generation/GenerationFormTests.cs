@@ -203,6 +203,7 @@ public class GenerationFormTests
         form.Seed = 1234;
         form.GuideScale = 2;
         form.Fp8 = true;
+        form.MemoryProfile = MemoryProfile.Gb48;
         form.LoraEnabled = true;
         form.LoraPath = " /loras/a.safetensors ";
         var parameters = form.ToParameters();
@@ -212,5 +213,28 @@ public class GenerationFormTests
 
         Assert.Equal(parameters, again.ToParameters());
         Assert.Equal("/loras/a.safetensors", parameters.LoraPath);
+    }
+
+    [Fact]
+    public void The_memory_profile_starts_on_auto()
+    {
+        Assert.Equal(MemoryProfile.Auto, new GenerationForm().MemoryProfile);
+        Assert.Equal(MemoryProfile.Auto, new GenerationForm().ToParameters().MemoryProfile);
+    }
+
+    [Theory]
+    [InlineData(1, MemoryProfile.Gb24, false)]
+    [InlineData(3, MemoryProfile.Gb24, true)]
+    [InlineData(3, MemoryProfile.Gb48, true)]
+    [InlineData(3, MemoryProfile.Gb80, false)]
+    [InlineData(3, MemoryProfile.Auto, false)]
+    public void A_24_or_48_GB_profile_on_a_multi_GPU_pipeline_is_reported_against_the_selector(int gpus, MemoryProfile profile, bool refused)
+    {
+        var form = Complete();
+        form.GpuCount = gpus;
+        form.VaeParallel = true;
+        form.MemoryProfile = profile;
+
+        Assert.Equal(refused, form.Validate().ContainsKey("memory-profile"));
     }
 }

@@ -24,6 +24,9 @@ internal sealed class FakeVideoGenerator : IVideoGenerator
     public int? FailAfterClips { get; set; }
     public Exception Failure { get; set; } = new GenerationException(GenerationErrorKind.OutOfMemory, "CUDA out of memory");
     public List<GenerationRequest> Requests { get; } = [];
+
+    /// <summary>What the fake reports its memory profile picked when a job starts; null: no plan (as before profiles).</summary>
+    public MemoryPlan? MemoryPlan { get; set; }
     public TaskCompletionSource FirstClipSent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyList<GenerationProblem> Validate(GenerationRequest request) => ValidationProblems;
@@ -41,7 +44,7 @@ internal sealed class FakeVideoGenerator : IVideoGenerator
         lock (Requests) Requests.Add(request);
         await Task.Yield();
         int clips = Math.Min(request.NumClip ?? Clips, Clips);
-        yield return new GenerationStarted(704, 384, clips, clips * request.InferFrames - 3, 25, Untrained: true);
+        yield return new GenerationStarted(704, 384, clips, clips * request.InferFrames - 3, 25, Untrained: true) { Memory = MemoryPlan };
         for (int clip = 0; clip < clips; clip++)
         {
             if (FailAfterClips == clip) throw Failure;

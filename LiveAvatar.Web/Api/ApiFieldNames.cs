@@ -13,6 +13,7 @@ public static class ApiFieldNames
         [GenerationField.GuideScale] = "guide_scale",
         [GenerationField.InferFrames] = "infer_frames",
         [GenerationField.Devices] = "vae_parallel",
+        [GenerationField.MemoryProfile] = "memory_profile",
         [GenerationField.PoseVideo] = "pose_video",
         [GenerationField.SpeakerMasks] = "speaker_masks",
         [ConditioningInputs.SecondAudioField] = "audio_2",

@@ -89,7 +89,7 @@ public static class JobEventStream
             yield return new Event(2, "started", new
             {
                 width = r.Width, height = r.Height, clips = r.Clips, totalFrames = r.TotalFrames, fps = r.Fps, mimeType = r.MimeType,
-                initSegment = $"/jobs/{r.Id}/init.mp4", untrained = r.Untrained,
+                initSegment = $"/jobs/{r.Id}/init.mp4", untrained = r.Untrained, memoryPlan = r.MemoryPlan,
             });
         for (int n = 1; n <= r.Segments; n++)
             yield return new Event(2 + n, "clip", new { index = n - 1, clips = r.Clips, segment = $"/jobs/{r.Id}/seg/{n}" });

@@ -22,6 +22,8 @@ internal static class JobFormDocumentation
         ("online_decode", JsonSchemaType.Boolean, null, "Decode each block as it finishes (less memory)."),
         ("vae_parallel", JsonSchemaType.Boolean, null, "Decode on its own GPU (needs 2+ GPUs)."),
         ("fp8", JsonSchemaType.Boolean, null, "FP8 DiT weights (GPUs that support it)."),
+        ("memory_profile", JsonSchemaType.String, null, $"GPU memory budget: {string.Join(", ", MemoryProfiles.Names)} (default auto: picked " +
+            "from the GPU's free memory; the job's memoryPlan says what). " + string.Join("; ", MemoryProfiles.All.Select(MemoryProfiles.Describe)) + "."),
         ("lora_enabled", JsonSchemaType.Boolean, null, "Apply the Live Avatar LoRA (default true)."),
         ("lora", JsonSchemaType.String, null, "A LoRA file name from the server's list (default: LiveAvatar/liveavatar.safetensors)."),
         ("pose_video", JsonSchemaType.String, "binary", "Optional: a rendered pose video (DWPose-style skeletons, any video ffmpeg reads) " +

@@ -28,7 +28,7 @@ public static class JobSubmissionReader
     public static readonly IReadOnlyList<string> TextFields =
     [
         "prompt", "size", "num_clip", "sample_steps", "guide_scale", "infer_frames", "seed", "online_decode", "vae_parallel",
-        "fp8", "lora_enabled", "lora", SpeakerPoints.Field,
+        "fp8", "memory_profile", "lora_enabled", "lora", SpeakerPoints.Field,
     ];
 
     /// <summary>File fields and what each holds; speaker_masks comes twice (one image per speaker).</summary>
@@ -133,6 +133,7 @@ public static class JobSubmissionReader
             OnlineDecode = Bool(f, "online_decode", d.OnlineDecode, problems),
             VaeParallel = Bool(f, "vae_parallel", d.VaeParallel, problems),
             Fp8 = Bool(f, "fp8", d.Fp8, problems),
+            MemoryProfile = Profile(f, "memory_profile", d.MemoryProfile, problems),
             LoraEnabled = Bool(f, "lora_enabled", d.LoraEnabled, problems),
             LoraPath = f.GetValueOrDefault("lora") is { Length: > 0 } lora ? lora.Trim() : null,
         };
@@ -161,6 +162,11 @@ public static class JobSubmissionReader
             "false" or "0" or "off" or "no" => false,
             _ => Bad(problems, name, text, "true or false", fallback),
         };
+
+    private static MemoryProfile Profile(Dictionary<string, string> f, string name, MemoryProfile fallback, Dictionary<string, string[]> problems) =>
+        !f.TryGetValue(name, out var text) ? fallback
+        : MemoryProfiles.TryParse(text, out var profile) ? profile
+        : Bad(problems, name, text, $"one of {string.Join(", ", MemoryProfiles.Names)} (GB of GPU memory)", fallback);
 
     private static T Bad<T>(Dictionary<string, string[]> problems, string name, string text, string expected, T fallback)
     {

@@ -79,12 +79,19 @@ public sealed partial class JobQueue
         switch (update)
         {
             case GenerationStarted s:
-                history.Save(job.Update(r => r with
+                string stamp = Stamp();
+                history.Save(job.Update(r =>
                 {
-                    Width = s.Width, Height = s.Height, Clips = s.Clips, TotalFrames = s.TotalFrames, Fps = s.Fps,
-                    Untrained = s.Untrained,
-                    Log = Job.Append(r.Log, $"{Stamp()} {s.Width}×{s.Height}, {s.Clips} clip(s), {s.TotalFrames} frames " +
-                        $"at {s.Fps.ToString(CultureInfo.InvariantCulture)} fps" + (s.Untrained ? " (untrained demo weights)" : "")),
+                    var log = Job.Append(r.Log, $"{stamp} {s.Width}×{s.Height}, {s.Clips} clip(s), {s.TotalFrames} frames " +
+                        $"at {s.Fps.ToString(CultureInfo.InvariantCulture)} fps" + (s.Untrained ? " (untrained demo weights)" : ""));
+                    // What the memory profile picked (auto says which budget it chose and why) goes under the geometry
+                    // line, as the CLI prints it.
+                    if (s.Memory is { } plan) log = Job.Append(log, $"{stamp} {plan.Summary}");
+                    return r with
+                    {
+                        Width = s.Width, Height = s.Height, Clips = s.Clips, TotalFrames = s.TotalFrames, Fps = s.Fps,
+                        Untrained = s.Untrained, MemoryPlan = s.Memory?.Summary, Log = log,
+                    };
                 }));
                 break;
             case PreviewReady preview:

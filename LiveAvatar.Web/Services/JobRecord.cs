@@ -19,6 +19,10 @@ public sealed record JobParameters
     public bool OnlineDecode { get; init; }
     public bool VaeParallel { get; init; }
     public bool Fp8 { get; init; }
+
+    /// <summary>The GPU memory budget the engine plans for; runs recorded before profiles existed load as auto.</summary>
+    public MemoryProfile MemoryProfile { get; init; } = MemoryProfile.Auto;
+
     public bool LoraEnabled { get; init; } = GenerationDefaults.LoadLora;
 
     /// <summary>A LoRA file's name in the checkpoint folder's list (<see cref="LoraCatalog"/>); null: the default.</summary>
@@ -82,6 +86,11 @@ public sealed record JobRecord
     public TimeSpan? Elapsed { get; init; }
     public TimeSpan? TimeToFirstClip { get; init; }
     public JobError? Error { get; init; }
+
+    /// <summary>What the engine's memory profile decided when the job started (<see cref="LiveAvatar.Engine.Generation.MemoryPlan.Summary"/>),
+    /// so the page and the API can say what auto picked; null until then, and for runs before profiles existed.</summary>
+    public string? MemoryPlan { get; init; }
+
     public IReadOnlyList<string> Log { get; init; } = [];
 
     /// <summary>Every upload this run uses, so clean-up keeps them while the run is in the history.</summary>

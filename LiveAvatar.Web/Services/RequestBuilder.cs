@@ -21,6 +21,7 @@ public static class RequestBuilder
         Seed = p.Seed,
         OnlineDecode = p.OnlineDecode,
         Fp8 = p.Fp8,
+        MemoryProfile = p.MemoryProfile,
         LoadLora = p.LoraEnabled,
         LoraPath = p.LoraEnabled ? loraFile : null,
         Devices = DevicePlanner.Plan(info?.Devices ?? [], p.VaeParallel, p.SampleSteps),

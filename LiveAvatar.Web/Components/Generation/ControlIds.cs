@@ -19,6 +19,7 @@ public static class ControlIds
         [GenerationField.InferFrames] = "infer-frames",
         [GenerationField.Seed] = "seed",
         [GenerationField.Fp8] = "fp8",
+        [GenerationField.MemoryProfile] = "memory-profile",
         [GenerationField.Devices] = "vae-parallel",
         [GenerationField.Lora] = "lora-path",
         [GenerationField.PoseVideo] = "pose-upload",

@@ -38,6 +38,7 @@ public sealed partial class GenerationForm
     public bool OnlineDecode { get; set; }
     public bool VaeParallel { get; set; }
     public bool Fp8 { get; set; }
+    public MemoryProfile MemoryProfile { get; set; } = MemoryProfile.Auto;
     // The DMD LoRA is what makes the 4-step sampler work: on unless the user turns it off.
     public bool LoraEnabled { get; set; } = GenerationDefaults.LoadLora;
     public string LoraPath { get; set; } = "";
@@ -46,6 +47,11 @@ public sealed partial class GenerationForm
     public int GpuCount { get; set; }
 
     public static IReadOnlyList<string> Sizes => OutputSizes.Keys;
+
+    public static IReadOnlyList<MemoryProfile> MemoryProfileChoices => MemoryProfiles.All;
+
+    /// <summary>The selector's short label; what each profile does is the engine's <see cref="MemoryProfiles.Describe"/>.</summary>
+    public static string MemoryProfileLabel(MemoryProfile p) => p == MemoryProfile.Auto ? "Auto" : $"{MemoryProfiles.Name(p)} GB";
 
     public bool InferFramesValid => VideoTiming.IsWholeBlocks(InferFrames)
         && InferFrames is >= GenerationLimits.MinInferFrames and <= GenerationLimits.MaxInferFrames;
@@ -117,6 +123,7 @@ public sealed partial class GenerationForm
         OnlineDecode = OnlineDecode,
         VaeParallel = VaeParallel && VaeParallelAvailable,
         Fp8 = Fp8,
+        MemoryProfile = MemoryProfile,
         LoraEnabled = LoraEnabled,
         LoraPath = LoraEnabled ? LoraPath.Trim() : null,
         PoseVideoId = PoseVideo?.Id,
@@ -150,6 +157,7 @@ public sealed partial class GenerationForm
         OnlineDecode = p.OnlineDecode;
         VaeParallel = p.VaeParallel && VaeParallelAvailable;
         Fp8 = p.Fp8;
+        MemoryProfile = p.MemoryProfile;
         LoraEnabled = p.LoraEnabled;
         LoraPath = p.LoraPath ?? "";
     }

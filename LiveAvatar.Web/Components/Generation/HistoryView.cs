@@ -5,7 +5,7 @@ namespace LiveAvatar.Web.Components.Generation;
 
 public sealed record HistoryRow(
     string Id, string Status, string When, string ImageUrl, string ImageName, string AudioName, string Prompt,
-    string Parameters, string Timing, string? VideoUrl, string? DownloadUrl, bool CanDelete, string? Error);
+    string Parameters, string Timing, string? VideoUrl, string? DownloadUrl, bool CanDelete, string? Error, string? MemoryPlan = null);
 
 /// <summary>Every run with its inputs, parameters, output and timing, newest first.</summary>
 public static class HistoryView
@@ -19,6 +19,7 @@ public static class HistoryView
         string parameters = $"{p.Size} · {p.NumClip} clips · {p.SampleSteps} steps · {p.InferFrames} frames/clip · " +
             $"guide {DisplayFormat.Number(p.GuideScale)} · seed {p.Seed}" +
             (p.OnlineDecode ? " · online decode" : "") + (p.VaeParallel ? " · VAE parallel" : "") + (p.Fp8 ? " · FP8" : "") +
+            (p.MemoryProfile == MemoryProfile.Auto ? "" : $" · {GenerationForm.MemoryProfileLabel(p.MemoryProfile)} memory profile") +
             (!p.LoraEnabled ? " · no LoRA" : string.IsNullOrEmpty(p.LoraPath) ? "" : $" · LoRA {p.LoraPath}") +
             (r.PoseVideo is { } pose ? $" · pose {pose.OriginalName}" : "") +
             (r.SecondAudio is null ? "" : r.SpeakerMasks is { Count: > 0 } ? " · two speakers (mask images)" : " · two speakers (marked)");
@@ -40,6 +41,6 @@ public static class HistoryView
         string audio = r.SecondAudio is { } second ? $"{r.Audio.OriginalName} + {second.OriginalName}" : r.Audio.OriginalName;
         return new HistoryRow(r.Id, r.Status.ToString().ToLowerInvariant(), when, r.Image.Url, r.Image.OriginalName,
             audio, r.Parameters.Prompt, parameters, timing, video, download, !r.IsActive,
-            r.Error is { } e2 ? $"{e2.Message} — {e2.Hint}" : null);
+            r.Error is { } e2 ? $"{e2.Message} — {e2.Hint}" : null, r.MemoryPlan);
     }
 }

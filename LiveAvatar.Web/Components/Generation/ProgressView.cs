@@ -4,10 +4,10 @@ using LiveAvatar.Web.Services;
 namespace LiveAvatar.Web.Components.Generation;
 
 /// <summary>Display text for a watched job: where it is (queue position or clip/block/step), how far, how long
-/// to go, memory, the error with its hint, and the last lines of its log.</summary>
+/// to go, memory (in use, and what the memory profile picked), the error with its hint, and the last lines of its log.</summary>
 public sealed record ProgressView(
     JobStatus Status, string Headline, string? Position, double Percent, string? Eta, string? Elapsed, string? Memory,
-    IReadOnlyList<string> LogTail, string? Error, string? Hint)
+    IReadOnlyList<string> LogTail, string? Error, string? Hint, string? MemoryPlan = null)
 {
     public const int TailLines = 12;
     private const double GiB = 1024d * 1024 * 1024;
@@ -56,7 +56,7 @@ public sealed record ProgressView(
         }
         var tail = record.Log.Skip(Math.Max(0, record.Log.Count - TailLines)).ToList();
         return new ProgressView(record.Status, headline, position, percent, eta, elapsed, memory, tail,
-            record.Error?.Message, record.Error?.Hint);
+            record.Error?.Message, record.Error?.Hint, record.MemoryPlan);
     }
 
     public static string Describe(GenerationErrorKind kind) => kind switch
