@@ -60,7 +60,8 @@ public sealed partial class SingleDeviceSampler
     {
         var ring = state.Caches.Acquire(branch, step);
         var v = _dit.Forward(input, ring, state.Caches.Cond(branch), options);
-        state.Caches.Release(branch, step);
+        var tokens = (int)input.Latents.shape[1] * state.Geometry.FrameSeqLen;
+        state.Caches.Release(branch, step, ring.Slot(input.CurrentStart, tokens).Start, tokens);
         return v;
     }
 }

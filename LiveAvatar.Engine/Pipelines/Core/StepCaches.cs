@@ -61,18 +61,25 @@ internal sealed class StepCaches : IDisposable
         return _working;
     }
 
-    /// <summary>Ends the use of the ring (writes the working copy back when offloading).</summary>
-    public void Release(int branch, int step)
+    /// <summary>Ends the use of the ring. When offloading, the working copy goes back to host memory: only the rows
+    /// this call wrote (<paramref name="rows"/> from <paramref name="firstRow"/>; a forward writes one block and
+    /// only reads the rest), a quarter of the ring with 12-frame rings and 3-frame blocks.</summary>
+    public void Release(int branch, int step, int firstRow, int rows)
     {
-        if (_working is not null) Copy(_working, _rings[branch][step]);
+        if (_working is null) return;
+        if (firstRow < 0 || rows <= 0 || firstRow + rows > _working.Length) Copy(_working, _rings[branch][step]);
+        else Copy(_working, _rings[branch][step], firstRow, rows);
     }
 
-    private void Copy(DitRingCache from, DitRingCache to)
+    private void Copy(DitRingCache from, DitRingCache to) => Copy(from, to, 0, from.Length);
+
+    private void Copy(DitRingCache from, DitRingCache to, int firstRow, int rows)
     {
+        using var scope = torch.NewDisposeScope();
         for (var l = 0; l < _layers; l++)
         {
-            to.K(l).copy_(from.K(l), nonBlocking: true);
-            to.V(l).copy_(from.V(l), nonBlocking: true);
+            to.K(l).narrow(1, firstRow, rows).copy_(from.K(l).narrow(1, firstRow, rows), nonBlocking: true);
+            to.V(l).narrow(1, firstRow, rows).copy_(from.V(l).narrow(1, firstRow, rows), nonBlocking: true);
         }
     }
 

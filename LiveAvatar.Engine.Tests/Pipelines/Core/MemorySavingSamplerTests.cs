@@ -7,10 +7,11 @@ using static TorchSharp.torch;
 
 namespace LiveAvatar.Engine.Tests.Pipelines.Core;
 
-/// <summary>The memory profiles' weight streaming on the CPU: the same schedule as on a GPU (two device slots, block
-/// i+2 copied into block i's slot once block i is queued), with synchronous copies.</summary>
+/// <summary>The memory profiles' savings on the CPU: weight streaming runs the same schedule as on a GPU (two device
+/// slots, block i+2 copied into block i's slot once block i is queued) with synchronous copies; KV rings kept off the
+/// device run the same partial write-back.</summary>
 [Collection(TorchCollection.Name)]
-public sealed class WeightStreamingTests(TinySamplerModels models) : IClassFixture<TinySamplerModels>
+public sealed class MemorySavingSamplerTests(TinySamplerModels models) : IClassFixture<TinySamplerModels>
 {
     [Fact]
     public void A_streamed_dit_makes_the_same_video_as_a_resident_one_over_two_clips()
@@ -49,11 +50,30 @@ public sealed class WeightStreamingTests(TinySamplerModels models) : IClassFixtu
         Assert.Equal(2 * perBlock, streamer.DeviceBytes);
     }
 
-    private List<Tensor> Videos(CausalWanModelS2V dit, Tensor audio)
+    [Fact]
+    public void Kv_rings_in_host_memory_written_back_one_block_at_a_time_make_the_same_video_as_resident_rings()
     {
-        var sampler = new SingleDeviceSampler(dit, models.Vae, torch.CPU, ScalarType.Float32, offloadKvCache: false);
+        // Five one-block clips: the 4-block ring fills and wraps, so every row read back was written back by an
+        // earlier call's partial write-back.
+        using var audio = models.Audio(5);
+        var resident = Videos(models.Dit, audio, clips: 5);
+        var offloaded = Videos(models.Dit, audio, clips: 5, offloadKv: true);
+        try
+        {
+            Assert.Equal(5, offloaded.Count);
+            for (var i = 0; i < resident.Count; i++) Assert.Equal(0, TensorAssert.MaxAbsDiff(resident[i], offloaded[i]));
+        }
+        finally
+        {
+            foreach (var t in resident.Concat(offloaded)) t.Dispose();
+        }
+    }
+
+    private List<Tensor> Videos(CausalWanModelS2V dit, Tensor audio, int clips = 2, bool offloadKv = false)
+    {
+        var sampler = new SingleDeviceSampler(dit, models.Vae, torch.CPU, ScalarType.Float32, offloadKv);
         var videos = new List<Tensor>();
-        foreach (var e in sampler.Run(models.Inputs(2, online: false, audio), new SeededRandomness(11), CancellationToken.None))
+        foreach (var e in sampler.Run(models.Inputs(clips, online: false, audio), new SeededRandomness(11), CancellationToken.None))
         {
             if (e is not SamplerClip clip) continue;
             clip.Latents.Dispose();
