@@ -39,6 +39,7 @@ public static partial class BenchCommand
             var other => throw new ArgumentException($"--loop is 'streaming' (default) or 'original', not '{other}'"),
         };
         ScalarType? dtype = a.String("dtype") is { } dt ? DTypeNames.Parse(dt) : null;
+        var liveBlocks = a.Int("blocks", 20, 1, 10_000);
         var profileText = a.String("memory_profile");
         var capGiB = a.Double("memory_cap", 0);
         a.RejectUnknown();
@@ -53,6 +54,8 @@ public static partial class BenchCommand
             "fp8" => string.Join(Environment.NewLine, new[] { (1024, 5120, 5120), (3001, 5120, 13824), (3001, 13824, 5120) }
                 .Select(s => LiveAvatar.Tools.SelfChecks.Fp8SelfCheck.CompareLinearDetailed(device, s.Item1, s.Item2, s.Item3).ToString())),
             "vae" => VaeBench.Run(vae, size, iw, ih, device, iters),
+            "live" => LiveBench.Run(dit, vae, tiny ? DemoCheckpoint.Wav2Vec2 : LiveAvatar.Engine.Models.Audio.Wav2Vec2Config.LargeXlsr53,
+                size, iw, ih, device, liveBlocks, memoryPlan),
             _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, dtypeOverride: dtype, stages: stages, vaeParallel: vaeParallel, originalLoop: originalLoop,
                 soakRuns: soakRuns, memoryPlan: memoryPlan),
         };

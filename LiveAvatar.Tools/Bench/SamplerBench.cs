@@ -161,7 +161,7 @@ public static class SamplerBench
     }
 
     // The DiT as a memory plan puts it on the device: resident (FP8 or not), or drawn into host memory and streamed.
-    private static CausalWanModelS2V SyntheticDit(DitConfig config, Device device, ScalarType dtype, MemoryPlan? plan)
+    internal static CausalWanModelS2V SyntheticDit(DitConfig config, Device device, ScalarType dtype, MemoryPlan? plan)
     {
         var dit = new CausalWanModelS2V(config);
         try
