@@ -27,6 +27,7 @@ public sealed class GeneratorTests(GeneratorFixture f) : IClassFixture<Generator
         Assert.True(started.Untrained);
         Assert.Equal(2, started.Clips);
         Assert.Equal(93, started.TotalFrames);
+        Assert.Contains("CPU run keeps everything in host memory", started.Memory?.Summary); // the job says what its profile decided
         var preview = updates.OfType<PreviewReady>().Single();
         Assert.NotEmpty(preview.InitSegment);
         Assert.StartsWith("video/mp4; codecs=\"avc1.", preview.MimeType);
