@@ -5,14 +5,8 @@
 # under a 24 GiB cap, which must fail with out-of-memory; then the live session's latency without media.
 #   usage: launch-scripts/gpu-memory-bench.sh OUT_DIR
 set -uo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/gpu-env.sh"
 OUTDIR="${1:-$ROOT/build/gpu-memory}"; mkdir -p "$OUTDIR"
-APP="${LIVEAVATAR_APP_DIR:-$ROOT/.device/cli}"
-export LD_LIBRARY_PATH="$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')/lib:$APP${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export LIVEAVATAR_EXT_DIR="$APP"
-CLI="$APP/liveavatar"; chmod +x "$CLI"
-cd "$ROOT"
-step() { echo; echo "== $*"; local t=$SECONDS; "$@"; echo "   ($((SECONDS - t)) s, exit $?)"; }
 {
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
   free -g | head -2

@@ -5,15 +5,8 @@
 # the block-streaming loop over 8 clips after a warm-up clip (FPS overall and steady, time to first block, peak).
 #   usage: launch-scripts/gpu-realtime-bench.sh OUT_DIR
 set -uo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/gpu-env.sh"
 OUTDIR="${1:-$ROOT/build/gpu-realtime}"; mkdir -p "$OUTDIR"
-APP="${LIVEAVATAR_APP_DIR:-$ROOT/.device/cli}"
-[[ -x "$APP/liveavatar" || ! -d "$ROOT/cli" ]] || APP="$ROOT/cli"
-export LD_LIBRARY_PATH="$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')/lib:$APP${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export LIVEAVATAR_EXT_DIR="$APP"
-CLI="$APP/liveavatar"; chmod +x "$CLI"
-cd "$ROOT"
-step() { echo; echo "== $*"; local t=$SECONDS; "$@"; echo "   ($((SECONDS - t)) s, exit $?)"; }
 {
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
   step launch-scripts/build-native.sh --force

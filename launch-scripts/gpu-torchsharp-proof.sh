@@ -4,16 +4,8 @@
 # libtorch: env, the GPU self-test, the model benchmarks at 704*384 with synthetic weights, FP8 through the extension.
 #   usage: launch-scripts/gpu-torchsharp-proof.sh OUT_DIR [quick]
 set -uo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/gpu-env.sh"
 OUTDIR="${1:-$ROOT/build/gpu-proof}"; mkdir -p "$OUTDIR"
-APP="${LIVEAVATAR_APP_DIR:-$ROOT/.device/cli}"
-[[ -x "$APP/liveavatar" || ! -d "$ROOT/cli" ]] || APP="$ROOT/cli"  # run from inside .device
-TORCH_LIB="$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')/lib"
-export LD_LIBRARY_PATH="$TORCH_LIB:$APP${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export LIVEAVATAR_EXT_DIR="$APP"
-CLI="$APP/liveavatar"; chmod +x "$CLI"
-cd "$ROOT"
-step() { echo; echo "== $*"; local t=$SECONDS; "$@"; echo "   ($((SECONDS - t)) s, exit $?)"; }
 {
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
   step launch-scripts/build-native.sh --force
