@@ -36,8 +36,8 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
           --original_loop             the original's single-GPU loop: denoise a whole clip, then decode it. The
                                       default is block streaming (its timestep-forcing pipeline, on one GPU too):
                                       each 12-frame block is decoded as soon as it is clean, about twice the frame
-                                      rate and the first frames within seconds. Guidance > 1 and --offload_kv_cache
-                                      always use the original loop
+                                      rate and the first frames within seconds. Guidance > 1 always uses the
+                                      original loop
           --offload_model [true|false]   keep idle models on the CPU (single device)
           --offload_kv_cache [true|false] keep the per-step KV caches on the CPU (single device)
           --fp8                       FP8 (E4M3) linear layers; needs CUDA and libtorch >= 2.4

@@ -41,7 +41,7 @@ public sealed record GenerationRequest
     /// Run the original's single-GPU loop (denoise a whole clip, then decode it) instead of the default block
     /// streaming (its timestep-forcing pipeline on one or more devices: every 12-frame block is decoded and handed
     /// out as soon as it is clean, about twice the frame rate and the first frames in seconds instead of a clip's
-    /// time). Guidance above 1 and an offloaded KV cache always take the original loop, which supports them.
+    /// time). Guidance above 1 always takes the original loop, which supports it.
     /// </summary>
     public bool OriginalLoop { get; init; }
     public bool Fp8 { get; init; }

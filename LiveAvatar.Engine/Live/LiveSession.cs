@@ -22,6 +22,9 @@ internal sealed partial class LiveSession : ILiveSession
     private const int FrameCapacity = 2;
 
     private readonly ModelSet _models;
+
+    /// <summary>The memory plan's KV saving: the sampler's rings in host memory (see <see cref="PipelineSampler.OffloadKvCache"/>).</summary>
+    private bool _offloadKvCache;
     private readonly LiveSessionRequest _request;
     private readonly LiveSessionLimits _limits;
     private readonly ReferenceImage _image;
@@ -57,9 +60,9 @@ internal sealed partial class LiveSession : ILiveSession
 
     /// <summary>Starts a session that owns the device until it ends; <paramref name="releaseDevice"/> runs once then.</summary>
     public static LiveSession Start(ModelSet models, LiveSessionRequest request, LiveSessionLimits limits, ReferenceImage image,
-        MediaOptions media, Action releaseDevice)
+        MediaOptions media, Action releaseDevice, bool offloadKvCache = false)
     {
-        var session = new LiveSession(models, request, limits, image, media, releaseDevice);
+        var session = new LiveSession(models, request, limits, image, media, releaseDevice) { _offloadKvCache = offloadKvCache };
         session._run = Task.Run(session.RunAsync);
         return session;
     }

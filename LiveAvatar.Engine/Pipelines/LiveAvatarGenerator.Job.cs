@@ -131,10 +131,10 @@ public sealed partial class LiveAvatarGenerator
             NegativeContext: guided ? contexts[1] : null, GuideScale: request.GuideScale,
             PoseLatents: pose, SpeakerMask: media.Extra.SpeakerMask, SinkCache: models.SinkCache);
         // The original's timestep-forcing pipeline (stage i runs step i; one stage runs them all), handing out each
-        // decoded 12-frame block at once. Guidance or an offloaded KV cache need the original's single-GPU loop.
+        // decoded 12-frame block at once. Guidance needs the original's single-GPU loop.
         var streaming = StreamsBlocks(models, request, plan);
         IEnumerable<SamplerEvent> Events(SamplerInputs si, ISamplerRandomness rnd) => streaming
-            ? new PipelineSampler(models.DitStages, models.Vae, o.DType) { EmitBlocks = true }.Run(si, rnd, ct)
+            ? new PipelineSampler(models.DitStages, models.Vae, o.DType) { EmitBlocks = true, OffloadKvCache = OffloadsKv(request, plan) }.Run(si, rnd, ct)
             : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, OffloadsKv(request, plan)).Run(si, rnd, ct);
         var geometry = ClipGeometry.For(inputs);
         var blocks = geometry.Blocks;
@@ -176,9 +176,9 @@ public sealed partial class LiveAvatarGenerator
 
     /// <summary>Whether the job runs block-streaming (the pipeline sampler) rather than the original's single-GPU loop.</summary>
     private static bool StreamsBlocks(ModelSet models, GenerationRequest request, MemoryPlan plan) =>
-        models.DitStages.Count > 1 || !request.OriginalLoop && !GenerationLimits.UsesGuidance(request.GuideScale) && !OffloadsKv(request, plan);
+        models.DitStages.Count > 1 || !request.OriginalLoop && !GenerationLimits.UsesGuidance(request.GuideScale);
 
-    // The KV rings in host memory: asked for, or what the memory profile needs (only the original loop supports it).
+    // The KV rings in host memory: asked for, or what the memory profile needs (both loops support it).
     private static bool OffloadsKv(GenerationRequest request, MemoryPlan plan) =>
         request.OffloadKvCache || plan.KvOnHost && Devices.Parse(request.Devices.DitDevices[0]).type == DeviceType.CUDA;
 

@@ -31,12 +31,15 @@ public sealed partial class LiveAvatarGenerator : ILiveSessionHost
             // No plan asked for: whatever is loaded serves (the last job's devices, LoRA and FP8), so a session never
             // reloads 40 GB of weights just to start.
             var loaded = _models;
+            var asJob = request.AsGenerationRequest(MachineDevices);
+            var plan = PlanMemory(asJob);
             var models = request.Devices is null && loaded is not null && request.LoadLora && request.LoraPath is null
                 ? loaded
-                : await Task.Run(() => EnsureLoaded(request.AsGenerationRequest(MachineDevices)), cancellationToken);
+                : await Task.Run(() => EnsureLoaded(asJob, plan), cancellationToken);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.RecordingPath))!);
             return LiveSession.Start(models, request with { RecordingPath = Path.GetFullPath(request.RecordingPath) },
-                limits ?? LiveSessionLimits.Default, image, Options.Media, () => _gpu.Release());
+                limits ?? LiveSessionLimits.Default, image, Options.Media, () => _gpu.Release(),
+                offloadKvCache: plan.KvOnHost && models.Options.Device.type == TorchSharp.DeviceType.CUDA);
         }
         catch
         {

@@ -76,9 +76,7 @@ public static class SamplerBench
     {
         if (memoryPlan is { StreamDitWeights: true } or { KvOnHost: true } && stages > 1)
             throw new ArgumentException("the 24 and 48 GB memory profiles run on one GPU (--stages 1)");
-        // KV rings in host memory exist only in the original loop, as in the generator.
         offloadKv |= memoryPlan?.KvOnHost == true;
-        originalLoop |= offloadKv;
         var streaming = stages > 1 || !originalLoop;
         var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
         var dtype = dtypeOverride ?? (device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32);
@@ -105,7 +103,7 @@ public static class SamplerBench
             SyntheticWeights.Normal([1, ditConfig.NumAudioLayers, ditConfig.AudioDim, clips * 48], dtype, device, 3),
             clips, 48, 4, onlineDecode, Norm3Bf16: dtype == ScalarType.BFloat16);
         IEnumerable<SamplerEvent> Events() => streaming
-            ? new PipelineSampler(dits, vae, dtype) { EmitBlocks = true }.Run(inputs, new SeededRandomness(420))
+            ? new PipelineSampler(dits, vae, dtype) { EmitBlocks = true, OffloadKvCache = offloadKv }.Run(inputs, new SeededRandomness(420))
             : new SingleDeviceSampler(dit, vae, device, dtype, offloadKv).Run(inputs, new SeededRandomness(420));
         // A one-clip run first, as a resident server has done before a request arrives: cuDNN/cuBLAS plans, the
         // allocator's pools and the lazily loaded kernels are ready. Its time to first block is the cold one.
@@ -114,7 +112,7 @@ public static class SamplerBench
         {
             DitBench.Sync(device);
             var cold = Stopwatch.StartNew();
-            foreach (var e in new PipelineSampler(dits, vae, dtype) { EmitBlocks = true }.Run(inputs with { Clips = 1 }, new SeededRandomness(7)))
+            foreach (var e in new PipelineSampler(dits, vae, dtype) { EmitBlocks = true, OffloadKvCache = offloadKv }.Run(inputs with { Clips = 1 }, new SeededRandomness(7)))
             {
                 e.DisposeTensors();
                 if (e is SamplerBlock && coldFirstBlock == 0) { DitBench.Sync(device); coldFirstBlock = cold.Elapsed.TotalSeconds; }

@@ -154,8 +154,19 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
         Assert.Equal(1, cache.Hits);
     }
 
-    private PipelineSampler Sampler(int stages) =>
-        new([.. Enumerable.Repeat((models.Dit, torch.CPU), stages)], models.Vae, ScalarType.Float32);
+    [Fact]
+    public void Kv_rings_in_host_memory_make_the_same_video_as_resident_rings()
+    {
+        // Three clips of two blocks: the 4-block rings fill and wrap, so rows written back by earlier forwards are read.
+        using var audio = Audio(3);
+        using var resident = Generate(1, audio, 3, 21);
+        using var offloaded = Generate(1, audio, 3, 21, offloadKv: true);
+        Assert.Equal(resident.FramesPerClip, offloaded.FramesPerClip);
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(resident.Video, offloaded.Video));
+    }
+
+    private PipelineSampler Sampler(int stages, bool offloadKv = false) =>
+        new([.. Enumerable.Repeat((models.Dit, torch.CPU), stages)], models.Vae, ScalarType.Float32) { OffloadKvCache = offloadKv };
 
     private SamplerInputs Inputs(int clips, Tensor audio) =>
         new(models.RefPixels, models.Context, audio, clips, InferFrames, Steps, OnlineDecode: true, Norm3Bf16: false, MotionFrames: 9);
@@ -163,12 +174,12 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
     private Tensor Audio(int clips) =>
         Noise.Randn([1, models.Dit.Config.NumAudioLayers, models.Dit.Config.AudioDim, clips * InferFrames], 5).DetachFromDisposeScope();
 
-    private Result Generate(int stages, Tensor audio, int clips, ulong seed, SinkLatentCache? cache = null)
+    private Result Generate(int stages, Tensor audio, int clips, ulong seed, SinkLatentCache? cache = null, bool offloadKv = false)
     {
         var videos = new List<Tensor>();
         var latents = new List<Tensor>();
         var steps = 0;
-        foreach (var e in Sampler(stages).Run(Inputs(clips, audio) with { SinkCache = cache }, new SeededRandomness(seed)))
+        foreach (var e in Sampler(stages, offloadKv).Run(Inputs(clips, audio) with { SinkCache = cache }, new SeededRandomness(seed)))
         {
             if (e is SamplerStep) steps++;
             if (e is not SamplerClip c) continue;

@@ -16,7 +16,8 @@ public sealed partial class PipelineSampler
         {
             var (dit, device) = _sampler._stages[s];
             var (first, count) = _ranges[s];
-            using var caches = new StageCaches(dit, _g, count, device, _sampler._dtype);
+            // One ring per step this stage runs and its own sink cache; the rings in host memory when asked for.
+            using var caches = new StepCaches(dit, _g, count, branches: 1, device, _sampler._dtype, _sampler.OffloadKvCache);
             Tensor? noise = null;
             try
             {
@@ -36,7 +37,7 @@ public sealed partial class PipelineSampler
                         }
                         try
                         {
-                            if (b == 0 && r <= 1) Prefill(dit, caches.Cond, r);
+                            if (b == 0 && r <= 1) Prefill(dit, caches.Cond(0), r);
                             for (var i = first; i < first + count; i++)
                             {
                                 DenoiseStep(dit, caches, work, i - first, i);
@@ -124,14 +125,17 @@ public sealed partial class PipelineSampler
         }
 
         // One DiT call and Euler step of block (r, b) at global step i, with the stage's ring for that step.
-        private void DenoiseStep(CausalWanModelS2V dit, StageCaches caches, BlockWork work, int ring, int i)
+        private void DenoiseStep(CausalWanModelS2V dit, StepCaches caches, BlockWork work, int ring, int i)
         {
             using var scope = torch.NewDisposeScope();
             var (r, b) = (work.Clip, work.Block);
             var audio = work.Audio ?? _inputs.AudioEmbedding.narrow(3, (long)r * _inputs.InferFrames + b * _g.BlockVideoFrames, _g.BlockVideoFrames);
             var currentStart = _g.BlockStartFrame(r, b) * _g.FrameSeqLen;
             var input = _inputs.BlockInput(work.Latents, _schedule.Timesteps[i], audio, currentStart, work.RollingOffsets[i], r, b);
-            var v = dit.Forward(input, caches.Rings[ring], caches.Cond, _options);        // [16, 3, h, w]
+            var rows = caches.Acquire(0, ring);
+            var v = dit.Forward(input, rows, caches.Cond(0), _options);                    // [16, 3, h, w]
+            var tokens = (int)work.Latents.shape[1] * _g.FrameSeqLen;
+            caches.Release(0, ring, rows.Slot(currentStart, tokens).Start, tokens);
             work.Replace(_schedule.Step(work.Latents, v, i).DetachFromDisposeScope());
         }
 
@@ -139,34 +143,6 @@ public sealed partial class PipelineSampler
         {
             using var scope = torch.NewDisposeScope();
             return latents.to(device).DetachFromDisposeScope();
-        }
-    }
-
-    /// <summary>A stage's caches: one KV ring per step it runs and its own sink cache.</summary>
-    private sealed class StageCaches : IDisposable
-    {
-        public StageCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, Device device, ScalarType dtype)
-        {
-            Rings = new DitRingCache[steps];
-            try
-            {
-                for (var i = 0; i < steps; i++) Rings[i] = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype);
-                Cond = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
-            }
-            catch
-            {
-                Dispose();
-                throw;
-            }
-        }
-
-        public DitRingCache[] Rings { get; }
-        public DitCondCache Cond { get; } = null!;
-
-        public void Dispose()
-        {
-            foreach (var r in Rings) r?.Dispose();
-            Cond?.Dispose();
         }
     }
 }

@@ -55,6 +55,10 @@ public sealed partial class PipelineSampler
     /// (off by default: a consumer that asks for blocks must dispose their frames).</summary>
     public bool EmitBlocks { get; init; }
 
+    /// <summary>Keep each stage's per-step KV rings in (pinned) host memory with one working ring on the device (the
+    /// memory profiles' KV saving; <see cref="StepCaches"/>).</summary>
+    public bool OffloadKvCache { get; init; }
+
     /// <summary>The step range [First, First + Count) of each working stage: contiguous, sizes differing by ≤ 1;
     /// with as many stages as steps stage i runs step i.</summary>
     public static IReadOnlyList<(int First, int Count)> PartitionSteps(int steps, int stages)
