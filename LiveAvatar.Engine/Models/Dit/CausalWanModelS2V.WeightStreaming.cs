@@ -50,8 +50,9 @@ public sealed partial class CausalWanModelS2V
 
     public override void Dispose()
     {
-        base.Dispose();
+        // The streamer first: it waits for copies still queued into the slot tensors that the blocks free next.
         WeightStreamer?.Dispose();
         WeightStreamer = null;
+        base.Dispose();
     }
 }
