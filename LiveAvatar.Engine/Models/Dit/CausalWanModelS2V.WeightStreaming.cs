@@ -40,11 +40,16 @@ public sealed partial class CausalWanModelS2V
         }
     }
 
+    // Weights and the ring's rows that are not resident arrive before the block runs; once it is queued their slots
+    // are written back (ring rows) and refilled with a later block's.
     private Tensor RunBlock(int index, Tensor x, DitBlockContext ctx)
     {
+        var rows = ctx.Ring?.Residency;
         WeightStreamer?.BeforeBlock(index);
+        rows?.BeforeBlock(index);
         var y = Blocks[index].Forward(x, ctx, index);
         WeightStreamer?.AfterBlock(index);
+        rows?.AfterBlock(index);
         return y;
     }
 

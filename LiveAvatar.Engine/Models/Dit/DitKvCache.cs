@@ -37,13 +37,25 @@ public abstract class DitLayerRows : IDisposable
         }
     }
 
+    /// <summary>Rows over given per-layer tensors (e.g. two device slots shared by every other layer), which this
+    /// object then frees on <see cref="Dispose"/> (a tensor shared by several layers is freed once).</summary>
+    protected DitLayerRows(Tensor[] k, Tensor[] v, int rows)
+    {
+        (_k, _v, Length) = (k, v, rows);
+    }
+
     public int Length { get; }
+
+    /// <summary>Where the layers' rows come from during a forward when they are not all resident (see
+    /// <see cref="IDitLayerResidency"/>); null when they are.</summary>
+    public IDitLayerResidency? Residency { get; init; }
+
     public Tensor K(int layer) => _k[layer];
     public Tensor V(int layer) => _v[layer];
 
     public void Dispose()
     {
-        foreach (var t in _k.Concat(_v)) t.Dispose();
+        foreach (var t in _k.Concat(_v).Distinct(ReferenceEqualityComparer.Instance)) ((Tensor)t!).Dispose();
         GC.SuppressFinalize(this);
     }
 }
@@ -67,9 +79,21 @@ public sealed class DitCondCache(DitConfig config, int condLength, Device device
 /// One denoising step's KV ring: per layer RoPE'd keys and values of the noisy blocks at that step, S tokens
 /// (12 latent frames) long, written at current_start mod S.
 /// </summary>
-public sealed class DitRingCache(DitConfig config, int ringTokens, Device device, ScalarType dtype, bool pinnedHost = false)
-    : DitLayerRows(config, ringTokens, device, dtype, pinnedHost) // per layer k, v [1, S, N, D]
+public sealed class DitRingCache : DitLayerRows // per layer k, v [1, S, N, D]
 {
+    public DitRingCache(DitConfig config, int ringTokens, Device device, ScalarType dtype, bool pinnedHost = false)
+        : base(config, ringTokens, device, dtype, pinnedHost)
+    {
+    }
+
+    /// <summary>A ring whose layer l computes with <c>k[l % k.Length]</c> and <c>v[l % v.Length]</c>: device slots
+    /// filled layer by layer by its <see cref="DitLayerRows.Residency"/>.</summary>
+    public DitRingCache(DitConfig config, Tensor[] slotK, Tensor[] slotV, int ringTokens)
+        : base(Enumerable.Range(0, config.NumLayers).Select(l => slotK[l % slotK.Length]).ToArray(),
+               Enumerable.Range(0, config.NumLayers).Select(l => slotV[l % slotV.Length]).ToArray(), ringTokens)
+    {
+    }
+
     /// <summary>Where a block of <paramref name="tokens"/> starting at global token <paramref name="currentStart"/> is
     /// written (current_start mod S), and how many leading rows attention reads: up to the block's end before the
     /// first wrap, the whole ring after it.</summary>

@@ -13,7 +13,7 @@ namespace LiveAvatar.Engine.Models.Dit;
 /// compute, and at the end of a forward blocks 0 and 1 are already on their way for the next one.
 /// On the CPU (tests) the same schedule runs with plain synchronous copies.
 /// </summary>
-public sealed class DitWeightStreamer : IDisposable
+public sealed class DitWeightStreamer : IDitLayerResidency, IDisposable
 {
     private const int Slots = 2;
 

@@ -132,10 +132,8 @@ public sealed partial class PipelineSampler
             var audio = work.Audio ?? _inputs.AudioEmbedding.narrow(3, (long)r * _inputs.InferFrames + b * _g.BlockVideoFrames, _g.BlockVideoFrames);
             var currentStart = _g.BlockStartFrame(r, b) * _g.FrameSeqLen;
             var input = _inputs.BlockInput(work.Latents, _schedule.Timesteps[i], audio, currentStart, work.RollingOffsets[i], r, b);
-            var rows = caches.Acquire(0, ring);
+            var rows = caches.Acquire(0, ring, currentStart, (int)work.Latents.shape[1] * _g.FrameSeqLen);
             var v = dit.Forward(input, rows, caches.Cond(0), _options);                    // [16, 3, h, w]
-            var tokens = (int)work.Latents.shape[1] * _g.FrameSeqLen;
-            caches.Release(0, ring, rows.Slot(currentStart, tokens).Start, tokens);
             work.Replace(_schedule.Step(work.Latents, v, i).DetachFromDisposeScope());
         }
 

@@ -58,10 +58,7 @@ public sealed partial class SingleDeviceSampler
 
     private Tensor BranchForward(RunState state, DitRunOptions options, DitStreamInput input, int branch, int step)
     {
-        var ring = state.Caches.Acquire(branch, step);
-        var v = _dit.Forward(input, ring, state.Caches.Cond(branch), options);
         var tokens = (int)input.Latents.shape[1] * state.Geometry.FrameSeqLen;
-        state.Caches.Release(branch, step, ring.Slot(input.CurrentStart, tokens).Start, tokens);
-        return v;
+        return _dit.Forward(input, state.Caches.Acquire(branch, step, input.CurrentStart, tokens), state.Caches.Cond(branch), options);
     }
 }

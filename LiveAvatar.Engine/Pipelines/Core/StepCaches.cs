@@ -10,22 +10,20 @@ namespace LiveAvatar.Engine.Pipelines.Core;
 /// One KV ring per denoising step ("timestep forcing") plus the sink cache, for each guidance branch: branch 0 is
 /// the conditional (prompt) forward, branch 1, present only with classifier-free guidance, the unconditional
 /// (negative prompt) one. The branches never share rows: their keys and values differ through cross-attention on
-/// different text, so each also needs its own sink prefill. With offloading the rings live on the CPU and one
-/// working ring on the device, shared by both branches, is filled before each DiT call and written back after it
-/// (the original's --offload_kv_cache moves each step's cache to the GPU and back the same way).
+/// different text, so each also needs its own sink prefill. With offloading the rings live in host memory and stream
+/// through two device slots layer by layer during each DiT call (<see cref="RingLayerStreamer"/>); the original's
+/// --offload_kv_cache moves each step's whole cache to the GPU and back instead.
 /// </summary>
 internal sealed class StepCaches : IDisposable
 {
     private readonly DitRingCache[][] _rings;
     private readonly DitCondCache[] _cond;
-    private readonly DitRingCache? _working;
-    private readonly int _layers;
+    private readonly RingLayerStreamer? _streamer;
 
     public StepCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, int branches, Device device, ScalarType dtype, bool offload)
     {
         if (branches is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(branches), "1 (no guidance) or 2 (guidance)");
-        _layers = dit.Config.NumLayers;
-        // Offloaded rings sit in page-locked host memory, so the copies to and from the working ring run asynchronously.
+        // Offloaded rings sit in page-locked host memory, so the copies to and from the device slots run asynchronously.
         var pinned = offload && device.type == DeviceType.CUDA;
         var ringDevice = offload ? torch.CPU : device;
         _rings = new DitRingCache[branches][];
@@ -38,7 +36,7 @@ internal sealed class StepCaches : IDisposable
                 for (var i = 0; i < steps; i++) _rings[br][i] = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, ringDevice, dtype, pinned);
                 _cond[br] = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
             }
-            if (offload) _working = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype);
+            if (offload) _streamer = new RingLayerStreamer(dit.Config, _rings[0][0].Length, device, dtype);
         }
         catch
         {
@@ -53,34 +51,19 @@ internal sealed class StepCaches : IDisposable
     /// <summary>The sink cache of <paramref name="branch"/>.</summary>
     public DitCondCache Cond(int branch) => _cond[branch];
 
-    /// <summary>The ring of <paramref name="step"/> in <paramref name="branch"/>, on the working device.</summary>
-    public DitRingCache Acquire(int branch, int step)
+    /// <summary>The ring of <paramref name="step"/> in <paramref name="branch"/> for one forward of
+    /// <paramref name="tokens"/> tokens at global token <paramref name="currentStart"/>: the ring itself, or with
+    /// offloading a working ring whose layers stream through two device slots during that forward (only the rows the
+    /// forward reads go in, only the rows it writes come back).</summary>
+    public DitRingCache Acquire(int branch, int step, int currentStart, int tokens)
     {
-        if (_working is null) return _rings[branch][step];
-        Copy(_rings[branch][step], _working);
-        return _working;
-    }
-
-    /// <summary>Ends the use of the ring. When offloading, the working copy goes back to host memory: only the rows
-    /// this call wrote (<paramref name="rows"/> from <paramref name="firstRow"/>; a forward writes one block and
-    /// only reads the rest), a quarter of the ring with 12-frame rings and 3-frame blocks.</summary>
-    public void Release(int branch, int step, int firstRow, int rows)
-    {
-        if (_working is null) return;
-        if (firstRow < 0 || rows <= 0 || firstRow + rows > _working.Length) Copy(_working, _rings[branch][step]);
-        else Copy(_working, _rings[branch][step], firstRow, rows);
-    }
-
-    private void Copy(DitRingCache from, DitRingCache to) => Copy(from, to, 0, from.Length);
-
-    private void Copy(DitRingCache from, DitRingCache to, int firstRow, int rows)
-    {
-        using var scope = torch.NewDisposeScope();
-        for (var l = 0; l < _layers; l++)
-        {
-            to.K(l).narrow(1, firstRow, rows).copy_(from.K(l).narrow(1, firstRow, rows), nonBlocking: true);
-            to.V(l).narrow(1, firstRow, rows).copy_(from.V(l).narrow(1, firstRow, rows), nonBlocking: true);
-        }
+        var ring = _rings[branch][step];
+        if (_streamer is null) return ring;
+        var (start, active) = ring.Slot(currentStart, tokens);
+        // A block that would wrap inside the ring (not the case for whole blocks in 12-frame rings) moves every row.
+        return start + tokens <= ring.Length
+            ? _streamer.Begin(ring, active, start, tokens)
+            : _streamer.Begin(ring, ring.Length, 0, ring.Length);
     }
 
     public void Dispose()
@@ -88,6 +71,6 @@ internal sealed class StepCaches : IDisposable
         foreach (var branch in _rings)
             foreach (var r in branch ?? []) r?.Dispose();
         foreach (var c in _cond) c?.Dispose();
-        _working?.Dispose();
+        _streamer?.Dispose();
     }
 }
