@@ -17,28 +17,20 @@ public sealed class DitWeightStreamer : IDitLayerResidency, IDisposable
 {
     private const int Slots = 2;
 
-    private readonly Device _device;
     private readonly int _blocks;
     private readonly Tensor[]?[] _host;
     private readonly ModuleTensor[]?[] _refs;
     private readonly Tensor[]?[] _slots = new Tensor[]?[Slots];
     private readonly int[] _slotHolds = [-1, -1];
-    private readonly CudaStream? _copyStream;
-    private readonly CudaEvent?[] _filled = new CudaEvent?[Slots];
-    private readonly CudaEvent?[] _released = new CudaEvent?[Slots];
+    private readonly SlotCopyStream _copies;
 
     public DitWeightStreamer(int blocks, Device device)
     {
         if (blocks < Slots) throw new ArgumentOutOfRangeException(nameof(blocks), blocks, $"streaming needs at least {Slots} blocks");
         _blocks = blocks;
-        _device = device;
         _host = new Tensor[]?[blocks];
         _refs = new ModuleTensor[]?[blocks];
-        if (device.type == DeviceType.CUDA)
-        {
-            _copyStream = CudaStream.Create(device.index);
-            for (var s = 0; s < Slots; s++) { _filled[s] = new CudaEvent(timing: false); _released[s] = new CudaEvent(timing: false); }
-        }
+        _copies = new SlotCopyStream(device, Slots);
     }
 
     /// <summary>Bytes of the host copies (what the profile needs in host RAM for the weights).</summary>
@@ -83,20 +75,14 @@ public sealed class DitWeightStreamer : IDitLayerResidency, IDisposable
     {
         var slot = index % Slots;
         if (_slotHolds[slot] != index) Fill(slot, index); // a forward that did not start at block 0, or one cut short
-        if (_copyStream is null) return;
-        using var compute = CudaStream.Current(_device.index);
-        compute.Wait(_filled[slot]!);
+        _copies.WaitFilled(slot);
     }
 
     /// <summary>Call once block <paramref name="index"/> has been queued: its slot starts filling with block index + 2.</summary>
     public void AfterBlock(int index)
     {
         var slot = index % Slots;
-        if (_copyStream is not null)
-        {
-            using var compute = CudaStream.Current(_device.index);
-            _released[slot]!.Record(compute);
-        }
+        _copies.Release(slot);
         Fill(slot, (index + Slots) % _blocks);
     }
 
@@ -104,36 +90,16 @@ public sealed class DitWeightStreamer : IDitLayerResidency, IDisposable
     {
         var tensors = _slots[slot]!;
         var host = _host[block] ?? throw new InvalidOperationException($"block {block} was never adopted");
-        if (_copyStream is null)
+        _copies.Run(slot, () =>
         {
-            for (var k = 0; k < tensors.Length; k++) tensors[k].copy_(host[k]);
-        }
-        else
-        {
-            using var compute = CudaStream.Current(_device.index);
-            _copyStream.Wait(_released[slot]!);
-            _copyStream.MakeCurrent();
-            try
-            {
-                for (var k = 0; k < tensors.Length; k++) tensors[k].copy_(host[k], nonBlocking: true);
-            }
-            finally
-            {
-                compute.MakeCurrent();
-            }
-            _filled[slot]!.Record(_copyStream);
-        }
+            for (var k = 0; k < tensors.Length; k++) tensors[k].copy_(host[k], nonBlocking: true);
+        });
         _slotHolds[slot] = block;
     }
 
     public void Dispose()
     {
-        if (_copyStream is not null)
-        {
-            _copyStream.Synchronize(); // no copy may still be reading host memory that is about to be freed
-            _copyStream.Dispose();
-        }
-        foreach (var e in _filled.Concat(_released)) e?.Dispose();
+        _copies.Dispose(); // first: it waits for copies still reading the host memory freed below
         foreach (var h in _host)
             foreach (var t in h ?? []) t.Dispose();
     }

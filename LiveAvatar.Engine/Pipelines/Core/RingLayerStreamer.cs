@@ -16,20 +16,16 @@ internal sealed class RingLayerStreamer : IDitLayerResidency, IDisposable
 {
     private const int Slots = 2;
 
-    private readonly Device _device;
     private readonly int _layers;
     private readonly Tensor[] _slotK = new Tensor[Slots];
     private readonly Tensor[] _slotV = new Tensor[Slots];
     private readonly int[] _holds = [-1, -1];
-    private readonly CudaStream? _copy;
-    private readonly CudaEvent?[] _filled = new CudaEvent?[Slots];
-    private readonly CudaEvent?[] _released = new CudaEvent?[Slots];
+    private readonly SlotCopyStream _copies;
     private DitRingCache? _host;
     private int _readRows, _writeStart, _writeRows;
 
     public RingLayerStreamer(DitConfig config, int ringTokens, Device device, ScalarType dtype)
     {
-        _device = device;
         _layers = config.NumLayers;
         try
         {
@@ -38,11 +34,7 @@ internal sealed class RingLayerStreamer : IDitLayerResidency, IDisposable
                 _slotK[s] = torch.zeros([1, ringTokens, config.NumHeads, config.HeadDim], dtype, device).DetachFromDisposeScope();
                 _slotV[s] = torch.zeros([1, ringTokens, config.NumHeads, config.HeadDim], dtype, device).DetachFromDisposeScope();
             }
-            if (device.type == DeviceType.CUDA)
-            {
-                _copy = CudaStream.Create(device.index);
-                for (var s = 0; s < Slots; s++) { _filled[s] = new CudaEvent(timing: false); _released[s] = new CudaEvent(timing: false); }
-            }
+            _copies = new SlotCopyStream(device, Slots);
         }
         catch
         {
@@ -72,20 +64,14 @@ internal sealed class RingLayerStreamer : IDitLayerResidency, IDisposable
     {
         var slot = index % Slots;
         if (_holds[slot] != index) Fill(slot, index);
-        if (_copy is null) return;
-        using var compute = CudaStream.Current(_device.index);
-        compute.Wait(_filled[slot]!);
+        _copies.WaitFilled(slot);
     }
 
     public void AfterBlock(int index)
     {
         var slot = index % Slots;
-        if (_copy is not null)
-        {
-            using var compute = CudaStream.Current(_device.index);
-            _released[slot]!.Record(compute);
-        }
-        OnCopyStream(slot, () =>
+        _copies.Release(slot);
+        _copies.Run(slot, () =>
         {
             var host = _host!;
             host.K(index).narrow(1, _writeStart, _writeRows).copy_(_slotK[slot].narrow(1, _writeStart, _writeRows), nonBlocking: true);
@@ -97,42 +83,17 @@ internal sealed class RingLayerStreamer : IDitLayerResidency, IDisposable
     private void Fill(int slot, int layer)
     {
         var host = _host ?? throw new InvalidOperationException("no ring was begun");
-        OnCopyStream(slot, () =>
+        _copies.Run(slot, () =>
         {
             _slotK[slot].narrow(1, 0, _readRows).copy_(host.K(layer).narrow(1, 0, _readRows), nonBlocking: true);
             _slotV[slot].narrow(1, 0, _readRows).copy_(host.V(layer).narrow(1, 0, _readRows), nonBlocking: true);
         });
-        _filled[slot]?.Record(_copy!);
         _holds[slot] = layer;
-    }
-
-    // Runs copies on the copy stream once the compute stream has released the slot (synchronously on the CPU).
-    private void OnCopyStream(int slot, Action copies)
-    {
-        using var scope = torch.NewDisposeScope();
-        if (_copy is null)
-        {
-            copies();
-            return;
-        }
-        using var compute = CudaStream.Current(_device.index);
-        _copy.Wait(_released[slot]!);
-        _copy.MakeCurrent();
-        try
-        {
-            copies();
-        }
-        finally
-        {
-            compute.MakeCurrent();
-        }
     }
 
     public void Dispose()
     {
-        _copy?.Synchronize(); // no write-back or fill may still touch memory freed below
-        _copy?.Dispose();
-        foreach (var e in _filled.Concat(_released)) e?.Dispose();
+        _copies?.Dispose(); // first: it waits for write-backs and fills still touching the slots freed below
         if (Working is not null) Working.Dispose();
         else foreach (var t in _slotK.Concat(_slotV)) t?.Dispose();
     }
