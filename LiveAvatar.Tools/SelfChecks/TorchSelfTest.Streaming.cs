@@ -1,5 +1,6 @@
 using LiveAvatar.Engine.Models.Common;
 using LiveAvatar.Engine.Models.Dit;
+using LiveAvatar.Engine.Pipelines.Core;
 using LiveAvatar.Engine.Runtime;
 using static TorchSharp.torch;
 
@@ -49,6 +50,46 @@ public static partial class TorchSelfTest
                 streamer.Dispose(); // first: it waits for the copies still queued into the slots the layers free
                 foreach (var l in resident.Concat(streamed)) l.Dispose();
             }
+        });
+        yield return ("KV ring streaming: rows through two slots on a copy stream and written rows back to host memory match a resident ring", () =>
+        {
+            // Eight layers, a ring of four 256-token blocks, six forwards (the ring wraps): each forward reads its
+            // active rows of every layer and writes one block, on the streamed ring and on a resident one alike.
+            const int blockTokens = 256, ringTokens = 4 * blockTokens, forwards = 6;
+            var config = DitConfig.Wan14B with { NumLayers = 8 };
+            var dtype = dev.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
+            using var host = new DitRingCache(config, ringTokens, CPU, dtype, pinnedHost: dev.type == TorchSharp.DeviceType.CUDA);
+            using var resident = new DitRingCache(config, ringTokens, dev, dtype);
+            var streamer = new RingLayerStreamer(config, ringTokens, dev, dtype);
+            var (got, want) = (new List<Tensor>(), new List<Tensor>());
+            try
+            {
+                for (var f = 0; f < forwards; f++)
+                {
+                    var (start, active) = resident.Slot(f * blockTokens, blockTokens);
+                    var working = streamer.Begin(host, active, start, blockTokens);
+                    for (var l = 0; l < config.NumLayers; l++)
+                    {
+                        streamer.BeforeBlock(l);
+                        got.Add(working.K(l).narrow(1, 0, active).to(ScalarType.Float32).sum() + working.V(l).narrow(1, 0, active).to(ScalarType.Float32).sum());
+                        want.Add(resident.K(l).narrow(1, 0, active).to(ScalarType.Float32).sum() + resident.V(l).narrow(1, 0, active).to(ScalarType.Float32).sum());
+                        var rows = Noise.Randn([1, blockTokens, config.NumHeads, config.HeadDim], (ulong)(1000 * f + l), dtype, dev);
+                        foreach (var ring in new[] { working, resident })
+                        {
+                            ring.K(l).narrow(1, start, blockTokens).copy_(rows);
+                            ring.V(l).narrow(1, start, blockTokens).copy_(rows * 0.5);
+                        }
+                        streamer.AfterBlock(l);
+                    }
+                }
+            }
+            finally
+            {
+                streamer.Dispose(); // waits for the last write-backs
+            }
+            for (var i = 0; i < got.Count; i++) Expect(Same(got[i], want[i]), $"read {i}: {got[i].item<float>()} instead of {want[i].item<float>()}");
+            for (var l = 0; l < config.NumLayers; l++)
+                Expect(Same(host.K(l), resident.K(l).cpu()) && Same(host.V(l), resident.V(l).cpu()), $"layer {l}'s rows in host memory differ");
         });
     }
 }
