@@ -1,6 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using LiveAvatar.Web.Tests.Browser;
+
+using LiveAvatar.Web.Tests.TestSupport;
 
 namespace LiveAvatar.Web.Tests.Api;
 
@@ -20,7 +21,7 @@ public class DemoCheckpointApiTests
 
         // A 64×64 portrait keeps the demo's CPU VAE work small (the output follows the image below the area).
         string portrait = Path.Combine(factory.DataDirectory, "portrait-64.png");
-        Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", Web.Tests.TestSupport.TestData.ExampleImage, "-vf", "scale=64:64", portrait);
+        MediaTools.Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", Web.Tests.TestSupport.TestData.ExampleImage, "-vf", "scale=64:64", portrait);
 
         string id = await client.CreateJobAsync(fields, portrait);
         var events = await SseReader.ReadUntilFinalAsync(client, $"/api/v1/jobs/{id}/events", timeout: TimeSpan.FromMinutes(8));
@@ -47,7 +48,7 @@ public class DemoCheckpointApiTests
             ["size"] = "384*256", ["num_clip"] = "1", ["sample_steps"] = "1", ["infer_frames"] = "12", ["seed"] = "1",
         };
         string portrait = Path.Combine(factory.DataDirectory, "portrait-64.png");
-        Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", Web.Tests.TestSupport.TestData.ExampleImage, "-vf", "scale=64:64", portrait);
+        MediaTools.Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", Web.Tests.TestSupport.TestData.ExampleImage, "-vf", "scale=64:64", portrait);
         var form = ApiClient.JobForm(fields, portrait);
         form.Add(new ByteArrayContent(File.ReadAllBytes(Web.Tests.TestSupport.TestData.ExamplePoseVideo)), "pose_video", "pose-wave.mp4");
 
@@ -59,14 +60,5 @@ public class DemoCheckpointApiTests
         Assert.True(events[^1].Type == "finished", string.Join("\n", events.Select(e => $"{e.Type} {e.Data}")));
     }
 
-    private static string Probe(string file) => Run("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", file);
-
-    private static string Run(string tool, params string[] args)
-    {
-        var start = new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(start)!;
-        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return output;
-    }
+    private static string Probe(string file) => MediaTools.Run("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", file);
 }

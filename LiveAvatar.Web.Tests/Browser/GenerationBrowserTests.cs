@@ -1,7 +1,8 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+
+using LiveAvatar.Web.Tests.TestSupport;
 
 namespace LiveAvatar.Web.Tests.Browser;
 
@@ -50,7 +51,7 @@ public class GenerationBrowserTests(BrowserFixture fixture)
             try
             {
                 Assert.EndsWith(".mp4", download.SuggestedFilename);
-                string streams = await ProbeAsync(file);
+                string streams = await MediaTools.StreamTypesAsync(file);
                 Assert.Contains("video", streams);
                 Assert.Contains("audio", streams);
             }
@@ -195,19 +196,5 @@ public class GenerationBrowserTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("infer-frames-value")).ToHaveTextAsync("12");
         await page.GetByTestId("generate").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex(@"\?job=[0-9a-f]{32}$"));
-    }
-
-    private static async Task<string> ProbeAsync(string file)
-    {
-        var start = new ProcessStartInfo("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", file])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        string output = await process.StandardOutput.ReadToEndAsync();
-        string error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"ffprobe rejected the download: {error}");
-        return output;
     }
 }

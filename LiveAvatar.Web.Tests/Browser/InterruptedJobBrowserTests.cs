@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LiveAvatar.Engine.Media;
 using LiveAvatar.Web.Services;
 using LiveAvatar.Web.Tests.TestSupport;
@@ -82,7 +81,7 @@ public class InterruptedJobBrowserTests(InterruptedJobFixture fixture) : IClassF
             await download.SaveAsAsync(file);
             try
             {
-                Assert.Equal(48, await CountFramesAsync(file));
+                Assert.Equal(48, await MediaTools.CountVideoFramesAsync(file));
             }
             finally
             {
@@ -130,19 +129,5 @@ public class InterruptedJobBrowserTests(InterruptedJobFixture fixture) : IClassF
         {
             await page.Context.CloseAsync();
         }
-    }
-
-    private static async Task<int> CountFramesAsync(string file)
-    {
-        var start = new ProcessStartInfo("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0",
-            "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        string output = await process.StandardOutput.ReadToEndAsync();
-        await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

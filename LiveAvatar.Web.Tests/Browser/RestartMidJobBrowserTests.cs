@@ -1,8 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using LiveAvatar.Web.Tests.Api;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+
+using LiveAvatar.Web.Tests.TestSupport;
 
 namespace LiveAvatar.Web.Tests.Browser;
 
@@ -74,28 +75,11 @@ public class RestartMidJobBrowserTests(RestartMidJobFixture fixture) : IClassFix
             Assert.True(video.IsSuccessStatusCode, $"partial video: {(int)video.StatusCode}");
             await File.WriteAllBytesAsync(file, await video.Content.ReadAsByteArrayAsync());
         }
-        Assert.Equal(FirstBlockFrames + (kept - 1) * BlockFrames, await CountVideoFramesAsync(file));
+        Assert.Equal(FirstBlockFrames + (kept - 1) * BlockFrames, await MediaTools.CountVideoFramesAsync(file));
 
         // The new server runs a new job to the end.
         string next = await api.CreateJobAsync(new Dictionary<string, string>(fields) { ["num_clip"] = "1" }, portrait);
         var events = await SseReader.ReadUntilFinalAsync(api, $"/api/v1/jobs/{next}/events", timeout: TimeSpan.FromMinutes(8));
         Assert.True(events[^1].Type == "finished", string.Join("\n", events.Select(e => $"{e.Type} {e.Data}")) + "\n" + fixture.Server.Log);
-    }
-
-    private static async Task<int> CountVideoFramesAsync(string file)
-    {
-        var start = new ProcessStartInfo("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0",
-            "-show_entries", "stream=codec_type,nb_read_frames", "-of", "csv=p=0", file])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        string output = await process.StandardOutput.ReadToEndAsync();
-        string error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"ffprobe rejected the partial video: {error}");
-        var parts = output.Trim().Split(',');
-        Assert.Equal("video", parts[0]);
-        return int.Parse(parts[1], CultureInfo.InvariantCulture);
     }
 }

@@ -16,7 +16,7 @@ public class LiveSessionApiTests(ITestOutputHelper output)
     {
         // 64×64 keeps the demo's CPU VAE work small.
         var portrait = Path.Combine(factory.DataDirectory, "portrait-64.png");
-        Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", TestData.ExampleImage, "-vf", "scale=64:64", portrait);
+        MediaTools.Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", TestData.ExampleImage, "-vf", "scale=64:64", portrait);
         return portrait;
     }
 
@@ -72,7 +72,7 @@ public class LiveSessionApiTests(ITestOutputHelper output)
             Assert.True(doc.RootElement.GetProperty("latencyMs").GetDouble() > 0);
         }
         Assert.True(File.Exists(Path.Combine(options.OutputDirectory!, "seg-0001.m4s")));
-        var probe = Run("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", result.RecordingFile!);
+        var probe = MediaTools.Run("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", result.RecordingFile!);
         Assert.Contains("video", probe);
         Assert.Contains("audio", probe);
         using var stopped = JsonDocument.Parse(result.Last("stopped")!.Json);
@@ -98,14 +98,5 @@ public class LiveSessionApiTests(ITestOutputHelper output)
         Assert.Equal("bad-audio", error.GetProperty("code").GetString());
         Assert.Contains("641 bytes", error.GetProperty("message").GetString());
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, close);
-    }
-
-    private static string Run(string tool, params string[] args)
-    {
-        var start = new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(start)!;
-        var text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return text;
     }
 }
