@@ -178,9 +178,8 @@ public sealed partial class LiveAvatarGenerator
     private static bool StreamsBlocks(ModelSet models, GenerationRequest request, MemoryPlan plan) =>
         models.DitStages.Count > 1 || !request.OriginalLoop && !GenerationLimits.UsesGuidance(request.GuideScale);
 
-    // The KV rings in host memory: asked for, or what the memory profile needs (both loops support it).
-    private static bool OffloadsKv(GenerationRequest request, MemoryPlan plan) =>
-        request.OffloadKvCache || plan.KvOnHost && Devices.Parse(request.Devices.DitDevices[0]).type == DeviceType.CUDA;
+    // The KV rings in host memory: asked for, or what the memory profile needs (only GPU plans do; both loops support it).
+    private static bool OffloadsKv(GenerationRequest request, MemoryPlan plan) => request.OffloadKvCache || plan.KvOnHost;
 
     private static IReadOnlyList<DeviceMemory> Memory(Device d)
     {

@@ -114,7 +114,7 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
             VaeDevice = r?.Devices.VaeDevice is { } v ? Devices.Parse(v) : null,
             EncodersOnCpu = ((r?.OffloadModel ?? false) || plan.EncodersOnCpu) && device.type == DeviceType.CUDA,
             Fp8 = (r?.Fp8 ?? false) || plan.Fp8Weights,
-            StreamDitWeights = plan.StreamDitWeights && device.type == DeviceType.CUDA,
+            StreamDitWeights = plan.StreamDitWeights, // the planner streams only on a GPU
             ExtraDitDevices = r?.Devices.DitDevices.Skip(1).Select(Devices.Parse).ToList() ?? [],
         };
     }

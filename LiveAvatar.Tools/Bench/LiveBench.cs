@@ -52,9 +52,7 @@ public static class LiveBench
         var dtype = device.type == DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
         if (device.type == DeviceType.CUDA) { CudaDevices.EmptyCache(); CudaDevices.ResetPeakMemory(device.index); }
         using var dit = SamplerBench.SyntheticDit(ditConfig, device, dtype, memoryPlan);
-        var vaeModel = new WanVae(vaeConfig);
-        SyntheticWeights.Materialize(vaeModel, device, dtype, 1000);
-        using var vae = new Wan21Vae(vaeModel, device, dtype);
+        using var vae = SyntheticWeights.Vae(vaeConfig, device, dtype);
         using var wav2vec = new Wav2Vec2Model(audioConfig);
         SyntheticWeights.Materialize(wav2vec, device, dtype, 2000);
         using var scope = torch.NewDisposeScope();

@@ -93,9 +93,7 @@ public static class SamplerBench
         }
         using var disposeDits = new Disposer(dits.Select(x => x.Dit).Distinct().ToList());
         var dit = dits[0].Dit;
-        var vaeModel = new WanVae(vaeConfig);
-        SyntheticWeights.Materialize(vaeModel, vaeDevice, dtype, 1000);
-        using var vae = new Wan21Vae(vaeModel, vaeDevice, dtype);
+        using var vae = SyntheticWeights.Vae(vaeConfig, vaeDevice, dtype);
         using var scope = torch.NewDisposeScope();
         var inputs = new SamplerInputs(
             SyntheticWeights.Uniform([3, 1, h, w], ScalarType.Float32, device, 1, -1, 1),

@@ -1,4 +1,5 @@
 using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Models.Vae;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -26,6 +27,14 @@ public static class SyntheticWeights
             p.Set(keepOn is null ? t : t.to(keepOn));
             i++;
         }
+    }
+
+    /// <summary>The Wan 2.1 VAE with synthetic weights on <paramref name="device"/> (seed 1000, as every bench draws it).</summary>
+    public static Wan21Vae Vae(VaeConfig config, Device device, ScalarType dtype)
+    {
+        var model = new WanVae(config);
+        Materialize(model, device, dtype, 1000);
+        return new Wan21Vae(model, device, dtype);
     }
 
     /// <summary>N(0, std²) of the given shape, drawn on <paramref name="device"/> by its own generator.</summary>

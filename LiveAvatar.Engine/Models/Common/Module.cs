@@ -89,11 +89,12 @@ public abstract partial class Module : IDisposable
             foreach (var t in m.ComputeTensors()) yield return t;
     }
 
-    /// <summary>Moves every loaded parameter to <paramref name="device"/>, freeing the old copies as it goes.</summary>
-    public void MoveTo(Device device)
+    /// <summary>Moves every loaded parameter (or those whose dotted key <paramref name="include"/> accepts) to
+    /// <paramref name="device"/>, freeing the old copies as it goes.</summary>
+    public void MoveTo(Device device, Func<string, bool>? include = null)
     {
-        foreach (var (_, p) in NamedParameters())
-            if (p.Value is { } v && v.device.type != DeviceType.META && !Devices.Same(v.device, device))
+        foreach (var (key, p) in NamedParameters())
+            if ((include is null || include(key)) && p.Value is { } v && v.device.type != DeviceType.META && !Devices.Same(v.device, device))
                 p.Set(v.to(device));
     }
 

@@ -17,9 +17,7 @@ public sealed partial class CausalWanModelS2V
         var streamer = new DitWeightStreamer(Blocks.Count, device);
         try
         {
-            foreach (var (key, p) in NamedParameters())
-                if (!key.StartsWith("blocks.", StringComparison.Ordinal) && p.Value is { } v && v.device.type != TorchSharp.DeviceType.META)
-                    p.Set(v.to(device));
+            MoveTo(device, key => !key.StartsWith("blocks.", StringComparison.Ordinal));
             var converted = new List<Fp8ConversionReport>();
             if (fp8) converted.Add(Fp8Conversion.Apply(this, name => !name.StartsWith("blocks.", StringComparison.Ordinal)));
             for (var i = 0; i < Blocks.Count; i++)
