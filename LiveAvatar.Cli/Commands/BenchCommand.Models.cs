@@ -42,12 +42,19 @@ public static partial class BenchCommand
         var liveBlocks = a.Int("blocks", 20, 1, 10_000);
         var profileText = a.String("memory_profile");
         var capGiB = a.Double("memory_cap", 0);
+        var recover = a.Flag("recover");
+        var offloadKv = a.Flag("offload_kv_cache");
         a.RejectUnknown();
+        if (recover && (kind != "sampler" || profileText is null || capGiB <= 0))
+            throw new ArgumentException("--recover is for bench sampler with --memory_profile and --memory_cap");
         var memoryPlan = BenchMemory.Prepare(profileText, capGiB, device, stages);
         if (memoryPlan is not null) stdout.WriteLine(memoryPlan.Summary);
         var dit = tiny ? DemoCheckpoint.Dit(64) : DitConfig.Wan14B;
         if (layers > 0) dit = dit with { NumLayers = layers, AudioInjectLayers = dit.AudioInjectLayers.Where(l => l < layers).ToList() };
         var vae = tiny ? DemoCheckpoint.Vae : VaeConfig.Wan21;
+        SamplerBenchResult Sampler(LiveAvatar.Engine.Generation.MemoryPlan? plan) =>
+            SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, offloadKv, dtypeOverride: dtype, stages: stages,
+                vaeParallel: vaeParallel, originalLoop: originalLoop, soakRuns: soakRuns, memoryPlan: plan);
         object result = kind switch
         {
             "dit" => DitBench.Run(dit, size, iw, ih, device, iters, dtypeOverride: dtype, fp8: fp8),
@@ -56,8 +63,8 @@ public static partial class BenchCommand
             "vae" => VaeBench.Run(vae, size, iw, ih, device, iters),
             "live" => LiveBench.Run(dit, vae, tiny ? DemoCheckpoint.Wav2Vec2 : LiveAvatar.Engine.Models.Audio.Wav2Vec2Config.LargeXlsr53,
                 size, iw, ih, device, liveBlocks, memoryPlan),
-            _ => SamplerBench.Run(dit, vae, size, iw, ih, device, clips, online, dtypeOverride: dtype, stages: stages, vaeParallel: vaeParallel, originalLoop: originalLoop,
-                soakRuns: soakRuns, memoryPlan: memoryPlan),
+            _ when recover => BenchRecovery.Run(memoryPlan!, capGiB, device, stages, Sampler, stdout),
+            _ => Sampler(memoryPlan),
         };
         stdout.WriteLine(result.ToString());
         if (result is SamplerBenchResult sr && a2Soak) stdout.WriteLine(sr.MemoryReport(Math.Max(1, clips / 10)));

@@ -12,13 +12,13 @@ public static partial class BenchCommand
 {
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = new ArgReader(args, new HashSet<string> { "tiny", "online_decode", "memory", "fp8", "vae_parallel", "synthetic" });
+        var a = new ArgReader(args, new HashSet<string> { "tiny", "online_decode", "memory", "fp8", "vae_parallel", "synthetic", "recover", "offload_kv_cache" });
         if (a.Positional.Count != 1 || a.Positional[0] is not ("matmul" or "dit" or "vae" or "sampler" or "fp8" or "live" or "wav2vec2"))
         {
             stderr.WriteLine("usage: liveavatar bench matmul [--size N] [--dtype bf16|f16|f32] [--device cpu|cuda:N] [--iters N] [--warmup N]");
             stderr.WriteLine("       liveavatar bench wav2vec2 [--seconds N] [--audio A.wav,B.wav] [--ckpt_dir DIR | --synthetic] [--threads N] (long audio: windows against one forward)");
             stderr.WriteLine("       liveavatar bench live [--blocks N] (the live session without media: audio arriving in real time, latency per block)");
-            stderr.WriteLine("       liveavatar bench dit|vae|sampler|fp8 [--size 704*384] [--device cuda:0] [--iters N] [--clips N] [--online_decode] [--tiny] [--memory] [--stages N] [--vae_parallel] [--loop streaming|original] [--fp8] [--soak N] [--memory_profile auto|24|48|80] [--memory_cap GiB]");
+            stderr.WriteLine("       liveavatar bench dit|vae|sampler|fp8 [--size 704*384] [--device cuda:0] [--iters N] [--clips N] [--online_decode] [--tiny] [--memory] [--stages N] [--vae_parallel] [--loop streaming|original] [--fp8] [--soak N] [--memory_profile auto|24|48|80] [--memory_cap GiB [--recover]] [--offload_kv_cache]");
             return Task.FromResult(2);
         }
         TorchRuntime.EnsureLoaded();

@@ -91,6 +91,27 @@ public sealed class MemoryPlannerTests
     }
 
     [Fact]
+    public void Out_of_memory_under_a_profile_forced_on_a_smaller_card_names_the_profile_that_card_fits()
+    {
+        // The 80 GB profile forced on a 24 GB card: 48 would fail too, so the hint names 24 (what auto picks there).
+        var forced = MemoryPlanner.Plan(MemoryProfile.Gb80, Gpu(23.6, 24), true, 1);
+        Assert.Equal(MemoryProfile.Gb24, forced.AfterOutOfMemory);
+        Assert.StartsWith("Choose the 24 GB memory profile", GenerationHints.OutOfMemoryUnder(forced));
+        // A card that auto would give 80 but that ran out anyway (another process took memory): the next lower one.
+        Assert.Equal(MemoryProfile.Gb48, MemoryPlanner.Plan(MemoryProfile.Gb80, Gpu(139), true, 1).AfterOutOfMemory);
+        // Without the GPU's memory (a plan made elsewhere), the next lower one.
+        Assert.Equal(MemoryProfile.Gb24, new MemoryPlan(MemoryProfile.Gb48, true, false, true, true, "").AfterOutOfMemory);
+    }
+
+    [Fact]
+    public void Only_native_out_of_memory_errors_count_as_out_of_memory()
+    {
+        Assert.True(GenerationHints.IsOutOfMemory(new System.Runtime.InteropServices.ExternalException("CUDA out of memory. Tried to allocate 136.00 MiB")));
+        Assert.False(GenerationHints.IsOutOfMemory(new System.Runtime.InteropServices.ExternalException("index out of range")));
+        Assert.False(GenerationHints.IsOutOfMemory(new InvalidOperationException("out of memory")));
+    }
+
+    [Fact]
     public void The_small_profiles_are_refused_for_the_multi_device_pipeline()
     {
         var r = new GenerationRequest

@@ -13,9 +13,13 @@ public static class GenerationHints
         : "the device ran out of memory.";
 
     /// <summary>The profile to choose after running out of memory under <paramref name="plan"/>, then the usual levers.</summary>
-    public static string OutOfMemoryUnder(MemoryPlan? plan) => plan?.NextLower is { } lower
+    public static string OutOfMemoryUnder(MemoryPlan? plan) => plan?.AfterOutOfMemory is { } lower
         ? $"Choose the {MemoryProfiles.Name(lower)} GB memory profile ({MemoryProfiles.Describe(lower)}), or: {OutOfMemory}"
         : OutOfMemory;
+
+    /// <summary>Whether a native error is libtorch running out of device (or host) memory.</summary>
+    public static bool IsOutOfMemory(Exception e) =>
+        e is System.Runtime.InteropServices.ExternalException && e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
 
     public const string MissingCheckpoint =
         "Download Wan-AI/Wan2.2-S2V-14B and Quark-Vision/Live-Avatar (README, 'Model weights'), or make the demo " +

@@ -17,6 +17,9 @@ public sealed record MemoryPlan(MemoryProfile Profile, bool Fp8Weights, bool Str
     /// <summary>Everything resident: the plan of a CPU run (host memory is all there is) and of the 80 GB profile.</summary>
     public static MemoryPlan Resident(MemoryProfile profile, string summary) => new(profile, false, false, false, false, summary);
 
+    /// <summary>The GPU memory the plan was made for; null for a CPU run or a plan made without it.</summary>
+    public GpuMemory? Gpu { get; init; }
+
     /// <summary>A lower profile than this one, to name in an out-of-memory message; null for the lowest.</summary>
     public MemoryProfile? NextLower => Profile switch
     {
@@ -24,4 +27,9 @@ public sealed record MemoryPlan(MemoryProfile Profile, bool Fp8Weights, bool Str
         MemoryProfile.Gb48 => MemoryProfile.Gb24,
         _ => null,
     };
+
+    /// <summary>The profile to try after running out of memory under this one: the one auto picks for this GPU when
+    /// that is lower (an 80 GB profile forced on a 24 GB card should point at 24, not 48), else the next lower one.</summary>
+    public MemoryProfile? AfterOutOfMemory =>
+        Gpu is { IsKnown: true } gpu && MemoryPlanner.Pick(gpu) is var fits && fits < Profile ? fits : NextLower;
 }

@@ -41,7 +41,7 @@ public static class MemoryPlanner
             : requested == MemoryProfile.Auto
             ? $"memory profile auto picked {MemoryProfiles.Name(profile)} GB ({Gib(gpu.AvailableBytes)} GiB available of {Gib(gpu.TotalBytes)} GiB on {gpu.Device})"
             : $"memory profile {MemoryProfiles.Name(profile)} GB";
-        return profile switch
+        var plan = profile switch
         {
             MemoryProfile.Gb80 => MemoryPlan.Resident(profile, why + ": weights and KV cache resident in bf16."),
             MemoryProfile.Gb48 when fp8Supported => new MemoryPlan(profile, Fp8Weights: true, StreamDitWeights: false, KvOnHost: true,
@@ -52,6 +52,7 @@ public static class MemoryPlanner
                 why + $": {(fp8Supported ? "FP8" : "bf16 (no FP8 on this GPU)")} weights stream from host memory layer by layer, " +
                 "KV cache in host memory, encoders on the CPU."),
         };
+        return plan with { Gpu = gpu };
     }
 
     /// <summary>The largest profile whose budget fits what the GPU has available.</summary>

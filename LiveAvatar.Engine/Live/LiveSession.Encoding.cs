@@ -77,7 +77,7 @@ internal sealed partial class LiveSession
         OperationCanceledException => new OperationCanceledException("the live session was stopped.", e),
         GenerationException => e,
         MediaException m => new GenerationException(GenerationErrorKind.BadInput, m.Message, null, m),
-        System.Runtime.InteropServices.ExternalException t when t.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) =>
+        System.Runtime.InteropServices.ExternalException t when GenerationHints.IsOutOfMemory(t) =>
             new GenerationException(GenerationErrorKind.OutOfMemory, "the device ran out of memory.", GenerationHints.OutOfMemory, t),
         _ => new GenerationException(GenerationErrorKind.Internal, e.Message, null, e),
     };

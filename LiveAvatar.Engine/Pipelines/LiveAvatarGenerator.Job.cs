@@ -203,7 +203,7 @@ public sealed partial class LiveAvatarGenerator
             null => null,
             OperationCanceledException => new OperationCanceledException("generation cancelled." + kept, e),
             GenerationException g => kept.Length == 0 ? g : new GenerationException(g.Kind, g.Message + kept, g.Hint, g),
-            ExternalException t when t.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) =>
+            ExternalException t when GenerationHints.IsOutOfMemory(t) =>
                 new GenerationException(GenerationErrorKind.OutOfMemory, GenerationHints.OutOfMemoryMessage(plan) + kept,
                     GenerationHints.OutOfMemoryUnder(plan), t),
             _ => new GenerationException(GenerationErrorKind.Internal, e.Message + kept, null, e),

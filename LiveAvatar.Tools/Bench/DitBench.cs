@@ -13,6 +13,9 @@ public sealed record DitBenchResult(string Device, int Width, int Height, int La
     double PrefillMs, double ForwardMsMedian, double ForwardMsBest, int Tokens, int CondTokens, long PeakBytes, long WeightBytes,
     long CacheBytes, FusedComparison? Fused = null)
 {
+    /// <summary>With <c>--fp8</c>: the FP8 forward's output against the bf16 forward's on the same weights and inputs.</summary>
+    public Fp8Comparison? Fp8 { get; init; }
+
     /// <summary>Single-device video rate if every block took <paramref name="steps"/> forwards and nothing else.</summary>
     public double DitOnlyFps(int steps) => 12 / (steps * ForwardMsMedian / 1000);
 
@@ -21,7 +24,22 @@ public sealed record DitBenchResult(string Device, int Width, int Height, int La
         $"{Tokens} query tokens, {CondTokens} sink tokens; materialize {MaterializeSeconds:F1} s; prefill {PrefillMs:F1} ms; " +
         $"forward median {ForwardMsMedian:F1} ms, best {ForwardMsBest:F1} ms; DiT-only rate at 4 steps {DitOnlyFps(4):F2} FPS; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB (weights {WeightBytes / 1073741824.0:F1} GiB, one step's KV ring + sink {CacheBytes / 1073741824.0:F1} GiB)" +
-        (Fused is { } f ? $"; {f}" : "");
+        (Fused is { } f ? $"; {f}" : "") + (Fp8 is { } q ? $"; {q}" : "");
+}
+
+/// <summary>The quality cost of FP8 linears at the level of a whole block forward (the velocity the sampler steps with).</summary>
+public sealed record Fp8Comparison(double MaxAbsDiff, double RefMaxAbs, double MeanAbsDiff, double RelativeL2)
+{
+    public static Fp8Comparison Of(Tensor reference, Tensor fp8)
+    {
+        var diff = (fp8 - reference).abs();
+        return new Fp8Comparison(diff.max().item<float>(), reference.abs().max().item<float>(), diff.mean().item<float>(),
+            (diff.square().sum().sqrt() / reference.square().sum().sqrt()).item<float>());
+    }
+
+    public override string ToString() =>
+        $"FP8 vs bf16 output of the same forward: max |diff| {MaxAbsDiff:G3} of max |value| {RefMaxAbs:G3}, " +
+        $"mean |diff| {MeanAbsDiff:G3}, relative L2 error {RelativeL2:P2}";
 }
 
 /// <summary>The same forward with the fused kernels suspended: its time, and how far the fused output is from it.</summary>
@@ -44,10 +62,8 @@ public static class DitBench
         var sw = Stopwatch.StartNew();
         using var dit = new CausalWanModelS2V(config);
         SyntheticWeights.Materialize(dit, device, dtype);
-        var fp8Saved = fp8 ? LiveAvatar.Engine.Models.Fp8.Fp8Conversion.Apply(dit).BytesSaved : 0;
         Sync(device);
         var materialize = sw.Elapsed.TotalSeconds;
-        var weightBytes = dit.NamedParameters().Sum(p => p.P.Shape.Aggregate(1L, (a, b) => a * b)) * dtype.ElementSize() - fp8Saved;
         var fsl = dit.FrameSeqLen(lh, lw);
         var condLen = config.CondLength(lh, lw);
         using var cond = dit.NewCondCache(lh, lw, device, dtype);
@@ -55,13 +71,28 @@ public static class DitBench
         var cacheBytes = ((long)condLen + 12L * fsl) * 2 * config.NumLayers * config.Dim * dtype.ElementSize();
         using var scope = torch.NewDisposeScope();
         var context = SyntheticWeights.Normal([40, config.TextDim], dtype, device, 3, 0.1);
-        sw.Restart();
-        dit.Prefill(new DitSinkInput(SyntheticWeights.Normal([config.InDim, 1, lh, lw], dtype, device, 4),
-            SyntheticWeights.Normal([config.InDim, config.MotionLatentFrames, lh, lw], dtype, device, 5), context), cond);
-        Sync(device);
-        var prefill = sw.Elapsed.TotalMilliseconds;
+        var sink = new DitSinkInput(SyntheticWeights.Normal([config.InDim, 1, lh, lw], dtype, device, 4),
+            SyntheticWeights.Normal([config.InDim, config.MotionLatentFrames, lh, lw], dtype, device, 5), context);
         var latents = SyntheticWeights.Normal([config.InDim, 3, lh, lw], dtype, device, 6);
         var audio = SyntheticWeights.Normal([1, config.NumAudioLayers, config.AudioDim, 12], dtype, device, 7);
+        DitStreamInput Input(int i) => new(latents, 1000f, context, audio, 3 * fsl * (i % 4), 12);
+        // FP8's cost in quality: the first block's forward in bf16, then the same after the conversion (sink
+        // re-prefilled with the FP8 weights, as an FP8 run fills it).
+        Tensor? bf16Output = null;
+        if (fp8)
+        {
+            dit.Prefill(sink, cond);
+            bf16Output = dit.Forward(Input(0), ring, cond).to(ScalarType.Float32);
+        }
+        var fp8Saved = fp8 ? LiveAvatar.Engine.Models.Fp8.Fp8Conversion.Apply(dit).BytesSaved : 0;
+        // The peak of an FP8 run, not of the bf16 weights it was converted from.
+        if (fp8 && device.type == DeviceType.CUDA) { CudaDevices.EmptyCache(); CudaDevices.ResetPeakMemory(device.index); }
+        var weightBytes = dit.NamedParameters().Sum(p => p.P.Shape.Aggregate(1L, (a, b) => a * b)) * dtype.ElementSize() - fp8Saved;
+        sw.Restart();
+        dit.Prefill(sink, cond);
+        Sync(device);
+        var prefill = sw.Elapsed.TotalMilliseconds;
+        var fp8Comparison = bf16Output is null ? null : Fp8Comparison.Of(bf16Output, dit.Forward(Input(0), ring, cond).to(ScalarType.Float32));
         var times = new List<double>();
         for (var i = 0; i < warmup + iters; i++)
         {
@@ -71,7 +102,7 @@ public static class DitBench
             // The last forward is the one an external profiler captures (ncu/nsys --profile-from-start off).
             using (i == warmup + iters - 1 ? new CudaProfilerRange() : null)
             {
-                _ = dit.Forward(new DitStreamInput(latents, 1000f, context, audio, 3 * fsl * (i % 4), 12), ring, cond);
+                _ = dit.Forward(Input(i), ring, cond);
                 Sync(device);
             }
             if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
@@ -81,7 +112,6 @@ public static class DitBench
         FusedComparison? fused = null;
         if (FusedKernels.Applies(latents))
         {
-            DitStreamInput Input(int i) => new(latents, 1000f, context, audio, 3 * fsl * (i % 4), 12);
             using var s = torch.NewDisposeScope();
             var withFused = dit.Forward(Input(0), ring, cond).to(ScalarType.Float32);
             Tensor without;
@@ -105,7 +135,7 @@ public static class DitBench
                 diff.mean().item<float>());
         }
         return new DitBenchResult(device.ToString() + (fp8 ? " (FP8 linears)" : ""), w, h, config.NumLayers, dit.ParameterCount(), materialize, prefill,
-            times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes, fused);
+            times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes, fused) { Fp8 = fp8Comparison };
     }
 
     internal static void Sync(Device d)
