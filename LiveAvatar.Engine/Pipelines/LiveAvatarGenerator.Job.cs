@@ -133,9 +133,12 @@ public sealed partial class LiveAvatarGenerator
         // The original's timestep-forcing pipeline (stage i runs step i; one stage runs them all), handing out each
         // decoded 12-frame block at once. Guidance needs the original's single-GPU loop.
         var streaming = StreamsBlocks(models, request, plan);
+        var offloadKv = OffloadsKv(request, plan);
+        // Host rings kept for jobs that offload; a job that does not gives their pinned memory back.
+        if (!offloadKv) models.HostRings.Clear();
         IEnumerable<SamplerEvent> Events(SamplerInputs si, ISamplerRandomness rnd) => streaming
-            ? new PipelineSampler(models.DitStages, models.Vae, o.DType) { EmitBlocks = true, OffloadKvCache = OffloadsKv(request, plan) }.Run(si, rnd, ct)
-            : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, OffloadsKv(request, plan)).Run(si, rnd, ct);
+            ? new PipelineSampler(models.DitStages, models.Vae, o.DType) { EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = models.HostRings }.Run(si, rnd, ct)
+            : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, offloadKv) { HostRings = models.HostRings }.Run(si, rnd, ct);
         var geometry = ClipGeometry.For(inputs);
         var blocks = geometry.Blocks;
         var totalSteps = (double)clips * blocks * request.SampleSteps;

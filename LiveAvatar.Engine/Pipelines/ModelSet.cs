@@ -65,6 +65,9 @@ public sealed class ModelSet : IDisposable
     /// <summary>The reference encodes of the last picture, made by this set's VAE (regenerations reuse them).</summary>
     public SinkLatentCache SinkCache { get; } = new();
 
+    /// <summary>The KV rings of jobs that keep them in host memory, kept for the next such job.</summary>
+    public HostRingPool HostRings { get; } = new();
+
     /// <summary>Loads everything, checking every file first so one message lists all that is missing.</summary>
     public static ModelSet Load(ModelSetOptions o)
     {
@@ -145,6 +148,7 @@ public sealed class ModelSet : IDisposable
     public void Dispose()
     {
         SinkCache.Dispose();
+        HostRings.Dispose();
         foreach (var m in ExtraDits) m.Dispose();
         Dit.Dispose();
         Vae.Dispose();

@@ -165,8 +165,48 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
         Assert.Equal(0, TensorAssert.MaxAbsDiff(resident.Video, offloaded.Video));
     }
 
-    private PipelineSampler Sampler(int stages, bool offloadKv = false) =>
-        new([.. Enumerable.Repeat((models.Dit, torch.CPU), stages)], models.Vae, ScalarType.Float32) { OffloadKvCache = offloadKv };
+    [Fact]
+    public void Host_rings_kept_for_the_next_run_are_reused_as_they_are_and_make_the_same_video()
+    {
+        // The pool's rings go to the next run without clearing: attention must only read rows that run wrote. Poison
+        // every kept row with NaN; one row read before being written would turn the video into NaN.
+        using var audio = Audio(3);
+        using var pool = new HostRingPool();
+        using var fresh = Generate(1, audio, 3, 23, offloadKv: true);
+        using var first = Generate(1, audio, 3, 23, offloadKv: true, hostRings: pool);
+        Assert.Equal((Steps, Steps), (pool.Created, pool.Idle));
+        var geometry = ClipGeometry.For(Inputs(3, audio));
+        var kept = Enumerable.Range(0, Steps).Select(_ => pool.Rent(models.Dit, geometry, ScalarType.Float32, pinned: false)).ToList();
+        Assert.Equal(Steps, pool.Created);
+        foreach (var ring in kept)
+            for (var l = 0; l < ring.Layers; l++) { ring.K(l).fill_(float.NaN); ring.V(l).fill_(float.NaN); }
+        foreach (var ring in kept) pool.Return(ring);
+        using var second = Generate(1, audio, 3, 23, offloadKv: true, hostRings: pool);
+        Assert.Equal(Steps, pool.Created);
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(fresh.Video, first.Video));
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(fresh.Video, second.Video));
+    }
+
+    [Fact]
+    public void A_host_ring_pool_keeps_one_geometry_and_frees_what_comes_back_after_it_is_disposed()
+    {
+        using var audio = Audio(1);
+        var pool = new HostRingPool();
+        var geometry = ClipGeometry.For(Inputs(1, audio));
+        var ring = pool.Rent(models.Dit, geometry, ScalarType.Float32, pinned: false);
+        pool.Return(ring);
+        // Another dtype is another shape of ring: the idle one is freed rather than kept beside it.
+        var other = pool.Rent(models.Dit, geometry, ScalarType.Float64, pinned: false);
+        Assert.Equal((2, 0), (pool.Created, pool.Idle));
+        Assert.Throws<InvalidOperationException>(() => ring.K(0).sum());
+        pool.Dispose();
+        pool.Return(other);
+        Assert.Equal(0, pool.Idle);
+        Assert.Throws<InvalidOperationException>(() => other.K(0).sum());
+    }
+
+    private PipelineSampler Sampler(int stages, bool offloadKv = false, HostRingPool? hostRings = null) =>
+        new([.. Enumerable.Repeat((models.Dit, torch.CPU), stages)], models.Vae, ScalarType.Float32) { OffloadKvCache = offloadKv, HostRings = hostRings };
 
     private SamplerInputs Inputs(int clips, Tensor audio) =>
         new(models.RefPixels, models.Context, audio, clips, InferFrames, Steps, OnlineDecode: true, Norm3Bf16: false, MotionFrames: 9);
@@ -174,12 +214,13 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
     private Tensor Audio(int clips) =>
         Noise.Randn([1, models.Dit.Config.NumAudioLayers, models.Dit.Config.AudioDim, clips * InferFrames], 5).DetachFromDisposeScope();
 
-    private Result Generate(int stages, Tensor audio, int clips, ulong seed, SinkLatentCache? cache = null, bool offloadKv = false)
+    private Result Generate(int stages, Tensor audio, int clips, ulong seed, SinkLatentCache? cache = null, bool offloadKv = false,
+        HostRingPool? hostRings = null)
     {
         var videos = new List<Tensor>();
         var latents = new List<Tensor>();
         var steps = 0;
-        foreach (var e in Sampler(stages, offloadKv).Run(Inputs(clips, audio) with { SinkCache = cache }, new SeededRandomness(seed)))
+        foreach (var e in Sampler(stages, offloadKv, hostRings).Run(Inputs(clips, audio) with { SinkCache = cache }, new SeededRandomness(seed)))
         {
             if (e is SamplerStep) steps++;
             if (e is not SamplerClip c) continue;

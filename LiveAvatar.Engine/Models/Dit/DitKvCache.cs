@@ -46,6 +46,9 @@ public abstract class DitLayerRows : IDisposable
 
     public int Length { get; }
 
+    /// <summary>Layers this cache holds rows for.</summary>
+    public int Layers => _k.Length;
+
     /// <summary>Where the layers' rows come from during a forward when they are not all resident (see
     /// <see cref="IDitLayerResidency"/>); null when they are.</summary>
     public IDitLayerResidency? Residency { get; init; }

@@ -17,7 +17,7 @@ public sealed partial class PipelineSampler
             var (dit, device) = _sampler._stages[s];
             var (first, count) = _ranges[s];
             // One ring per step this stage runs and its own sink cache; the rings in host memory when asked for.
-            using var caches = new StepCaches(dit, _g, count, branches: 1, device, _sampler._dtype, _sampler.OffloadKvCache);
+            using var caches = new StepCaches(dit, _g, count, branches: 1, device, _sampler._dtype, _sampler.OffloadKvCache, _sampler.HostRings);
             Tensor? noise = null;
             try
             {

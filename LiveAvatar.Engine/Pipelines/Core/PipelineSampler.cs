@@ -59,6 +59,9 @@ public sealed partial class PipelineSampler
     /// memory profiles' KV saving; <see cref="StepCaches"/>).</summary>
     public bool OffloadKvCache { get; init; }
 
+    /// <summary>Where offloaded rings are kept between runs (the model set's); null: each run makes and frees its own.</summary>
+    public HostRingPool? HostRings { get; init; }
+
     /// <summary>The step range [First, First + Count) of each working stage: contiguous, sizes differing by ≤ 1;
     /// with as many stages as steps stage i runs step i.</summary>
     public static IReadOnlyList<(int First, int Count)> PartitionSteps(int steps, int stages)

@@ -25,6 +25,9 @@ public sealed partial class SingleDeviceSampler
     private readonly ScalarType _dtype;
     private readonly bool _offloadKvCache;
 
+    /// <summary>Where offloaded rings are kept between runs (the model set's); null: each run makes and frees its own.</summary>
+    public HostRingPool? HostRings { get; init; }
+
     public SingleDeviceSampler(CausalWanModelS2V dit, Wan21Vae vae, Device device, ScalarType dtype, bool offloadKvCache = false)
         : this(dit, new Wan21ClipVae(vae), device, dtype, offloadKvCache)
     {

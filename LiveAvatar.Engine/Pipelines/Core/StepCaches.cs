@@ -19,13 +19,17 @@ internal sealed class StepCaches : IDisposable
     private readonly DitRingCache[][] _rings;
     private readonly DitCondCache[] _cond;
     private readonly RingLayerStreamer? _streamer;
+    private readonly HostRingPool? _pool;
 
-    public StepCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, int branches, Device device, ScalarType dtype, bool offload)
+    /// <param name="pool">Where offloaded rings come from and go back to (kept between runs); null: made and freed here.</param>
+    public StepCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, int branches, Device device, ScalarType dtype, bool offload,
+        HostRingPool? pool = null)
     {
         if (branches is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(branches), "1 (no guidance) or 2 (guidance)");
         // Offloaded rings sit in page-locked host memory, so the copies to and from the device slots run asynchronously.
         var pinned = offload && device.type == DeviceType.CUDA;
         var ringDevice = offload ? torch.CPU : device;
+        _pool = offload ? pool : null;
         _rings = new DitRingCache[branches][];
         _cond = new DitCondCache[branches];
         try
@@ -33,7 +37,8 @@ internal sealed class StepCaches : IDisposable
             for (var br = 0; br < branches; br++)
             {
                 _rings[br] = new DitRingCache[steps];
-                for (var i = 0; i < steps; i++) _rings[br][i] = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, ringDevice, dtype, pinned);
+                for (var i = 0; i < steps; i++)
+                    _rings[br][i] = _pool?.Rent(dit, g, dtype, pinned) ?? dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, ringDevice, dtype, pinned);
                 _cond[br] = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
             }
             if (offload) _streamer = new RingLayerStreamer(dit.Config, _rings[0][0].Length, device, dtype);
@@ -68,9 +73,15 @@ internal sealed class StepCaches : IDisposable
 
     public void Dispose()
     {
-        foreach (var branch in _rings)
-            foreach (var r in branch ?? []) r?.Dispose();
-        foreach (var c in _cond) c?.Dispose();
+        // The streamer first: it waits for the write-backs still queued into the host rings.
         _streamer?.Dispose();
+        foreach (var branch in _rings)
+            foreach (var r in branch ?? [])
+            {
+                if (r is null) continue;
+                if (_pool is null) r.Dispose();
+                else _pool.Return(r);
+            }
+        foreach (var c in _cond) c?.Dispose();
     }
 }
