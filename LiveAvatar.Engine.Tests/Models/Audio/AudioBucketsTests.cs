@@ -86,6 +86,21 @@ public sealed class AudioBucketsTests
         Assert.Equal(49.0 / 29, v[1], 5);
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void Interpolation_in_chunks_equals_one_pass(ScalarType dtype)
+    {
+        // 1,001 source frames at 50 Hz → 600 at 30 Hz in chunks of 7 (the last one short), against one chunk.
+        using var scope = torch.NewDisposeScope();
+        var x = Noise.Randn([3, 1001, 16], 4).to(dtype);
+        var whole = AudioEncoder.LinearInterpolation(x, chunkFrames: int.MaxValue);
+        var chunked = AudioEncoder.LinearInterpolation(x, chunkFrames: 7);
+        Assert.Equal([3L, 600, 16], chunked.shape);
+        Assert.Equal(dtype, chunked.dtype);
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(whole, chunked));
+    }
+
     [Fact]
     public void Waveform_normalisation_gives_zero_mean_and_unit_variance()
     {
