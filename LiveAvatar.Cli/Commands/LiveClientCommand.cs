@@ -8,7 +8,7 @@ public static class LiveClientCommand
     public const string Help = "stream an audio file to a running server's live session as if it were a microphone, save the segments and the recording";
 
     private const string Usage = "usage: liveavatar live-client --image FACE.png --audio SPEECH.wav [--server http://127.0.0.1:7860] " +
-        "[--prompt TEXT] [--size 704*384] [--seed N] [--sample-steps 4] [--out DIR] [--api-key KEY (or LIVEAVATAR_API_KEY)] [--fast]";
+        "[--prompt TEXT] [--size 384*256 (the live default)] [--seed N] [--sample-steps 4] [--out DIR] [--api-key KEY (or LIVEAVATAR_API_KEY)] [--fast]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {

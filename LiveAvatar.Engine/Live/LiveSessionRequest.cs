@@ -6,7 +6,7 @@ public sealed record LiveSessionRequest
 {
     public required string ImagePath { get; init; }
     public string Prompt { get; init; } = "";
-    public string Size { get; init; } = GenerationDefaults.Size;
+    public string Size { get; init; } = LiveDefaults.Size;
     public int SampleSteps { get; init; } = GenerationDefaults.SampleSteps;
     public int InferFrames { get; init; } = GenerationDefaults.InferFrames;
     public long Seed { get; init; } = GenerationDefaults.Seed;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
+using LiveAvatar.Engine.Generation;
+using LiveAvatar.Engine.Live;
 using LiveAvatar.Tools.LiveClient;
 using LiveAvatar.Web.Tests.Api;
 using LiveAvatar.Web.Tests.Browser;
@@ -35,7 +37,8 @@ public class LiveSessionApiTests(ITestOutputHelper output)
         using var http = factory.CreateClient();
         var options = new LiveClientOptions
         {
-            ImagePath = Portrait(factory), Size = "384*256", SampleSteps = 1, Seed = 3,
+            // No size: the live default, the size one GPU keeps up with speech at.
+            ImagePath = Portrait(factory), SampleSteps = 1, Seed = 3,
             OutputDirectory = Path.Combine(factory.DataDirectory, "client"),
             // However slow this machine is: keep speaking until the first block is back, then stop.
             StopWhen = e => e.Type == "block",
@@ -60,6 +63,9 @@ public class LiveSessionApiTests(ITestOutputHelper output)
 
         var types = result.Events.Select(e => e.Type).ToList();
         Assert.Equal("started", types[0]);
+        using (var started = JsonDocument.Parse(result.Events[0].Json))
+            Assert.Equal(OutputSizes.For(64, 64, LiveDefaults.Size),
+                (started.RootElement.GetProperty("width").GetInt32(), started.RootElement.GetProperty("height").GetInt32()));
         Assert.Equal("stopped", types[^1]);
         Assert.True(types.IndexOf("init") < types.IndexOf("block"), "the init segment comes before the first block");
         var blocks = result.Events.Where(e => e.Type == "block").ToList();

@@ -56,7 +56,7 @@ public sealed partial class LiveSocketSession(
         var request = new LiveSessionRequest
         {
             ImagePath = uploads.PathOf(image), Prompt = TextSanitizer.MultiLine(start.Prompt, int.MaxValue),
-            Size = start.Size ?? GenerationDefaults.Size, SampleSteps = start.SampleSteps ?? GenerationDefaults.SampleSteps,
+            Size = start.Size ?? LiveDefaults.Size, SampleSteps = start.SampleSteps ?? GenerationDefaults.SampleSteps,
             InferFrames = start.InferFrames ?? GenerationDefaults.InferFrames, Seed = start.Seed ?? GenerationDefaults.Seed,
             RecordingPath = folders.OutputPath(id),
         };
