@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Single-GPU real-time benchmarks (no .NET on the machine; CLI published with -p:LiveAvatarLibTorch=external into
 # .device/cli): the self-test (fused kernels against the unfused ops), the DiT block forward (bf16 with the fused
-# kernels against the same forward unfused, FP8), its kernel-time split from Nsight Compute on a 4-layer model, and
+# kernels against the same forward unfused, FP8 against bf16), its kernel-time split from Nsight Compute (40 layers), and
 # the block-streaming loop over 8 clips after a warm-up clip (FPS overall and steady, time to first block, peak).
 #   usage: launch-scripts/gpu-realtime-bench.sh OUT_DIR
 set -uo pipefail
@@ -11,12 +11,15 @@ OUTDIR="${1:-$ROOT/build/gpu-realtime}"; mkdir -p "$OUTDIR"
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
   step launch-scripts/build-native.sh --force
   step "$CLI" selftest --device cuda:0
-  step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 8
-  step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 8 --fp8
+  step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 30
+  step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 30 --fp8
   if command -v ncu >/dev/null; then
-    step ncu --clock-control none --profile-from-start off --metrics gpu__time_duration.sum --csv --log-file "$OUTDIR/dit-4layers-kernels.csv" \
-      "$CLI" bench dit --size 704*384 --device cuda:0 --iters 1 --layers 4
-    step python3 launch-scripts/kernel-breakdown.py "$OUTDIR/dit-4layers-kernels.csv"
+    # The whole 40-layer forward, bf16 and FP8 (each about 30-90 s under ncu); summed once ncu has exited.
+    for mode in bf16 fp8; do
+      step ncu --clock-control none --profile-from-start off --metrics gpu__time_duration.sum --csv --log-file "$OUTDIR/dit40-$mode.csv" \
+        "$CLI" bench dit --size 704*384 --device cuda:0 --iters 1 $([[ $mode == fp8 ]] && echo --fp8)
+      step python3 launch-scripts/kernel-breakdown.py "$OUTDIR/dit40-$mode.csv"
+    done
   fi
   step "$CLI" bench sampler --size 704*384 --device cuda:0 --clips 8
 } 2>&1 | grep -v "upsampling.h" | tee "$OUTDIR/realtime-bench.log"
