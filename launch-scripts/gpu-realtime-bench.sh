@@ -13,6 +13,7 @@ OUTDIR="${1:-$ROOT/build/gpu-realtime}"; mkdir -p "$OUTDIR"
   step "$CLI" selftest --device cuda:0
   step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 30
   step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 30 --fp8
+  step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 30 --fp8 --fp8_quant fast
   if command -v ncu >/dev/null; then
     # The whole 40-layer forward, bf16 and FP8 (each about 30-90 s under ncu); summed once ncu has exited.
     for mode in bf16 fp8; do

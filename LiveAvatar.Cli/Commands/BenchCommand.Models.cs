@@ -42,9 +42,17 @@ public static partial class BenchCommand
         var liveBlocks = a.Int("blocks", 20, 1, 10_000);
         var profileText = a.String("memory_profile");
         var capGiB = a.Double("memory_cap", 0);
+        var fp8Quant = a.String("fp8_quant");
         var recover = a.Flag("recover");
         var offloadKv = a.Flag("offload_kv_cache");
         a.RejectUnknown();
+        if (fp8Quant is not null)
+            LiveAvatar.Engine.Models.Fp8.Fp8Quantisation.Fast = fp8Quant switch
+            {
+                "fast" => true,
+                "reference" => false,
+                _ => throw new ArgumentException($"--fp8_quant is 'reference' (default) or 'fast', not '{fp8Quant}'"),
+            };
         if (recover && (kind != "sampler" || profileText is null || capGiB <= 0))
             throw new ArgumentException("--recover is for bench sampler with --memory_profile and --memory_cap");
         var memoryPlan = BenchMemory.Prepare(profileText, capGiB, device, stages);

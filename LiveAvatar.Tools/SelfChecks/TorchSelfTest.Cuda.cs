@@ -93,6 +93,35 @@ public static partial class TorchSelfTest
         });
     }
 
+    // The fast per-tensor quantisation must give the reference's bytes and scale exactly (it only leaves out passes
+    // that change nothing): activations of the DiT's width with outliers, bf16 and float32, a tensor whose amax is
+    // under the floor, and zeros.
+    private static IEnumerable<(string, Action)> Fp8QuantisationChecks(Device dev)
+    {
+        if (dev.type != TorchSharp.DeviceType.CUDA) yield break;
+        yield return ("fast FP8 quantisation gives the reference's bytes and scale", () =>
+        {
+            if (!Float8.IsSupported(dev, out var why)) throw new SkipCheck(why);
+            var activations = Noise.Randn([3168, 5120], 21, ScalarType.Float32, dev) * 2;
+            activations[7, 11].fill_(-97.5);
+            var cases = new (string Name, TorchSharp.torch.Tensor T)[]
+            {
+                ("bf16 activations", activations.to(ScalarType.BFloat16)),
+                ("float32 activations", activations),
+                ("amax under the floor", (activations * 1e-16).to(ScalarType.Float32)),
+                ("zeros", TorchSharp.torch.zeros([64, 5120], ScalarType.BFloat16, dev)),
+            };
+            foreach (var (name, t) in cases)
+            {
+                var (q, inverse) = LiveAvatar.Engine.Models.Fp8.Fp8Weight.QuantizePerTensor(t, fast: false);
+                var (q2, inverse2) = LiveAvatar.Engine.Models.Fp8.Fp8Weight.QuantizePerTensor(t, fast: true);
+                var differing = q.ne(q2).sum().item<long>();
+                Expect(differing == 0, $"{name}: {differing} bytes differ");
+                Expect(inverse.item<float>() == inverse2.item<float>(), $"{name}: scale {inverse2.item<float>()} instead of {inverse.item<float>()}");
+            }
+        });
+    }
+
     private static IEnumerable<(string, Action)> FusedKernelChecks(Device dev)
     {
         if (dev.type != TorchSharp.DeviceType.CUDA) yield break;

@@ -86,13 +86,15 @@ public sealed class Fp8Weight : IDisposable
 
     // t (any float) → (e4m3 of t·scale, 1/scale as a float32 scalar); see Fp8Math.Scale for the rule.
     // Everything stays on the device: no host sync per call.
-    private static (Tensor Q, Tensor Inverse) QuantizePerTensor(Tensor t)
+    internal static (Tensor Q, Tensor Inverse) QuantizePerTensor(Tensor t, bool fast)
     {
-        var amax = t.abs().amax().to(ScalarType.Float32);
+        var amax = fast ? Float8.AbsMax(t) : t.abs().amax().to(ScalarType.Float32);
         var scale = (Fp8Math.E4M3Max / amax.clamp(min: Fp8Math.AmaxFloor)).clamp(max: Fp8Math.E4M3Max);
-        var q = Float8.QuantizeE4M3(t.to(ScalarType.Float32), scale);
+        var q = fast ? Float8.QuantizeE4M3AmaxScaled(t, scale) : Float8.QuantizeE4M3(t.to(ScalarType.Float32), scale);
         return (q.contiguous(), scale.reciprocal());
     }
+
+    private static (Tensor Q, Tensor Inverse) QuantizePerTensor(Tensor t) => QuantizePerTensor(t, Fp8Quantisation.Fast);
 
     public void Dispose()
     {

@@ -1,5 +1,7 @@
 // FP8 (E4M3) weights and GEMM. TorchSharp 0.107 has no float8 dtype, so FP8 tensors live in C# as uint8 tensors
 // holding the same bytes; they are reinterpreted here (a view, no copy) before any float8 op.
+#include <limits>
+
 #include "extension.h"
 
 namespace {
@@ -14,6 +16,29 @@ at::Tensor as_e4m3(const at::Tensor& bytes) {
 LAX_API void* lax_f8_quantize_e4m3(void* x, void* scale) {
   LAX_GUARD(nullptr, {
     auto q = (lax::T(x).to(at::kFloat) * lax::T(scale)).clamp(-kE4M3Max, kE4M3Max).to(at::kFloat8_e4m3fn);
+    return lax::wrap(q.view(at::kByte));
+  })
+}
+
+// max |x| in one reduction (no |x| tensor), as float32 [0-dim]: the same value as x.abs().amax(), which is exact in
+// any dtype.
+LAX_API void* lax_abs_max(void* x) {
+  LAX_GUARD(nullptr, {
+    auto m = at::linalg_vector_norm(lax::T(x), std::numeric_limits<double>::infinity());
+    return lax::wrap(m.to(at::kFloat));
+  })
+}
+
+// bytes of float8_e4m3fn(x * scale) for a scale made from x's own amax (scale <= 448 / amax): |x * scale| is then at
+// most 448 (1 + a few 2^-24), which rounds to 448, far below e4m3fn's NaN threshold (464), so the clamp of
+// lax_f8_quantize_e4m3 changes nothing and is left out. The [1]-shaped float32 scale (unlike a 0-dim one) promotes
+// the product to float32, so x is widened per element inside the multiply instead of by a separate cast: two
+// kernels instead of four, the same bytes.
+LAX_API void* lax_f8_quantize_e4m3_amax_scaled(void* x, void* scale) {
+  LAX_GUARD(nullptr, {
+    auto s = lax::T(scale);
+    TORCH_CHECK(s.scalar_type() == at::kFloat && s.numel() == 1, "the scale must be one float32 value");
+    auto q = at::mul(lax::T(x), s.reshape({1})).to(at::kFloat8_e4m3fn);
     return lax::wrap(q.view(at::kByte));
   })
 }
