@@ -46,9 +46,10 @@ public sealed class HostRingPool : IDisposable
                 stale.Dispose();
                 _idle.Remove(stale);
             }
-            Created++;
         }
-        return dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, CPU, dtype, pinned);
+        var made = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, CPU, dtype, pinned);
+        lock (_gate) Created++;
+        return made;
     }
 
     /// <summary>Takes back a ring a run has finished with (freed at once once the pool is disposed).</summary>
