@@ -45,6 +45,22 @@ public sealed class PoseVideoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reader_slower_than_ffmpeg_still_gets_every_frame()
+    {
+        // ffmpeg decodes these 10 frames and exits long before the reader has taken the third: the frames left in
+        // the pipe and the ones waiting for room must still arrive (FFMpegCore cancels its pipe token at the exit).
+        var video = _dir.Ffmpeg("slow.mp4", "-f", "lavfi", "-i", "testsrc2=s=32x16:r=50:d=0.4", "-pix_fmt", "yuv420p");
+        var info = await PoseVideoReader.InspectAsync(video);
+        var frames = 0;
+        await foreach (var _ in PoseVideoReader.ReadFramesAsync(info, 50))
+        {
+            frames++;
+            await Task.Delay(150);
+        }
+        Assert.Equal(10, frames);
+    }
+
+    [Fact]
     public async Task A_still_image_or_missing_file_is_refused_with_its_name()
     {
         var png = _dir.Ffmpeg("still.png", "-f", "lavfi", "-i", "color=red:s=16x16", "-frames:v", "1");

@@ -15,11 +15,14 @@ internal sealed class CountingPipeSink(string format, long maxBytes) : IPipeSink
 
     public string GetStreamArguments() => $"-f {format}";
 
+    // FFMpegCore cancels the token it passes here as soon as ffmpeg exits, even when the pipe still holds the output's
+    // last chunks (a reader slower than ffmpeg, e.g. under load, lost the tail). So the token is not used: the read
+    // ends at the pipe's end, which comes when ffmpeg exits or is killed (our cancellation kills it, FfmpegRun).
     public async Task ReadAsync(Stream inputStream, CancellationToken cancellationToken)
     {
         var chunk = new byte[1 << 16];
         int n;
-        while ((n = await inputStream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        while ((n = await inputStream.ReadAsync(chunk, CancellationToken.None).ConfigureAwait(false)) > 0)
         {
             Count += n;
             if (Count > maxBytes)

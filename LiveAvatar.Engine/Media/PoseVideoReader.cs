@@ -63,7 +63,7 @@ public static class PoseVideoReader
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // passthrough: every decoded frame reaches the filter once, so n counts the file's frames as decord does.
         var command = FFMpegArguments.FromFileInput(InputFile.ForFfmpeg(info.Path, "pose video"), false, o => o.WithCustomArgument("-noautorotate"))
-            .OutputToPipe(new FramePipeSink(info.Path, frameBytes, frames.Writer), o => o.WithCustomArgument(
+            .OutputToPipe(new FramePipeSink(info.Path, frameBytes, frames.Writer, stop.Token), o => o.WithCustomArgument(
                 $"-map 0:v:0 -vf {select},format=rgb24 -fps_mode passthrough -frames:v {count.ToString(CultureInfo.InvariantCulture)} -pix_fmt rgb24"));
         var run = Task.Run(async () =>
         {
@@ -90,8 +90,11 @@ public static class PoseVideoReader
             throw new MediaException($"'{info.Path}' could not be decoded as a pose video ({produced} frames): {FfmpegException.Quote(outcome.StderrTail)}");
     }
 
-    // Cuts ffmpeg's raw RGB24 output into whole frames and hands each over as soon as it is complete.
-    private sealed class FramePipeSink(string path, int frameBytes, ChannelWriter<byte[]> frames) : IPipeSink
+    // Cuts ffmpeg's raw RGB24 output into whole frames and hands each over as soon as it is complete. It stops on
+    // `abandoned` (the reader gave up; ffmpeg is killed), never on FFMpegCore's token: that one is cancelled as soon
+    // as ffmpeg exits, while frames can still be in the pipe or waiting for room in the channel (a slow consumer
+    // got 2 of 10 frames).
+    private sealed class FramePipeSink(string path, int frameBytes, ChannelWriter<byte[]> frames, CancellationToken abandoned) : IPipeSink
     {
         public string GetStreamArguments() => "-f rawvideo";
 
@@ -100,11 +103,11 @@ public static class PoseVideoReader
             while (true)
             {
                 var frame = new byte[frameBytes];
-                var got = await inputStream.ReadAtLeastAsync(frame, frameBytes, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                var got = await inputStream.ReadAtLeastAsync(frame, frameBytes, throwOnEndOfStream: false, abandoned).ConfigureAwait(false);
                 if (got == 0) return;
                 if (got < frameBytes)
                     throw new MediaException($"'{path}' ended inside a frame ({got} of {frameBytes} bytes): the video is truncated or corrupt.");
-                await frames.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                await frames.WriteAsync(frame, abandoned).ConfigureAwait(false);
             }
         }
     }
