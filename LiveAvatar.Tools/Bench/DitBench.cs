@@ -27,27 +27,31 @@ public sealed record DitBenchResult(string Device, int Width, int Height, int La
         (Fused is { } f ? $"; {f}" : "") + (Fp8 is { } q ? $"; {q}" : "");
 }
 
-/// <summary>The quality cost of FP8 linears at the level of a whole block forward (the velocity the sampler steps with).</summary>
-public sealed record Fp8Comparison(double MaxAbsDiff, double RefMaxAbs, double MeanAbsDiff, double RelativeL2)
+/// <summary>How far one forward's output is from a reference output of the same inputs.</summary>
+public sealed record OutputDifference(double MaxAbsDiff, double RefMaxAbs, double MeanAbsDiff, double RelativeL2)
 {
-    public static Fp8Comparison Of(Tensor reference, Tensor fp8)
+    public static OutputDifference Of(Tensor reference, Tensor other)
     {
-        var diff = (fp8 - reference).abs();
-        return new Fp8Comparison(diff.max().item<float>(), reference.abs().max().item<float>(), diff.mean().item<float>(),
+        var diff = (other - reference).abs();
+        return new OutputDifference(diff.max().item<float>(), reference.abs().max().item<float>(), diff.mean().item<float>(),
             (diff.square().sum().sqrt() / reference.square().sum().sqrt()).item<float>());
     }
 
+    public override string ToString() => $"max |diff| {MaxAbsDiff:G3} of max |value| {RefMaxAbs:G3}, mean |diff| {MeanAbsDiff:G3}";
+}
+
+/// <summary>The quality cost of FP8 linears at the level of a whole block forward (the velocity the sampler steps with).</summary>
+public sealed record Fp8Comparison(OutputDifference Difference)
+{
     public override string ToString() =>
-        $"FP8 vs bf16 output of the same forward: max |diff| {MaxAbsDiff:G3} of max |value| {RefMaxAbs:G3}, " +
-        $"mean |diff| {MeanAbsDiff:G3}, relative L2 error {RelativeL2:P2}";
+        $"FP8 vs bf16 output of the same forward: {Difference}, relative L2 error {Difference.RelativeL2:P2}";
 }
 
 /// <summary>The same forward with the fused kernels suspended: its time, and how far the fused output is from it.</summary>
-public sealed record FusedComparison(double UnfusedMsMedian, double MaxAbsDiff, double RefMaxAbs, double MeanAbsDiff)
+public sealed record FusedComparison(double UnfusedMsMedian, OutputDifference Difference)
 {
     public override string ToString() =>
-        $"fused kernels on (unfused forward median {UnfusedMsMedian:F1} ms); fused vs unfused output: max |diff| {MaxAbsDiff:G3} " +
-        $"of max |value| {RefMaxAbs:G3}, mean |diff| {MeanAbsDiff:G3}";
+        $"fused kernels on (unfused forward median {UnfusedMsMedian:F1} ms); fused vs unfused output: {Difference}";
 }
 
 /// <summary>One DiT block forward (3 latent frames at one step) with synthetic full-size weights: time and memory.</summary>
@@ -92,7 +96,7 @@ public static class DitBench
         dit.Prefill(sink, cond);
         Sync(device);
         var prefill = sw.Elapsed.TotalMilliseconds;
-        var fp8Comparison = bf16Output is null ? null : Fp8Comparison.Of(bf16Output, dit.Forward(Input(0), ring, cond).to(ScalarType.Float32));
+        var fp8Comparison = bf16Output is null ? null : new Fp8Comparison(OutputDifference.Of(bf16Output, dit.Forward(Input(0), ring, cond).to(ScalarType.Float32)));
         var times = new List<double>();
         for (var i = 0; i < warmup + iters; i++)
         {
@@ -130,9 +134,7 @@ public static class DitBench
                 }
             }
             unfusedTimes.Sort();
-            var diff = (withFused - without).abs();
-            fused = new FusedComparison(unfusedTimes[unfusedTimes.Count / 2], diff.max().item<float>(), without.abs().max().item<float>(),
-                diff.mean().item<float>());
+            fused = new FusedComparison(unfusedTimes[unfusedTimes.Count / 2], OutputDifference.Of(without, withFused));
         }
         return new DitBenchResult(device.ToString() + (fp8 ? " (FP8 linears)" : ""), w, h, config.NumLayers, dit.ParameterCount(), materialize, prefill,
             times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes, fused) { Fp8 = fp8Comparison };
