@@ -29,8 +29,8 @@ internal sealed partial class LiveSession
             OnlineDecode: true, Norm3Bf16: o.DType == ScalarType.BFloat16, BlockAudio: (_, _, ct) => NextBlockAudio(features, ct),
             SinkCache: _models.SinkCache);
         IReadOnlyList<(Models.Dit.CausalWanModelS2V, Device)> stages = _models.DitStages.Count > 0 ? _models.DitStages : [(_models.Dit, o.Device)];
-        if (!_offloadKvCache) _models.HostRings.Clear(); // their pinned memory back when this session keeps its rings on the GPU
-        var sampler = new PipelineSampler(stages, _models.Vae, o.DType) { EmitBlocks = true, OffloadKvCache = _offloadKvCache, HostRings = _models.HostRings };
+        var sampler = new PipelineSampler(stages, _models.Vae, o.DType)
+            { EmitBlocks = true, OffloadKvCache = _offloadKvCache, HostRings = _models.HostRingsFor(_offloadKvCache) };
         using var run = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, _audioDone.Token);
         try
         {

@@ -134,11 +134,10 @@ public sealed partial class LiveAvatarGenerator
         // decoded 12-frame block at once. Guidance needs the original's single-GPU loop.
         var streaming = StreamsBlocks(models, request, plan);
         var offloadKv = OffloadsKv(request, plan);
-        // Host rings kept for jobs that offload; a job that does not gives their pinned memory back.
-        if (!offloadKv) models.HostRings.Clear();
+        var hostRings = models.HostRingsFor(offloadKv);
         IEnumerable<SamplerEvent> Events(SamplerInputs si, ISamplerRandomness rnd) => streaming
-            ? new PipelineSampler(models.DitStages, models.Vae, o.DType) { EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = models.HostRings }.Run(si, rnd, ct)
-            : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, offloadKv) { HostRings = models.HostRings }.Run(si, rnd, ct);
+            ? new PipelineSampler(models.DitStages, models.Vae, o.DType) { EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = hostRings }.Run(si, rnd, ct)
+            : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, offloadKv) { HostRings = hostRings }.Run(si, rnd, ct);
         var geometry = ClipGeometry.For(inputs);
         var blocks = geometry.Blocks;
         var totalSteps = (double)clips * blocks * request.SampleSteps;

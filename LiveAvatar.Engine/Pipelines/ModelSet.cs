@@ -68,6 +68,14 @@ public sealed class ModelSet : IDisposable
     /// <summary>The KV rings of jobs that keep them in host memory, kept for the next such job.</summary>
     public HostRingPool HostRings { get; } = new();
 
+    /// <summary>The ring pool for a run that keeps its KV rings in host memory or not; a run that does not gives the
+    /// pool's pinned memory back first.</summary>
+    public HostRingPool HostRingsFor(bool offloadKvCache)
+    {
+        if (!offloadKvCache) HostRings.Clear();
+        return HostRings;
+    }
+
     /// <summary>Loads everything, checking every file first so one message lists all that is missing.</summary>
     public static ModelSet Load(ModelSetOptions o)
     {
