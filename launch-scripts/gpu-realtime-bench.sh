@@ -12,15 +12,19 @@ OUTDIR="${1:-$ROOT/build/gpu-realtime}"; mkdir -p "$OUTDIR"
   step launch-scripts/build-native.sh --force
   step "$CLI" selftest --device cuda:0
   step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 30
-  step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 30 --fp8
-  step "$CLI" bench dit --size 704*384 --device cuda:0 --iters 30 --fp8 --fp8_quant fast
+  # FP8 with each way of quantising the activations (the same bytes: selftest checks it): the fused kernels
+  # (default), PyTorch ops without the no-op passes, and the original's op-by-op composite.
+  for quant in fused fast reference; do
+    step timeout 120 "$CLI" bench dit --size 704*384 --device cuda:0 --iters 30 --fp8 --fp8_quant $quant
+  done
   if command -v ncu >/dev/null; then
     # The whole 40-layer forward, bf16 and FP8 (each about 30-90 s under ncu); summed once ncu has exited.
     for mode in bf16 fp8; do
-      step ncu --clock-control none --profile-from-start off --metrics gpu__time_duration.sum --csv --log-file "$OUTDIR/dit40-$mode.csv" \
+      step timeout 150 ncu --clock-control none --profile-from-start off --metrics gpu__time_duration.sum --csv --log-file "$OUTDIR/dit40-$mode.csv" \
         "$CLI" bench dit --size 704*384 --device cuda:0 --iters 1 $([[ $mode == fp8 ]] && echo --fp8)
       step python3 launch-scripts/kernel-breakdown.py "$OUTDIR/dit40-$mode.csv"
     done
   fi
-  step "$CLI" bench sampler --size 704*384 --device cuda:0 --clips 8
+  step timeout 150 "$CLI" bench sampler --size 704*384 --device cuda:0 --clips 8
+  step timeout 150 "$CLI" bench sampler --size 704*384 --device cuda:0 --clips 8 --fp8
 } 2>&1 | grep -v "upsampling.h" | tee "$OUTDIR/realtime-bench.log"

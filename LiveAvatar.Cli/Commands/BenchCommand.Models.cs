@@ -47,15 +47,17 @@ public static partial class BenchCommand
         var offloadKv = a.Flag("offload_kv_cache");
         a.RejectUnknown();
         if (fp8Quant is not null)
-            LiveAvatar.Engine.Models.Fp8.Fp8Quantisation.Fast = fp8Quant switch
-            {
-                "fast" => true,
-                "reference" => false,
-                _ => throw new ArgumentException($"--fp8_quant is 'reference' (default) or 'fast', not '{fp8Quant}'"),
-            };
+            LiveAvatar.Engine.Models.Fp8.Fp8Quantisation.Mode = LiveAvatar.Engine.Models.Fp8.Fp8Quantisation.Parse(fp8Quant);
         if (recover && (kind != "sampler" || profileText is null || capGiB <= 0))
             throw new ArgumentException("--recover is for bench sampler with --memory_profile and --memory_cap");
         var memoryPlan = BenchMemory.Prepare(profileText, capGiB, device, stages);
+        // --fp8 adds FP8 weights to whatever the plan keeps where (the request's --fp8 does the same in a job).
+        if (fp8 && kind == "sampler")
+        {
+            var plan = memoryPlan ?? LiveAvatar.Engine.Generation.MemoryPlan.Resident(LiveAvatar.Engine.Generation.MemoryProfile.Gb80,
+                "memory: weights and KV cache resident");
+            memoryPlan = plan with { Fp8Weights = true, Summary = plan.Summary + " (--fp8: FP8 weights)" };
+        }
         if (memoryPlan is not null) stdout.WriteLine(memoryPlan.Summary);
         var dit = tiny ? DemoCheckpoint.Dit(64) : DitConfig.Wan14B;
         if (layers > 0) dit = dit with { NumLayers = layers, AudioInjectLayers = dit.AudioInjectLayers.Where(l => l < layers).ToList() };

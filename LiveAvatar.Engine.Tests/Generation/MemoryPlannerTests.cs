@@ -33,6 +33,9 @@ public sealed class MemoryPlannerTests
         Assert.Equal((false, false, false, false), (p80.Fp8Weights, p80.StreamDitWeights, p80.KvOnHost, p80.EncodersOnCpu));
         Assert.Equal((true, false, true, true), (p48.Fp8Weights, p48.StreamDitWeights, p48.KvOnHost, p48.EncodersOnCpu));
         Assert.Equal((true, true, true, true), (p24.Fp8Weights, p24.StreamDitWeights, p24.KvOnHost, p24.EncodersOnCpu));
+        Assert.Equal((long)(70 * 1024.0 * 1024 * 1024), p80.KvBudgetBytes);
+        Assert.Contains("70 GiB peak", p80.Summary);
+        Assert.Null(p48.KvBudgetBytes);
         Assert.Equal(MemoryProfile.Gb48, p80.NextLower);
         Assert.Equal(MemoryProfile.Gb24, p48.NextLower);
         Assert.Null(p24.NextLower);
@@ -59,6 +62,8 @@ public sealed class MemoryPlannerTests
         var multi = MemoryPlanner.Plan(MemoryProfile.Auto, Gpu(139), true, 3);
         Assert.Equal(MemoryProfile.Gb80, multi.Profile);
         Assert.Contains("3-GPU pipeline", multi.Summary);
+        Assert.Null(cpu.KvBudgetBytes);
+        Assert.Null(multi.KvBudgetBytes);
         var unknown = MemoryPlanner.Plan(MemoryProfile.Auto, GpuMemory.Unknown("cuda:0"), true, 1);
         Assert.Equal(MemoryProfile.Gb80, unknown.Profile);
         Assert.Contains("cannot be read", unknown.Summary);

@@ -17,6 +17,11 @@ public sealed record MemoryPlan(MemoryProfile Profile, bool Fp8Weights, bool Str
     /// <summary>Everything resident: the plan of a CPU run (host memory is all there is) and of the 80 GB profile.</summary>
     public static MemoryPlan Resident(MemoryProfile profile, string summary) => new(profile, false, false, false, false, summary);
 
+    /// <summary>The GPU peak a run keeps under by moving KV rings to host memory once everything else is placed
+    /// (<see cref="KvRingPlacement"/>); null: no limit (every ring resident, or all in host memory with
+    /// <see cref="KvOnHost"/>).</summary>
+    public long? KvBudgetBytes { get; init; }
+
     /// <summary>The GPU memory the plan was made for; null for a CPU run or a plan made without it.</summary>
     public GpuMemory? Gpu { get; init; }
 

@@ -25,6 +25,11 @@ public static class MemoryPlanner
     /// sink (11.7 GiB at 704*384) plus activations and the VAE.</summary>
     public const double AutoGb48FromGiB = 44;
 
+    /// <summary>The 80 GB profile's peak: everything resident needs about 76 GiB with the DiT alone at 704*384 and
+    /// more with the encoders and at larger sizes, which an 80 GB card (79.1 GiB) cannot hold; keeping the peak at
+    /// 70 GiB leaves the card's own reserve and other processes room. KV rings beyond it go to host memory.</summary>
+    public const double Gb80PeakGiB = 70;
+
     /// <param name="requested">The request's profile.</param>
     /// <param name="gpu">The DiT's GPU, or null for a CPU run.</param>
     /// <param name="fp8Supported">Whether that GPU runs the FP8 matmul.</param>
@@ -43,7 +48,8 @@ public static class MemoryPlanner
             : $"memory profile {MemoryProfiles.Name(profile)} GB";
         var plan = profile switch
         {
-            MemoryProfile.Gb80 => MemoryPlan.Resident(profile, why + ": weights and KV cache resident in bf16."),
+            MemoryProfile.Gb80 => MemoryPlan.Resident(profile, why + $": weights resident, KV rings on the GPU as far as a {Gb80PeakGiB:0} GiB peak allows " +
+                "(the rest in host memory).") with { KvBudgetBytes = (long)(Gb80PeakGiB * GiB) },
             MemoryProfile.Gb48 when fp8Supported => new MemoryPlan(profile, Fp8Weights: true, StreamDitWeights: false, KvOnHost: true,
                 EncodersOnCpu: true, why + ": FP8 weights resident, KV cache in host memory, encoders on the CPU."),
             MemoryProfile.Gb48 => new MemoryPlan(profile, Fp8Weights: false, StreamDitWeights: true, KvOnHost: true, EncodersOnCpu: true,

@@ -23,8 +23,10 @@ internal sealed partial class LiveSession : ILiveSession
 
     private readonly ModelSet _models;
 
-    /// <summary>The memory plan's KV saving: the sampler's rings in host memory (see <see cref="PipelineSampler.OffloadKvCache"/>).</summary>
+    /// <summary>The memory plan's KV saving: the sampler's rings in host memory (see <see cref="PipelineSampler.OffloadKvCache"/>),
+    /// or those beyond its peak budget (<see cref="PipelineSampler.KvBudgetBytes"/>).</summary>
     private bool _offloadKvCache;
+    private long? _kvBudgetBytes;
     private readonly LiveSessionRequest _request;
     private readonly LiveSessionLimits _limits;
     private readonly ReferenceImage _image;
@@ -60,9 +62,10 @@ internal sealed partial class LiveSession : ILiveSession
 
     /// <summary>Starts a session that owns the device until it ends; <paramref name="releaseDevice"/> runs once then.</summary>
     public static LiveSession Start(ModelSet models, LiveSessionRequest request, LiveSessionLimits limits, ReferenceImage image,
-        MediaOptions media, Action releaseDevice, bool offloadKvCache = false)
+        MediaOptions media, Action releaseDevice, bool offloadKvCache = false, long? kvBudgetBytes = null)
     {
-        var session = new LiveSession(models, request, limits, image, media, releaseDevice) { _offloadKvCache = offloadKvCache };
+        var session = new LiveSession(models, request, limits, image, media, releaseDevice)
+            { _offloadKvCache = offloadKvCache, _kvBudgetBytes = kvBudgetBytes };
         session._run = Task.Run(session.RunAsync);
         return session;
     }

@@ -46,6 +46,18 @@ public static unsafe class Float8
     public static torch.Tensor QuantizeE4M3AmaxScaled(torch.Tensor x, torch.Tensor scale) =>
         NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, IntPtr>)NativeExtension.Export("lax_f8_quantize_e4m3_amax_scaled"))(x.Handle, scale.Handle), "float8 quantize");
 
+    /// <summary>x [M, K] (float32 or bf16, on CUDA) → (e4m3 bytes of x·scale as uint8 [M + padRows, K] with zero pad
+    /// rows, 1/scale as a float32 scalar), scale = min(448 / max(amax, 1e-12), 448), in two kernels (one reduction, one
+    /// pass) with the scale derived on the device: the bytes and scale of the op-by-op composite.</summary>
+    public static (torch.Tensor Q, torch.Tensor Inverse) QuantizePerTensor(torch.Tensor x, long padRows = 0)
+    {
+        IntPtr q = IntPtr.Zero, inverse = IntPtr.Zero;
+        var rc = ((delegate* unmanaged<IntPtr, long, IntPtr*, IntPtr*, int>)NativeExtension.Export("lax_f8_quantize_per_tensor"))(
+            x.Handle, padRows, &q, &inverse);
+        NativeExtension.Check(rc, "float8 per-tensor quantize");
+        return (torch.Tensor.UnsafeCreateTensor(q), torch.Tensor.UnsafeCreateTensor(inverse));
+    }
+
     public static torch.Tensor DequantizeE4M3(torch.Tensor bytes, torch.ScalarType dtype) =>
         NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, int, IntPtr>)NativeExtension.Export("lax_f8_dequantize_e4m3"))(bytes.Handle, (int)dtype), "float8 dequantize");
 

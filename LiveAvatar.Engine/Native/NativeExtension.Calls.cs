@@ -21,6 +21,14 @@ public static partial class NativeExtension
         }
     }
 
+    /// <summary>Whether the loaded extension exports <paramref name="name"/> (an older build may not).</summary>
+    internal static bool HasExport(string name)
+    {
+        if (!IsAvailable) return false;
+        try { Export(name); return true; }
+        catch (NotSupportedException) { return false; }
+    }
+
     private static unsafe T Call<T>(string name) where T : unmanaged => ((delegate* unmanaged<T>)Export(name))();
 
     internal static string LastError() =>

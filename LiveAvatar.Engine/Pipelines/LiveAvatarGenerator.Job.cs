@@ -134,9 +134,12 @@ public sealed partial class LiveAvatarGenerator
         // decoded 12-frame block at once. Guidance needs the original's single-GPU loop.
         var streaming = StreamsBlocks(models, request, plan);
         var offloadKv = OffloadsKv(request, plan);
-        var hostRings = models.HostRingsFor(offloadKv);
+        var hostRings = models.HostRingsFor(offloadKv || plan.KvBudgetBytes is not null);
         IEnumerable<SamplerEvent> Events(SamplerInputs si, ISamplerRandomness rnd) => streaming
-            ? new PipelineSampler(models.DitStages, models.Vae, o.DType) { EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = hostRings }.Run(si, rnd, ct)
+            ? new PipelineSampler(models.DitStages, models.Vae, o.DType)
+            {
+                EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = hostRings, KvBudgetBytes = plan.KvBudgetBytes,
+            }.Run(si, rnd, ct)
             : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, offloadKv) { HostRings = hostRings }.Run(si, rnd, ct);
         var geometry = ClipGeometry.For(inputs);
         var blocks = geometry.Blocks;

@@ -16,13 +16,17 @@ public sealed record DitBenchResult(string Device, int Width, int Height, int La
     /// <summary>With <c>--fp8</c>: the FP8 forward's output against the bf16 forward's on the same weights and inputs.</summary>
     public Fp8Comparison? Fp8 { get; init; }
 
+    /// <summary>How long the host took to queue one forward's work (the call returning, before the sync): near the
+    /// forward's time means the GPU waits for the host, far below it means the GPU is the limit.</summary>
+    public double HostIssueMsMedian { get; init; }
+
     /// <summary>Single-device video rate if every block took <paramref name="steps"/> forwards and nothing else.</summary>
     public double DitOnlyFps(int steps) => 12 / (steps * ForwardMsMedian / 1000);
 
     public override string ToString() =>
         $"DiT block forward at {Width}x{Height} on {Device}: {Layers} layers, {Parameters / 1e9:F2} B params (synthetic; bf16 on cuda, fp32 on cpu), " +
         $"{Tokens} query tokens, {CondTokens} sink tokens; materialize {MaterializeSeconds:F1} s; prefill {PrefillMs:F1} ms; " +
-        $"forward median {ForwardMsMedian:F1} ms, best {ForwardMsBest:F1} ms; DiT-only rate at 4 steps {DitOnlyFps(4):F2} FPS; " +
+        $"forward median {ForwardMsMedian:F1} ms, best {ForwardMsBest:F1} ms (host done queueing after {HostIssueMsMedian:F1} ms, median); DiT-only rate at 4 steps {DitOnlyFps(4):F2} FPS; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB (weights {WeightBytes / 1073741824.0:F1} GiB, one step's KV ring + sink {CacheBytes / 1073741824.0:F1} GiB)" +
         (Fused is { } f ? $"; {f}" : "") + (Fp8 is { } q ? $"; {q}" : "");
 }
@@ -41,10 +45,10 @@ public sealed record OutputDifference(double MaxAbsDiff, double RefMaxAbs, doubl
 }
 
 /// <summary>The quality cost of FP8 linears at the level of a whole block forward (the velocity the sampler steps with).</summary>
-public sealed record Fp8Comparison(OutputDifference Difference)
+public sealed record Fp8Comparison(OutputDifference Difference, string Quantisation)
 {
     public override string ToString() =>
-        $"FP8 vs bf16 output of the same forward: {Difference}, relative L2 error {Difference.RelativeL2:P2}";
+        $"FP8 activation quantisation {Quantisation}; FP8 vs bf16 output of the same forward: {Difference}, relative L2 error {Difference.RelativeL2:P2}";
 }
 
 /// <summary>The same forward with the fused kernels suspended: its time, and how far the fused output is from it.</summary>
@@ -96,8 +100,10 @@ public static class DitBench
         dit.Prefill(sink, cond);
         Sync(device);
         var prefill = sw.Elapsed.TotalMilliseconds;
-        var fp8Comparison = bf16Output is null ? null : new Fp8Comparison(OutputDifference.Of(bf16Output, dit.Forward(Input(0), ring, cond).to(ScalarType.Float32)));
+        var fp8Comparison = bf16Output is null ? null : new Fp8Comparison(OutputDifference.Of(bf16Output, dit.Forward(Input(0), ring, cond).to(ScalarType.Float32)),
+            LiveAvatar.Engine.Models.Fp8.Fp8Quantisation.Mode.ToString().ToLowerInvariant());
         var times = new List<double>();
+        var issueTimes = new List<double>();
         for (var i = 0; i < warmup + iters; i++)
         {
             using var s = torch.NewDisposeScope();
@@ -107,11 +113,13 @@ public static class DitBench
             using (i == warmup + iters - 1 ? new CudaProfilerRange() : null)
             {
                 _ = dit.Forward(Input(i), ring, cond);
+                if (i >= warmup) issueTimes.Add(sw.Elapsed.TotalMilliseconds);
                 Sync(device);
             }
             if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();
+        issueTimes.Sort();
         var peak = device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).PeakAllocated : 0;
         FusedComparison? fused = null;
         if (FusedKernels.Applies(latents))
@@ -137,7 +145,8 @@ public static class DitBench
             fused = new FusedComparison(unfusedTimes[unfusedTimes.Count / 2], OutputDifference.Of(without, withFused));
         }
         return new DitBenchResult(device.ToString() + (fp8 ? " (FP8 linears)" : ""), w, h, config.NumLayers, dit.ParameterCount(), materialize, prefill,
-            times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes, fused) { Fp8 = fp8Comparison };
+            times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes, fused)
+        { Fp8 = fp8Comparison, HostIssueMsMedian = issueTimes[issueTimes.Count / 2] };
     }
 
     internal static void Sync(Device d)

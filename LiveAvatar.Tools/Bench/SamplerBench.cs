@@ -66,7 +66,11 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
         $"(after {SetupSeconds:F2} s of reference/motion encode + sink prefill inside it), total {TotalSeconds:F2} s, {Fps:F2} FPS overall, " +
         $"{SteadyFps:F2} FPS after the first clip; per clip {(ClipSeconds.Count <= 8 ? string.Join(", ", ClipSeconds.Select(c => c.ToString("F2"))) : $"{ClipSeconds.Min():F2}..{ClipSeconds.Max():F2}")} s; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB, host peak {HostPeakBytes / 1073741824.0:F1} GiB" +
-        (MemoryPlan is null ? "" : $"; {MemoryPlan}");
+        (MemoryPlan is null ? "" : $"; {MemoryPlan}") +
+        (KvRings is { } k ? $"; KV rings on the GPU: {k.OnGpu} of {k.Total}" : "");
+
+    /// <summary>The measured run's KV rings on the GPU, of all its rings (block-streaming runs).</summary>
+    public (int OnGpu, int Total)? KvRings { get; init; }
 }
 
 /// <summary>The engine's whole denoise + decode loop with synthetic full-size weights and synthetic conditioning (text
@@ -107,9 +111,11 @@ public static class SamplerBench
         // Kept between runs as a resident server keeps them: host KV rings, and the last picture's reference encodes.
         using var hostRings = new HostRingPool();
         using var pictures = new SinkLatentCache();
-        PipelineSampler Streamer() => new(dits, vae, dtype) { EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = hostRings };
+        PipelineSampler Streamer() => new(dits, vae, dtype)
+            { EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = hostRings, KvBudgetBytes = offloadKv ? null : memoryPlan?.KvBudgetBytes };
+        PipelineSampler? measured = null;
         IEnumerable<SamplerEvent> Events() => streaming
-            ? Streamer().Run(inputs, new SeededRandomness(420))
+            ? (measured = Streamer()).Run(inputs, new SeededRandomness(420))
             : new SingleDeviceSampler(dit, vae, device, dtype, offloadKv) { HostRings = hostRings }.Run(inputs, new SeededRandomness(420));
         // A one-clip run first, as a resident server has done before a request arrives: cuDNN/cuBLAS plans, the
         // allocator's pools and the lazily loaded kernels are ready. Its time to first block is the cold one. The
@@ -154,7 +160,8 @@ public static class SamplerBench
         var samePicture = warm ? FirstBlockOf(Streamer().Run(inputs with { Clips = 1, SinkCache = pictures }, new SeededRandomness(8)), device) : 0;
         var soak = soakRuns > 0 && streaming && device.type == DeviceType.CUDA ? SamplerSoak.Run(dits, vae, dtype, inputs, device, soakRuns) : null;
         return new SamplerBenchResult(where, w, h, clips, frames, setup, first, total, perClip, peak, onlineDecode, memory,
-            streaming, firstBlock, coldFirstBlock) { Soak = soak, HostPeakBytes = hostPeak, MemoryPlan = memoryPlan?.Summary, SamePictureFirstBlockSeconds = samePicture };
+            streaming, firstBlock, coldFirstBlock) { Soak = soak, HostPeakBytes = hostPeak, MemoryPlan = memoryPlan?.Summary, SamePictureFirstBlockSeconds = samePicture,
+              KvRings = measured?.KvRings };
     }
 
     // Runs a whole run and returns the seconds to its first block.

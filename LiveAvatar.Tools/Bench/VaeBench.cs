@@ -15,7 +15,10 @@ public sealed record VaeBenchResult(string Device, int Width, int Height, int Fr
     public override string ToString() =>
         $"VAE (Wan2.1, synthetic, {(Device.StartsWith("cuda") ? "bf16" : "fp32")}) on {Device} at {Width}x{Height}: streaming decode of one clip " +
         $"(12 latents -> {Frames} frames) median {DecodeMsMedian:F0} ms, best {DecodeMsBest:F0} ms ({Frames / (DecodeMsMedian / 1000):F1} frames/s); " +
-        $"encode of the 365-frame motion history {EncodeMotionMs:F0} ms; peak allocated {PeakBytes / 1073741824.0:F1} GiB";
+        $"encode of the 365-frame motion history {EncodeMotionMs:F0} ms; peak allocated {PeakBytes / 1073741824.0:F1} GiB" +
+        (Device.StartsWith("cuda") ? $"; cuDNN autotuner {(CudnnAutotune ? "on" : "off")}" : "");
+
+    public bool CudnnAutotune { get; init; }
 }
 
 /// <summary>Decode of one 48-frame clip (12 latents through the streaming decoder, after priming) and the
@@ -55,6 +58,6 @@ public static class VaeBench
         DitBench.Sync(device);
         var encode = sw.Elapsed.TotalMilliseconds;
         var peak = device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).PeakAllocated : 0;
-        return new VaeBenchResult(device.ToString(), w, h, frames, times[times.Count / 2], times[0], encode, peak);
+        return new VaeBenchResult(device.ToString(), w, h, frames, times[times.Count / 2], times[0], encode, peak) { CudnnAutotune = device.type == DeviceType.CUDA && CudnnAutotune.EnsureConfigured() };
     }
 }

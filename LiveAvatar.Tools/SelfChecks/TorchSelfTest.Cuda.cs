@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LiveAvatar.Engine.Models.Fp8;
 using LiveAvatar.Engine.Native;
 using LiveAvatar.Engine.Runtime;
 using static TorchSharp.torch;
@@ -93,31 +94,37 @@ public static partial class TorchSelfTest
         });
     }
 
-    // The fast per-tensor quantisation must give the reference's bytes and scale exactly (it only leaves out passes
-    // that change nothing): activations of the DiT's width with outliers, bf16 and float32, a tensor whose amax is
-    // under the floor, and zeros.
+    // The fast and the fused per-tensor quantisation must give the reference's bytes and scale exactly (they only
+    // leave out passes that change nothing): activations of the DiT's width with outliers, bf16 and float32, a tensor
+    // whose amax is under the floor, zeros, and a view that is not 16-byte aligned with a row count the matmul pads.
     private static IEnumerable<(string, Action)> Fp8QuantisationChecks(Device dev)
     {
         if (dev.type != TorchSharp.DeviceType.CUDA) yield break;
-        yield return ("fast FP8 quantisation gives the reference's bytes and scale", () =>
+        yield return ("fast and fused FP8 quantisation give the reference's bytes and scale", () =>
         {
             if (!Float8.IsSupported(dev, out var why)) throw new SkipCheck(why);
             var activations = Noise.Randn([3168, 5120], 21, ScalarType.Float32, dev) * 2;
             activations[7, 11].fill_(-97.5);
-            var cases = new (string Name, TorchSharp.torch.Tensor T)[]
+            var odd = (Noise.Randn([101, 37], 22, ScalarType.Float32, dev) * 5).to(ScalarType.BFloat16);
+            var cases = new (string Name, TorchSharp.torch.Tensor T, long Pad)[]
             {
-                ("bf16 activations", activations.to(ScalarType.BFloat16)),
-                ("float32 activations", activations),
-                ("amax under the floor", (activations * 1e-16).to(ScalarType.Float32)),
-                ("zeros", TorchSharp.torch.zeros([64, 5120], ScalarType.BFloat16, dev)),
+                ("bf16 activations", activations.to(ScalarType.BFloat16), 0),
+                ("float32 activations", activations, 0),
+                ("amax under the floor", (activations * 1e-16).to(ScalarType.Float32), 0),
+                ("zeros", TorchSharp.torch.zeros([64, 5120], ScalarType.BFloat16, dev), 0),
+                ("an unaligned view of 100 rows, padded to 112", odd.narrow(0, 1, 100), 12),
             };
-            foreach (var (name, t) in cases)
+            foreach (var (name, t, pad) in cases)
             {
-                var (q, inverse) = LiveAvatar.Engine.Models.Fp8.Fp8Weight.QuantizePerTensor(t, fast: false);
-                var (q2, inverse2) = LiveAvatar.Engine.Models.Fp8.Fp8Weight.QuantizePerTensor(t, fast: true);
-                var differing = q.ne(q2).sum().item<long>();
-                Expect(differing == 0, $"{name}: {differing} bytes differ");
-                Expect(inverse.item<float>() == inverse2.item<float>(), $"{name}: scale {inverse2.item<float>()} instead of {inverse.item<float>()}");
+                var (q, inverse) = Fp8Weight.QuantizePerTensor(t, Fp8QuantisationMode.Reference, pad);
+                foreach (var mode in new[] { Fp8QuantisationMode.Fast, Fp8QuantisationMode.Fused })
+                {
+                    var (q2, inverse2) = Fp8Weight.QuantizePerTensor(t, mode, pad);
+                    Expect(q2.shape.SequenceEqual(q.shape), $"{mode}, {name}: shape [{string.Join(", ", q2.shape)}]");
+                    var differing = q.ne(q2).sum().item<long>();
+                    Expect(differing == 0, $"{mode}, {name}: {differing} bytes differ");
+                    Expect(inverse.item<float>() == inverse2.item<float>(), $"{mode}, {name}: scale {inverse2.item<float>()} instead of {inverse.item<float>()}");
+                }
             }
         });
     }

@@ -1,3 +1,4 @@
+using LiveAvatar.Engine.Generation;
 using LiveAvatar.Engine.Pipelines.Core;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -166,6 +167,27 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
     }
 
     [Fact]
+    public void Rings_beyond_the_memory_budget_go_to_host_memory_and_the_video_is_the_same()
+    {
+        // A budget with room for the reserve, two rings and the streaming slots: two of the four step rings stay on
+        // the device, the other two stream from host memory through the same forward.
+        using var audio = Audio(3);
+        var geometry = ClipGeometry.For(Inputs(3, audio));
+        var tokens = geometry.LatentFrames * models.Dit.FrameSeqLen(geometry.LatentH, geometry.LatentW);
+        var ring = StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32);
+        var budget = KvRingPlacement.ReserveBytes(tokens) + 2 * ring + 2 * ring / models.Dit.Config.NumLayers;
+        using var resident = Generate(1, audio, 3, 25);
+        var mixed = Sampler(1, kvBudget: budget);
+        using var video = Generate(mixed, audio, 3, 25);
+        Assert.Equal((2, Steps), mixed.KvRings);
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(resident.Video, video.Video));
+        // Room for every ring: none streams.
+        var roomy = Sampler(1, kvBudget: budget + 2 * ring);
+        using var _ = Generate(roomy, audio, 1, 25);
+        Assert.Equal((Steps, Steps), roomy.KvRings);
+    }
+
+    [Fact]
     public void Host_rings_kept_for_the_next_run_are_reused_as_they_are_and_make_the_same_video()
     {
         // The pool's rings go to the next run without clearing: attention must only read rows that run wrote. Poison
@@ -205,8 +227,9 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
         Assert.Throws<InvalidOperationException>(() => other.K(0).sum());
     }
 
-    private PipelineSampler Sampler(int stages, bool offloadKv = false, HostRingPool? hostRings = null) =>
-        new([.. Enumerable.Repeat((models.Dit, torch.CPU), stages)], models.Vae, ScalarType.Float32) { OffloadKvCache = offloadKv, HostRings = hostRings };
+    private PipelineSampler Sampler(int stages, bool offloadKv = false, HostRingPool? hostRings = null, long? kvBudget = null) =>
+        new([.. Enumerable.Repeat((models.Dit, torch.CPU), stages)], models.Vae, ScalarType.Float32)
+            { OffloadKvCache = offloadKv, HostRings = hostRings, KvBudgetBytes = kvBudget };
 
     private SamplerInputs Inputs(int clips, Tensor audio) =>
         new(models.RefPixels, models.Context, audio, clips, InferFrames, Steps, OnlineDecode: true, Norm3Bf16: false, MotionFrames: 9);
@@ -215,12 +238,15 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
         Noise.Randn([1, models.Dit.Config.NumAudioLayers, models.Dit.Config.AudioDim, clips * InferFrames], 5).DetachFromDisposeScope();
 
     private Result Generate(int stages, Tensor audio, int clips, ulong seed, SinkLatentCache? cache = null, bool offloadKv = false,
-        HostRingPool? hostRings = null)
+        HostRingPool? hostRings = null) =>
+        Generate(Sampler(stages, offloadKv, hostRings), audio, clips, seed, cache);
+
+    private Result Generate(PipelineSampler sampler, Tensor audio, int clips, ulong seed, SinkLatentCache? cache = null)
     {
         var videos = new List<Tensor>();
         var latents = new List<Tensor>();
         var steps = 0;
-        foreach (var e in Sampler(stages, offloadKv, hostRings).Run(Inputs(clips, audio) with { SinkCache = cache }, new SeededRandomness(seed)))
+        foreach (var e in sampler.Run(Inputs(clips, audio) with { SinkCache = cache }, new SeededRandomness(seed)))
         {
             if (e is SamplerStep) steps++;
             if (e is not SamplerClip c) continue;

@@ -50,7 +50,7 @@ public sealed class Fp8Weight : IDisposable
     {
         if (ShapeProblem(weight.shape[0], weight.shape[1]) is { } problem) throw new ArgumentException(problem, nameof(weight));
         using var scope = torch.NewDisposeScope();
-        var (w8, inverse) = QuantizePerTensor(weight);
+        var (w8, inverse) = QuantizePerTensor(weight, Fp8Quantisation.For(weight));
         return new Fp8Weight(w8.contiguous(), inverse, bias?.to(ScalarType.BFloat16).contiguous(), weight.dtype);
     }
 
@@ -64,9 +64,7 @@ public sealed class Fp8Weight : IDisposable
         var x2 = x.reshape(-1, k);
         var m = x2.shape[0];
         var pad = (Align - m % Align) % Align;
-        // Zero rows change neither the amax nor the real rows' products; they are cut off again below.
-        if (pad > 0) x2 = F.pad(x2, [0, 0, 0, pad]);
-        var (a8, inverseA) = QuantizePerTensor(x2);
+        var (a8, inverseA) = QuantizePerTensor(x2, Fp8Quantisation.For(x2), pad);
         var y = Float8.ScaledMm(a8, Weight.transpose(0, 1), inverseA, InverseScale, Bias, ScalarType.BFloat16, fastAccum: true);
         if (pad > 0) y = y.narrow(0, 0, m);
         y = y.reshape([.. lead, n]);
@@ -84,17 +82,19 @@ public sealed class Fp8Weight : IDisposable
     /// <summary>Bytes held on the device: the e4m3 weight, the scale and the bias.</summary>
     public long Bytes => OutFeatures * InFeatures + 4 + (Bias is null ? 0 : OutFeatures * 2);
 
-    // t (any float) → (e4m3 of t·scale, 1/scale as a float32 scalar); see Fp8Math.Scale for the rule.
-    // Everything stays on the device: no host sync per call.
-    internal static (Tensor Q, Tensor Inverse) QuantizePerTensor(Tensor t, bool fast)
+    // t (any float) → (e4m3 of t·scale, 1/scale as a float32 scalar) with padRows zero rows appended (the matmul's
+    // 16-row alignment; zero rows change neither the amax nor the real rows' products). Every mode gives the same
+    // bytes (Fp8Quantisation); the scale rule is Fp8Math.Scale. Everything stays on the device: no host sync per call.
+    internal static (Tensor Q, Tensor Inverse) QuantizePerTensor(Tensor t, Fp8QuantisationMode mode, long padRows = 0)
     {
+        if (mode == Fp8QuantisationMode.Fused) return Float8.QuantizePerTensor(t.dim() == 2 ? t : t.reshape(-1, t.shape[^1]), padRows);
+        if (padRows > 0) t = F.pad(t, [0, 0, 0, padRows]);
+        var fast = mode == Fp8QuantisationMode.Fast;
         var amax = fast ? Float8.AbsMax(t) : t.abs().amax().to(ScalarType.Float32);
         var scale = (Fp8Math.E4M3Max / amax.clamp(min: Fp8Math.AmaxFloor)).clamp(max: Fp8Math.E4M3Max);
         var q = fast ? Float8.QuantizeE4M3AmaxScaled(t, scale) : Float8.QuantizeE4M3(t.to(ScalarType.Float32), scale);
         return (q.contiguous(), scale.reciprocal());
     }
-
-    private static (Tensor Q, Tensor Inverse) QuantizePerTensor(Tensor t) => QuantizePerTensor(t, Fp8Quantisation.Fast);
 
     public void Dispose()
     {

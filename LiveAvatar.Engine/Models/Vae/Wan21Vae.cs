@@ -28,6 +28,7 @@ public sealed class Wan21Vae : IDisposable
     public Wan21Vae(WanVae model, Device device, ScalarType dtype, IReadOnlyList<double>? mean = null, IReadOnlyList<double>? std = null)
     {
         Model = model;
+        if (device.type == DeviceType.CUDA) Native.CudnnAutotune.EnsureConfigured();
         Device = device;
         DType = dtype;
         mean ??= Wan21LatentStats.Mean;

@@ -17,7 +17,9 @@ public sealed partial class PipelineSampler
             var (dit, device) = _sampler._stages[s];
             var (first, count) = _ranges[s];
             // One ring per step this stage runs and its own sink cache; the rings in host memory when asked for.
-            using var caches = new StepCaches(dit, _g, count, branches: 1, device, _sampler._dtype, _sampler.OffloadKvCache, _sampler.HostRings);
+            using var caches = new StepCaches(dit, _g, count, branches: 1, device, _sampler._dtype, _sampler.OffloadKvCache, _sampler.HostRings,
+                _ranges.Count == 1 ? _sampler.KvBudgetBytes : null);
+            if (s == 0) _sampler.KvRings = (caches.GpuRings, caches.TotalRings);
             Tensor? noise = null;
             try
             {

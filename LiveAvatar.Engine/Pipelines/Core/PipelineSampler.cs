@@ -62,6 +62,14 @@ public sealed partial class PipelineSampler
     /// <summary>Where offloaded rings are kept between runs (the model set's); null: each run makes and frees its own.</summary>
     public HostRingPool? HostRings { get; init; }
 
+    /// <summary>Without <see cref="OffloadKvCache"/>: the device peak a one-stage run keeps under by putting the KV rings
+    /// that do not fit into host memory (<see cref="Generation.MemoryPlan.KvBudgetBytes"/>); null: every ring on the
+    /// device. Multi-stage runs keep their rings resident.</summary>
+    public long? KvBudgetBytes { get; init; }
+
+    /// <summary>After a run has started: the KV rings its first stage kept on the device, of how many.</summary>
+    public (int OnGpu, int Total)? KvRings { get; private set; }
+
     /// <summary>The step range [First, First + Count) of each working stage: contiguous, sizes differing by ≤ 1;
     /// with as many stages as steps stage i runs step i.</summary>
     public static IReadOnlyList<(int First, int Count)> PartitionSteps(int steps, int stages)

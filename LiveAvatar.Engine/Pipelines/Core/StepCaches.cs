@@ -1,3 +1,4 @@
+using LiveAvatar.Engine.Generation;
 using LiveAvatar.Engine.Models.Dit;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,37 +18,77 @@ namespace LiveAvatar.Engine.Pipelines.Core;
 internal sealed class StepCaches : IDisposable
 {
     private readonly DitRingCache[][] _rings;
+    private readonly bool[][] _onHost;
     private readonly DitCondCache[] _cond;
     private readonly RingLayerStreamer? _streamer;
     private readonly HostRingPool? _pool;
 
-    /// <param name="pool">Where offloaded rings come from and go back to (kept between runs); null: made and freed here.</param>
+    /// <param name="offload">Every ring in host memory.</param>
+    /// <param name="pool">Where host rings come from and go back to (kept between runs); null: made and freed here.</param>
+    /// <param name="gpuBudgetBytes">Without <paramref name="offload"/>: the device peak to keep under; rings that do not
+    /// fit beside what the device already holds go to host memory (<see cref="KvRingPlacement"/>). Null: all on the device.</param>
     public StepCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, int branches, Device device, ScalarType dtype, bool offload,
-        HostRingPool? pool = null)
+        HostRingPool? pool = null, long? gpuBudgetBytes = null)
     {
         if (branches is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(branches), "1 (no guidance) or 2 (guidance)");
-        // Offloaded rings sit in page-locked host memory, so the copies to and from the device slots run asynchronously.
-        var pinned = offload && device.type == DeviceType.CUDA;
-        var ringDevice = offload ? torch.CPU : device;
-        _pool = offload ? pool : null;
+        // Host rings sit in page-locked memory, so the copies to and from the device slots run asynchronously.
+        var pinned = device.type == DeviceType.CUDA;
+        _pool = pool;
         _rings = new DitRingCache[branches][];
+        _onHost = new bool[branches][];
         _cond = new DitCondCache[branches];
         try
         {
+            // The sink caches first, so that the placement below counts them among what the device holds.
+            for (var br = 0; br < branches; br++) _cond[br] = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
+            var ringTokens = g.LatentFrames * dit.FrameSeqLen(g.LatentH, g.LatentW);
+            GpuRings = offload ? 0 : RingsOnDevice(dit, ringTokens, branches * steps, device, dtype, gpuBudgetBytes);
             for (var br = 0; br < branches; br++)
             {
                 _rings[br] = new DitRingCache[steps];
+                _onHost[br] = new bool[steps];
                 for (var i = 0; i < steps; i++)
-                    _rings[br][i] = _pool?.Rent(dit, g, dtype, pinned) ?? dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, ringDevice, dtype, pinned);
-                _cond[br] = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
+                {
+                    var host = br * steps + i >= GpuRings;
+                    _onHost[br][i] = host;
+                    _rings[br][i] = host
+                        ? _pool?.Rent(dit, g, dtype, pinned) ?? dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, torch.CPU, dtype, pinned)
+                        : dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype);
+                }
             }
-            if (offload) _streamer = new RingLayerStreamer(dit.Config, _rings[0][0].Length, device, dtype);
+            if (GpuRings < branches * steps) _streamer = new RingLayerStreamer(dit.Config, ringTokens, device, dtype);
         }
         catch
         {
             Dispose();
             throw;
         }
+    }
+
+    /// <summary>Rings kept on the device (the others stream from host memory).</summary>
+    public int GpuRings { get; }
+
+    /// <summary>All rings of the run: steps × branches.</summary>
+    public int TotalRings => _rings.Sum(b => b?.Length ?? 0);
+
+    /// <summary>The bytes of one ring of <paramref name="ringTokens"/> tokens: K and V of every layer.</summary>
+    public static long RingBytes(DitConfig config, int ringTokens, ScalarType dtype) =>
+        2L * config.NumLayers * ringTokens * config.Dim * dtype.ElementSize();
+
+    private static int RingsOnDevice(CausalWanModelS2V dit, int ringTokens, int rings, Device device, ScalarType dtype, long? budget)
+    {
+        if (budget is not { } limit) return rings;
+        // What the device holds: the allocator's count on a GPU (without the extension it cannot be read, so every
+        // ring stays); nothing on the CPU, where a budget only comes from tests of the mixed placement.
+        long allocated = 0;
+        if (device.type == DeviceType.CUDA)
+        {
+            if (!Native.NativeExtension.HasCuda) return rings;
+            allocated = Native.CudaDevices.MemoryStats(device.index).Allocated;
+        }
+        var ringBytes = RingBytes(dit.Config, ringTokens, dtype);
+        var slotBytes = 2 * ringBytes / dit.Config.NumLayers;
+        return KvRingPlacement.OnGpu(rings, ringBytes, slotBytes, limit, allocated, KvRingPlacement.ReserveBytes(ringTokens));
     }
 
     /// <summary>1 without guidance, 2 with it.</summary>
@@ -63,24 +104,25 @@ internal sealed class StepCaches : IDisposable
     public DitRingCache Acquire(int branch, int step, int currentStart, int tokens)
     {
         var ring = _rings[branch][step];
-        if (_streamer is null) return ring;
+        if (!_onHost[branch][step]) return ring;
         var (start, active) = ring.Slot(currentStart, tokens);
         // A block that would wrap inside the ring (not the case for whole blocks in 12-frame rings) moves every row.
         return start + tokens <= ring.Length
-            ? _streamer.Begin(ring, active, start, tokens)
-            : _streamer.Begin(ring, ring.Length, 0, ring.Length);
+            ? _streamer!.Begin(ring, active, start, tokens)
+            : _streamer!.Begin(ring, ring.Length, 0, ring.Length);
     }
 
     public void Dispose()
     {
         // The streamer first: it waits for the write-backs still queued into the host rings.
         _streamer?.Dispose();
-        foreach (var branch in _rings)
-            foreach (var r in branch ?? [])
+        for (var br = 0; br < _rings.Length; br++)
+            for (var i = 0; i < (_rings[br]?.Length ?? 0); i++)
             {
+                var r = _rings[br][i];
                 if (r is null) continue;
-                if (_pool is null) r.Dispose();
-                else _pool.Return(r);
+                if (_pool is not null && _onHost[br][i]) _pool.Return(r);
+                else r.Dispose();
             }
         foreach (var c in _cond) c?.Dispose();
     }
