@@ -25,6 +25,18 @@ public static unsafe class HostMemory
         return (CanPin ? Pin(cpu) : cpu).MoveToOuterDisposeScope();
     }
 
+    /// <summary>A small host tensor on <paramref name="device"/> without making the host wait for the device: libtorch
+    /// synchronises the stream for every copy from pageable memory, which inside a DiT forward stalls the host until
+    /// the GPU has drained its queue (and then starves the GPU while the host queues the next kernels). From pinned
+    /// memory the copy is queued like a kernel; libtorch keeps the pinned buffer until the copy has run.</summary>
+    public static Tensor ToDeviceQueued(Tensor cpu, Device device)
+    {
+        if (device.type == TorchSharp.DeviceType.CPU) return cpu.alias();
+        if (!CanPin) return cpu.to(device);
+        using var pinned = Pin(cpu.contiguous());
+        return pinned.to(device.type, device.index, non_blocking: true);
+    }
+
     // pin_memory copies into a new page-locked buffer; the pageable original goes with the caller's scope.
     private static Tensor Pin(Tensor cpu) =>
         NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr>)NativeExtension.Export("lax_pin_memory"))(cpu.Handle), "pin host memory");

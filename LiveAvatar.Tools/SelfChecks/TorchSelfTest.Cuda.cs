@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Models.Fp8;
 using LiveAvatar.Engine.Native;
 using LiveAvatar.Engine.Runtime;
@@ -126,6 +127,20 @@ public static partial class TorchSelfTest
                     Expect(inverse.item<float>() == inverse2.item<float>(), $"{mode}, {name}: scale {inverse2.item<float>()} instead of {inverse.item<float>()}");
                 }
             }
+        });
+    }
+
+    private static IEnumerable<(string, Action)> RopeChecks(Device dev)
+    {
+        if (dev.type != TorchSharp.DeviceType.CUDA) yield break;
+        yield return ("RoPE factors assembled on the GPU are the host's, bit for bit", () =>
+        {
+            // A streaming block's grid and the sink's grids at a rolled reference frame (negative positions included).
+            var grids = new[] { RopeGrid.Dense(40, 3, 48, 44), RopeGrid.Dense(57, 1, 48, 44), new RopeGrid([-3, -2, -1], [0, 2, 4], [1, 3]) };
+            var (c, s) = DitRope.Factors(128, grids);
+            var (c2, s2) = DitRope.Factors(128, grids, dev);
+            Expect(c2.device_type == TorchSharp.DeviceType.CUDA, $"factors on {c2.device}");
+            Expect(Same(c, c2.cpu()) && Same(s, s2.cpu()), $"max |diff| cos {(c - c2.cpu()).abs().max().item<float>()}, sin {(s - s2.cpu()).abs().max().item<float>()}");
         });
     }
 

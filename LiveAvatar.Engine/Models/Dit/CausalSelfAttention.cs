@@ -124,15 +124,11 @@ public sealed class CausalSelfAttention : Module
 /// <summary>RoPE factors of a token sequence: cos and sin [L, D/2] (fp16-quantised values in float32).</summary>
 public sealed record RopeFactors(Tensor Cos, Tensor Sin) : IDisposable
 {
-    /// <param name="device">Where the factors live. Built on the host, they are moved once per forward: leaving them
-    /// there would copy them to the GPU in every layer, three blocking host-to-device copies per layer.</param>
+    /// <param name="device">Where the factors live, once per forward: left on the host they would be copied to the GPU
+    /// in every layer. Assembled there from small per-axis tables (<see cref="DitRope.Factors"/>).</param>
     public static RopeFactors For(int headDim, IReadOnlyList<RopeGrid> grids, Device? device = null)
     {
-        var (c, s) = DitRope.Factors(headDim, grids);
-        if (device is not null && device.type != DeviceType.CPU)
-        {
-            using (c) using (s) return new RopeFactors(c.to(device).DetachFromDisposeScope(), s.to(device).DetachFromDisposeScope());
-        }
+        var (c, s) = DitRope.Factors(headDim, grids, device);
         return new RopeFactors(c.DetachFromDisposeScope(), s.DetachFromDisposeScope());
     }
 

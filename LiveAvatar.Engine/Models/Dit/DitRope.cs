@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 using LiveAvatar.Engine.Runtime;
 using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Native;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
@@ -39,19 +40,24 @@ public static class DitRope
         return (c - 2 * (c / 3), c / 3, c / 3);
     }
 
-    /// <summary>Factors for the grids concatenated in order: (cos, sin) each [L, D/2] float32 holding fp16 values.</summary>
-    public static (Tensor Cos, Tensor Sin) Factors(int headDim, IReadOnlyList<RopeGrid> grids)
+    /// <summary>Factors for the grids concatenated in order: (cos, sin) each [L, D/2] float32 holding fp16 values, on
+    /// <paramref name="device"/> (default the CPU). Only the per-axis tables (a few rows) are computed on the host; the
+    /// [L, D/2] grids are assembled where they are used, so a forward on a GPU neither spends host time on them nor
+    /// waits for the GPU to copy them (the same float64 values, cast on the device the same way).</summary>
+    public static (Tensor Cos, Tensor Sin) Factors(int headDim, IReadOnlyList<RopeGrid> grids, Device? device = null)
     {
         using var scope = torch.NewDisposeScope();
         var (ct, ch, cw) = Split(headDim);
+        var target = device ?? torch.CPU;
+        (Tensor, Tensor) On((Tensor Cos, Tensor Sin) t) => (HostMemory.ToDeviceQueued(t.Cos, target), HostMemory.ToDeviceQueued(t.Sin, target));
         var cos = new List<Tensor>();
         var sin = new List<Tensor>();
         foreach (var g in grids)
         {
             if (g.Tokens == 0) continue;
-            var (tc, ts) = Axis(g.T, 2 * ct);
-            var (hc, hs) = Axis(g.H, 2 * ch);
-            var (wc, ws) = Axis(g.W, 2 * cw);
+            var (tc, ts) = On(Axis(g.T, 2 * ct));
+            var (hc, hs) = On(Axis(g.H, 2 * ch));
+            var (wc, ws) = On(Axis(g.W, 2 * cw));
             long f = g.T.Length, h = g.H.Length, w = g.W.Length;
             Tensor Grid(Tensor t, Tensor hh, Tensor ww) => torch.cat([
                 t.view(f, 1, 1, ct).expand(f, h, w, ct),
