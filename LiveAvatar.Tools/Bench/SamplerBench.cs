@@ -158,7 +158,7 @@ public static class SamplerBench
         var where = stages > 1 ? $"{stages} pipeline stages on {string.Join(", ", stageDevices.Distinct())}, VAE on {vaeDevice}" : device.ToString();
         var total = clock.Elapsed.TotalSeconds; // before the soak, which is not part of the measured run
         var samePicture = warm ? FirstBlockOf(Streamer().Run(inputs with { Clips = 1, SinkCache = pictures }, new SeededRandomness(8)), device) : 0;
-        var soak = soakRuns > 0 && streaming && device.type == DeviceType.CUDA ? SamplerSoak.Run(dits, vae, dtype, inputs, device, soakRuns) : null;
+        var soak = soakRuns > 0 && streaming && device.type == DeviceType.CUDA ? SamplerSoak.Run(Streamer, inputs, device, soakRuns) : null;
         return new SamplerBenchResult(where, w, h, clips, frames, setup, first, total, perClip, peak, onlineDecode, memory,
             streaming, firstBlock, coldFirstBlock) { Soak = soak, HostPeakBytes = hostPeak, MemoryPlan = memoryPlan?.Summary, SamePictureFirstBlockSeconds = samePicture,
               KvRings = measured?.KvRings };

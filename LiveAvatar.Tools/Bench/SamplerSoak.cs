@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using LiveAvatar.Engine.Models.Dit;
-using LiveAvatar.Engine.Models.Vae;
 using LiveAvatar.Engine.Native;
 using LiveAvatar.Engine.Pipelines.Core;
 using static TorchSharp.torch;
@@ -16,8 +14,9 @@ namespace LiveAvatar.Tools.Bench;
 /// </summary>
 public static class SamplerSoak
 {
-    public static IReadOnlyList<string> Run(IReadOnlyList<(CausalWanModelS2V Dit, Device Device)> dits, Wan21Vae vae, ScalarType dtype,
-        SamplerInputs inputs, Device device, int runs)
+    /// <param name="newSampler">Makes each run's sampler, configured as the measured run's (its KV placement and host
+    /// ring pool included).</param>
+    public static IReadOnlyList<string> Run(Func<PipelineSampler> newSampler, SamplerInputs inputs, Device device, int runs)
     {
         var lines = new List<string>();
         var one = inputs with { Clips = 1 };
@@ -39,7 +38,7 @@ public static class SamplerSoak
             var steps = 0;
             try
             {
-                foreach (var e in new PipelineSampler(dits, vae, dtype) { EmitBlocks = true }.Run(one, new SeededRandomness(9), cts.Token))
+                foreach (var e in newSampler().Run(one, new SeededRandomness(9), cts.Token))
                 {
                     e.DisposeTensors();
                     if (e is SamplerStep && cancelAfterSteps > 0 && ++steps == cancelAfterSteps) cts.Cancel();
