@@ -13,6 +13,15 @@ public sealed class ModelPreloader(IVideoGenerator generator, ILogger<ModelPrelo
         {
             g.EnsureLoaded();
             log.LogInformation("models loaded from {Dir}", g.Options.CheckpointDirectory);
+            try
+            {
+                if (g.PrepareHostRings() is var rings and > 0)
+                    log.LogInformation("{Rings} KV rings pinned in host memory for the memory plan, before the first job", rings);
+            }
+            catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidOperationException or OutOfMemoryException)
+            {
+                log.LogWarning("KV rings not pinned ahead (the first job pins them): {Message}", e.Message);
+            }
         }
         catch (Exception e) when (e is GenerationException or IOException or InvalidOperationException or System.Runtime.InteropServices.ExternalException or LiveAvatar.Engine.Runtime.TorchLoadException or NotSupportedException)
         {

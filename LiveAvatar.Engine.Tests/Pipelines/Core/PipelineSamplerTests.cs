@@ -210,6 +210,20 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
     }
 
     [Fact]
+    public void Prewarmed_host_rings_are_what_the_next_run_rents()
+    {
+        using var audio = Audio(3);
+        using var pool = new HostRingPool();
+        var geometry = ClipGeometry.For(Inputs(3, audio));
+        pool.Prewarm(models.Dit, geometry, ScalarType.Float32, pinned: false, Steps);
+        Assert.Equal((Steps, Steps), (pool.Created, pool.Idle));
+        pool.Prewarm(models.Dit, geometry, ScalarType.Float32, pinned: false, Steps);
+        Assert.Equal(Steps, pool.Created);
+        using var run = Generate(1, audio, 3, 27, offloadKv: true, hostRings: pool);
+        Assert.Equal((Steps, Steps), (pool.Created, pool.Idle));
+    }
+
+    [Fact]
     public void A_host_ring_pool_keeps_one_geometry_and_frees_what_comes_back_after_it_is_disposed()
     {
         using var audio = Audio(1);

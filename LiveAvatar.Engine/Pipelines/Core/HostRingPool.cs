@@ -52,6 +52,21 @@ public sealed class HostRingPool : IDisposable
         return made;
     }
 
+    /// <summary>Makes sure <paramref name="count"/> idle rings of this geometry are kept, so that the first run that
+    /// needs them does not spend seconds pinning memory before its first block.</summary>
+    internal void Prewarm(CausalWanModelS2V dit, ClipGeometry g, ScalarType dtype, bool pinned, int count)
+    {
+        var rented = new List<DitRingCache>();
+        try
+        {
+            for (var i = 0; i < count; i++) rented.Add(Rent(dit, g, dtype, pinned));
+        }
+        finally
+        {
+            foreach (var r in rented) Return(r);
+        }
+    }
+
     /// <summary>Takes back a ring a run has finished with (freed at once once the pool is disposed).</summary>
     internal void Return(DitRingCache ring)
     {

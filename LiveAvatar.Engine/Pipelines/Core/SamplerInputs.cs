@@ -24,7 +24,7 @@ public sealed record SamplerInputs(
     int Steps,
     bool OnlineDecode,
     bool Norm3Bf16,
-    int MotionFrames = 73,
+    int MotionFrames = SamplerInputs.DefaultMotionFrames,
     Tensor? NegativeContext = null, // [L', text_dim] trimmed T5 output of the negative prompt; needed when GuideScale > 1
     double GuideScale = 0,
     IReadOnlyList<Tensor>? PoseLatents = null, // per clip [16, F_clip, h, w] (load_pose_cond); null = zero pose
@@ -32,6 +32,9 @@ public sealed record SamplerInputs(
     BlockAudioSource? BlockAudio = null,      // live input: each block's audio asked for when stage 0 starts it
     SinkLatentCache? SinkCache = null)        // PipelineSampler: reuse the reference encodes of the previous run's picture
 {
+    /// <summary>The pipeline's motion_frames: the pixel history the motion latents are made of.</summary>
+    public const int DefaultMotionFrames = 73;
+
     /// <summary>Pose latents for every clip; a mask for every speaker when there are several.</summary>
     internal void ValidateConditioning()
     {

@@ -75,7 +75,10 @@ internal sealed class StepCaches : IDisposable
     public static long RingBytes(DitConfig config, int ringTokens, ScalarType dtype) =>
         2L * config.NumLayers * ringTokens * config.Dim * dtype.ElementSize();
 
-    private static int RingsOnDevice(CausalWanModelS2V dit, int ringTokens, int rings, Device device, ScalarType dtype, long? budget)
+    /// <summary>How many of <paramref name="rings"/> rings stay on <paramref name="device"/> under <paramref name="budget"/>,
+    /// given what the device holds now (the sink caches included).</summary>
+    internal static int RingsOnDevice(CausalWanModelS2V dit, int ringTokens, int rings, Device device, ScalarType dtype, long? budget,
+        long alsoComing = 0)
     {
         if (budget is not { } limit) return rings;
         // What the device holds: the allocator's count on a GPU (without the extension it cannot be read, so every
@@ -86,6 +89,7 @@ internal sealed class StepCaches : IDisposable
             if (!Native.NativeExtension.HasCuda) return rings;
             allocated = Native.CudaDevices.MemoryStats(device.index).Allocated;
         }
+        allocated += alsoComing;
         var ringBytes = RingBytes(dit.Config, ringTokens, dtype);
         var slotBytes = 2 * ringBytes / dit.Config.NumLayers;
         return KvRingPlacement.OnGpu(rings, ringBytes, slotBytes, limit, allocated, KvRingPlacement.ReserveBytes(ringTokens));
