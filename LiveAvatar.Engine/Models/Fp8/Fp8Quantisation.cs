@@ -14,7 +14,7 @@ public enum Fp8QuantisationMode
     Fast,
 
     /// <summary>The native extension's two kernels (one reduction, one pass; the scale derived on the device, the
-    /// matmul's pad rows written as zeros without copying the input). CUDA tensors only; others use Fast.</summary>
+    /// matmul's pad rows written as zeros without copying the input). CUDA tensors only; others take Reference.</summary>
     Fused,
 }
 
