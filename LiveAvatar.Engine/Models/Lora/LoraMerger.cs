@@ -60,8 +60,9 @@ public static class LoraMerger
                 throw new InvalidOperationException($"LoRA '{module}' has rank {r}, expected {expected}");
             using var scope = torch.NewDisposeScope();
             var current = w.T;
-            var delta = b.ToTensor(current.device, ScalarType.Float32).matmul(a.ToTensor(current.device, ScalarType.Float32)) * (alpha.Value / r);
-            w.Set((current.to(ScalarType.Float32) + delta).to(current.dtype));
+            // Long CPU ops with a scalar: kept alive through the native call (ScalarSafeOps, reliability F23).
+            var delta = ScalarSafeOps.Mul(b.ToTensor(current.device, ScalarType.Float32).matmul(a.ToTensor(current.device, ScalarType.Float32)), alpha.Value / r);
+            w.Set(ScalarSafeOps.Add(current.to(ScalarType.Float32), delta).to(current.dtype));
             merged++;
         }
         return new LoraMergeReport(merged, unmatched, nonLora);
