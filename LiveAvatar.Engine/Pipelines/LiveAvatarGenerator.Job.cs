@@ -140,7 +140,8 @@ public sealed partial class LiveAvatarGenerator
             {
                 EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = hostRings, KvBudgetBytes = plan.KvBudgetBytes,
             }.Run(si, rnd, ct)
-            : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, offloadKv) { HostRings = hostRings }.Run(si, rnd, ct);
+            : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, offloadKv)
+                { HostRings = hostRings, KvBudgetBytes = plan.KvBudgetBytes }.Run(si, rnd, ct);
         var geometry = ClipGeometry.For(inputs);
         var blocks = geometry.Blocks;
         var totalSteps = (double)clips * blocks * request.SampleSteps;

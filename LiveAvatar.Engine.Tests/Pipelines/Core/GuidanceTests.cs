@@ -1,3 +1,4 @@
+using LiveAvatar.Engine.Generation;
 using LiveAvatar.Engine.Pipelines.Core;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -89,6 +90,24 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
     }
 
     [Fact]
+    public void A_guided_run_with_half_its_rings_in_host_memory_makes_the_same_latents()
+    {
+        // Room for the reserve, half the rings (one branch's worth: the conditional branch's stay) and the streaming slots.
+        using var audio = models.Audio(2);
+        using var negative = Negative();
+        var inputs = models.Inputs(2, true, audio) with { NegativeContext = negative, GuideScale = 3 };
+        var g = ClipGeometry.For(inputs);
+        var tokens = g.LatentFrames * models.Dit.FrameSeqLen(g.LatentH, g.LatentW);
+        var ring = StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32);
+        var budget = KvRingPlacement.ReserveBytes(tokens) + inputs.Steps * ring + 2 * ring / models.Dit.Config.NumLayers;
+        using (var caches = new StepCaches(models.Dit, g, inputs.Steps, 2, torch.CPU, ScalarType.Float32, offload: false, gpuBudgetBytes: budget))
+            Assert.Equal((inputs.Steps, 2 * inputs.Steps), (caches.GpuRings, caches.TotalRings));
+        using var resident = Latents(inputs, 4);
+        using var mixed = Latents(inputs, 4, budget);
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(resident, mixed));
+    }
+
+    [Fact]
     public void A_scale_above_one_without_a_negative_context_is_rejected_before_any_work()
     {
         using var audio = models.Audio(1);
@@ -128,10 +147,10 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
         return (models.Context.narrow(0, 0, n) * -1.0).contiguous().DetachFromDisposeScope();
     }
 
-    private Tensor Latents(SamplerInputs inputs, ulong seed)
+    private Tensor Latents(SamplerInputs inputs, ulong seed, long? kvBudget = null)
     {
         var clips = new List<Tensor>();
-        foreach (var e in models.Sampler().Run(inputs, new SeededRandomness(seed)))
+        foreach (var e in models.Sampler(kvBudget: kvBudget).Run(inputs, new SeededRandomness(seed)))
         {
             if (e is not SamplerClip clip) continue;
             clip.Video.Dispose();

@@ -35,7 +35,8 @@ public sealed class TinySamplerModels : IDisposable
     public Tensor Context { get; }
     public Tensor RefPixels { get; }
 
-    public SingleDeviceSampler Sampler(bool offloadKvCache = false) => new(Dit, Vae, torch.CPU, ScalarType.Float32, offloadKvCache);
+    public SingleDeviceSampler Sampler(bool offloadKvCache = false, long? kvBudget = null) =>
+        new(Dit, Vae, torch.CPU, ScalarType.Float32, offloadKvCache) { KvBudgetBytes = kvBudget };
 
     /// <summary>Inputs for <paramref name="clips"/> short clips; the caller disposes the audio embedding.</summary>
     public SamplerInputs Inputs(int clips, bool online, Tensor audio) =>

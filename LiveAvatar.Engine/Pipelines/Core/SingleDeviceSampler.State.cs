@@ -41,7 +41,8 @@ public sealed partial class SingleDeviceSampler
                 refLatent = refEncoded.narrow(1, 1, 1).contiguous().DetachFromDisposeScope();
                 history = new MotionHistory(s._vae, g, ref5);
                 s.Probe?.Invoke("vae/motion_encode_out", history.Latents);
-                caches = new StepCaches(s._dit, g, inputs.Steps, BranchesFor(inputs), s._device, s._dtype, s._offloadKvCache, s.HostRings);
+                caches = new StepCaches(s._dit, g, inputs.Steps, BranchesFor(inputs), s._device, s._dtype, s._offloadKvCache, s.HostRings,
+                    s.KvBudgetBytes);
                 return new RunState(g, caches, history, refLatent);
             }
             catch

@@ -28,6 +28,10 @@ public sealed partial class SingleDeviceSampler
     /// <summary>Where offloaded rings are kept between runs (the model set's); null: each run makes and frees its own.</summary>
     public HostRingPool? HostRings { get; init; }
 
+    /// <summary>Without offloading: the device peak to keep under by putting the KV rings (both guidance branches')
+    /// that do not fit into host memory (<see cref="Generation.MemoryPlan.KvBudgetBytes"/>); null: every ring on the device.</summary>
+    public long? KvBudgetBytes { get; init; }
+
     public SingleDeviceSampler(CausalWanModelS2V dit, Wan21Vae vae, Device device, ScalarType dtype, bool offloadKvCache = false)
         : this(dit, new Wan21ClipVae(vae), device, dtype, offloadKvCache)
     {
