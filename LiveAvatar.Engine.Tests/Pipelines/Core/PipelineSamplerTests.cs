@@ -224,6 +224,25 @@ public sealed class PipelineSamplerTests(TinySamplerModels models) : IClassFixtu
     }
 
     [Fact]
+    public void Larger_kept_rings_serve_a_smaller_picture_as_views_and_the_video_is_the_same()
+    {
+        // Rings kept from a larger picture (two more latent rows and columns) lend their first rows to this one: no
+        // new pinned rings, and the same video as rings made for it. The views go, the whole rings come back.
+        using var audio = Audio(3);
+        using var pool = new HostRingPool();
+        var geometry = ClipGeometry.For(Inputs(3, audio));
+        var larger = geometry with { LatentH = geometry.LatentH + 2, LatentW = geometry.LatentW + 2 };
+        pool.Prewarm(models.Dit, larger, ScalarType.Float32, pinned: false, Steps);
+        using var fresh = Generate(1, audio, 3, 29, offloadKv: true);
+        using var reused = Generate(1, audio, 3, 29, offloadKv: true, hostRings: pool);
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(fresh.Video, reused.Video));
+        Assert.Equal((Steps, Steps), (pool.Created, pool.Idle));
+        var kept = pool.Rent(models.Dit, larger, ScalarType.Float32, pinned: false);
+        Assert.Equal(larger.LatentFrames * models.Dit.FrameSeqLen(larger.LatentH, larger.LatentW), kept.Length);
+        pool.Return(kept);
+    }
+
+    [Fact]
     public void A_host_ring_pool_keeps_one_geometry_and_frees_what_comes_back_after_it_is_disposed()
     {
         using var audio = Audio(1);

@@ -8,13 +8,15 @@ namespace LiveAvatar.Engine.Pipelines.Core;
 /// page-locked memory, and making them (zero-fill, then copy into pinned pages) took about 5 s before every job's
 /// first block on an H200 machine; a resident server reuses them instead. Reuse needs no clearing: attention reads
 /// only the rows a run has written itself (<see cref="DitRingCache.Slot"/>: up to the current block before the
-/// first wrap, the whole ring after it). Holds at most the rings of one geometry (a new size frees the old ones),
-/// is owned by the model set whose DiT they serve, and is freed with it.
+/// first wrap, the whole ring after it). Keeps the rings of the largest size asked for lately (a smaller one is served
+/// by a view of their first rows, a larger one frees them), is owned by the model set whose DiT they serve, and is
+/// freed with it.
 /// </summary>
 public sealed class HostRingPool : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<DitRingCache> _idle = [];
+    private readonly Dictionary<DitRingCache, DitRingCache> _lentViews = new(ReferenceEqualityComparer.Instance);
     private bool _disposed;
 
     /// <summary>Rings made so far (not reused): for tests and benchmarks.</summary>
@@ -26,22 +28,28 @@ public sealed class HostRingPool : IDisposable
         get { lock (_gate) return _idle.Count; }
     }
 
-    /// <summary>A ring of <paramref name="tokens"/> rows for <paramref name="dit"/>: an idle one of that shape, else a
-    /// new one (pinned where CUDA is present); idle rings of another shape are freed first.</summary>
+    /// <summary>A ring of <paramref name="tokens"/> rows for <paramref name="dit"/>: the smallest idle one that holds
+    /// that many (a larger one is lent as a view of its first rows: pictures of another aspect at the same size setting
+    /// differ by a few rows, and re-pinning 10-40 GiB for them would take seconds), else a new one (pinned where CUDA
+    /// is present); idle rings too small or of another layout are freed first.</summary>
     internal DitRingCache Rent(CausalWanModelS2V dit, ClipGeometry g, ScalarType dtype, bool pinned)
     {
         var tokens = g.LatentFrames * dit.FrameSeqLen(g.LatentH, g.LatentW);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var match = _idle.FindIndex(r => Fits(r, dit.Config, tokens, dtype));
-            if (match >= 0)
+            var match = _idle.Where(r => Holds(r, dit.Config, tokens, dtype)).MinBy(r => r.Length);
+            if (match is not null)
             {
-                var ring = _idle[match];
-                _idle.RemoveAt(match);
-                return ring;
+                _idle.Remove(match);
+                if (match.Length == tokens) return match;
+                var view = new DitRingCache(dit.Config,
+                    Enumerable.Range(0, match.Layers).Select(l => match.K(l).narrow(1, 0, tokens)).ToArray(),
+                    Enumerable.Range(0, match.Layers).Select(l => match.V(l).narrow(1, 0, tokens)).ToArray(), tokens);
+                _lentViews[view] = match;
+                return view;
             }
-            foreach (var stale in _idle.Where(r => !Fits(r, dit.Config, tokens, dtype)).ToList())
+            foreach (var stale in _idle.ToList())
             {
                 stale.Dispose();
                 _idle.Remove(stale);
@@ -67,11 +75,17 @@ public sealed class HostRingPool : IDisposable
         }
     }
 
-    /// <summary>Takes back a ring a run has finished with (freed at once once the pool is disposed).</summary>
+    /// <summary>Takes back a ring a run has finished with (freed at once once the pool is disposed); a view goes, the
+    /// ring it was cut from comes back.</summary>
     internal void Return(DitRingCache ring)
     {
         lock (_gate)
         {
+            if (_lentViews.Remove(ring, out var whole))
+            {
+                ring.Dispose(); // the views only
+                ring = whole;
+            }
             if (!_disposed)
             {
                 _idle.Add(ring);
@@ -97,10 +111,10 @@ public sealed class HostRingPool : IDisposable
         Clear();
     }
 
-    private static bool Fits(DitRingCache ring, DitConfig config, int tokens, ScalarType dtype)
+    private static bool Holds(DitRingCache ring, DitConfig config, int tokens, ScalarType dtype)
     {
         var k = ring.K(0);
-        return ring.Length == tokens && ring.Layers == config.NumLayers && k.dtype == dtype
+        return ring.Length >= tokens && ring.Layers == config.NumLayers && k.dtype == dtype
             && k.shape[2] == config.NumHeads && k.shape[3] == config.HeadDim;
     }
 }
