@@ -1,7 +1,6 @@
 using LiveAvatar.Engine.Generation;
 using LiveAvatar.Engine.Media;
 using LiveAvatar.Engine.Pipelines.Core;
-using LiveAvatar.Engine.Runtime;
 using TorchSharp;
 
 namespace LiveAvatar.Engine.Pipelines;
@@ -27,7 +26,7 @@ public sealed partial class LiveAvatarGenerator
         var steps = GenerationDefaults.SampleSteps;
         var tokens = g.LatentFrames * dit.FrameSeqLen(g.LatentH, g.LatentW);
         // The job's sink cache is allocated before the placement looks, so count it as coming.
-        var sinkBytes = 2L * dit.Config.NumLayers * dit.Config.CondLength(g.LatentH, g.LatentW) * dit.Config.Dim * models.Options.DType.ElementSize();
+        var sinkBytes = StepCaches.RingBytes(dit.Config, dit.Config.CondLength(g.LatentH, g.LatentW), models.Options.DType); // same K/V layout
         var onHost = plan.KvOnHost ? steps
             : plan.KvBudgetBytes is { } budget ? steps - StepCaches.RingsOnDevice(dit, tokens, steps, device, models.Options.DType, budget, sinkBytes)
             : 0;

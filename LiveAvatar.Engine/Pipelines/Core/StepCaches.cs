@@ -71,7 +71,7 @@ internal sealed class StepCaches : IDisposable
     /// <summary>All rings of the run: steps × branches.</summary>
     public int TotalRings => _rings.Sum(b => b?.Length ?? 0);
 
-    /// <summary>The bytes of one ring of <paramref name="ringTokens"/> tokens: K and V of every layer.</summary>
+    /// <summary>The bytes of one ring (or sink cache) of <paramref name="ringTokens"/> rows: K and V of every layer.</summary>
     public static long RingBytes(DitConfig config, int ringTokens, ScalarType dtype) =>
         2L * config.NumLayers * ringTokens * config.Dim * dtype.ElementSize();
 
