@@ -45,6 +45,7 @@ public static partial class BenchCommand
         var fp8Quant = a.String("fp8_quant");
         var recover = a.Flag("recover");
         var offloadKv = a.Flag("offload_kv_cache");
+        var vaeLatents = a.Int("latents", 12, 1, 64);
         a.RejectUnknown();
         if (fp8Quant is not null)
             LiveAvatar.Engine.Models.Fp8.Fp8Quantisation.Mode = LiveAvatar.Engine.Models.Fp8.Fp8Quantisation.Parse(fp8Quant);
@@ -70,7 +71,7 @@ public static partial class BenchCommand
             "dit" => DitBench.Run(dit, size, iw, ih, device, iters, dtypeOverride: dtype, fp8: fp8),
             "fp8" => string.Join(Environment.NewLine, new[] { (1024, 5120, 5120), (3001, 5120, 13824), (3001, 13824, 5120) }
                 .Select(s => LiveAvatar.Tools.SelfChecks.Fp8SelfCheck.CompareLinearDetailed(device, s.Item1, s.Item2, s.Item3).ToString())),
-            "vae" => VaeBench.Run(vae, size, iw, ih, device, iters),
+            "vae" => VaeBench.Run(vae, size, iw, ih, device, iters, vaeLatents),
             "live" => LiveBench.Run(dit, vae, tiny ? DemoCheckpoint.Wav2Vec2 : LiveAvatar.Engine.Models.Audio.Wav2Vec2Config.LargeXlsr53,
                 size, iw, ih, device, liveBlocks, memoryPlan),
             _ when recover => BenchRecovery.Run(memoryPlan!, capGiB, device, stages, Sampler, stdout),

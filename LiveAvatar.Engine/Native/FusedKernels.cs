@@ -58,6 +58,30 @@ public static unsafe class FusedKernels
     public static bool AppliesToActivation(Tensor x) =>
         x.dtype is ScalarType.BFloat16 or ScalarType.Float32 && x.device_type == DeviceType.CUDA && IsAvailable;
 
+    private static readonly Lazy<bool> HasChannelNorm = new(() => NativeExtension.HasExport("lax_fused_channel_rms_norm"));
+
+    /// <summary>Whether the VAE's channel RMS_norm (+ SiLU) kernel takes <paramref name="x"/>: bf16 on CUDA, and an
+    /// extension new enough to have it.</summary>
+    public static bool AppliesToChannelNorm(Tensor x) => Applies(x) && HasChannelNorm.Value;
+
+    /// <summary>Whether the VAE's channel RMS_norm kernel is loaded (and the fused kernels not switched off).</summary>
+    public static bool ChannelNormAvailable => IsAvailable && HasChannelNorm.Value;
+
+    /// <summary>The Wan VAE's RMS_norm of bf16 x [N, C, ...] over C (x / max(‖x‖₂, 1e-12) · scale · gamma), then SiLU
+    /// when <paramref name="silu"/>, into <paramref name="output"/> (x's sizes; may be a frame range of a larger
+    /// buffer) or a new tensor.</summary>
+    public static Tensor ChannelRmsNorm(Tensor x, Tensor gamma, double scale, bool silu, Tensor? output = null)
+    {
+        // A copy only for a strided x; it belongs to the caller's dispose scope.
+        var input = x.is_contiguous() ? x : x.contiguous();
+        var result = output ?? torch.empty_like(input);
+        var rc = ((delegate* unmanaged<IntPtr, IntPtr, double, int, IntPtr, int>)NativeExtension.Export("lax_fused_channel_rms_norm"))(
+            input.Handle, gamma.Handle, scale, silu ? 1 : 0, result.Handle);
+        if (rc < 0 && output is null) result.Dispose();
+        NativeExtension.Check(rc, "fused VAE RMS_norm");
+        return result;
+    }
+
     /// <summary>bf16(LayerNorm(x) · (1 + scale) + shift): x [..., C] float32 or bf16; scale/shift [R, C]-viewable
     /// per consecutive run of tokens (R divides the token count).</summary>
     public static Tensor LayerNormModulate(Tensor x, Tensor scale, Tensor shift, double eps) =>

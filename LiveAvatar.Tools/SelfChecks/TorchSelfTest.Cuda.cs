@@ -190,6 +190,38 @@ public static partial class TorchSelfTest
         });
     }
 
+    private static IEnumerable<(string, Action)> FusedVaeChecks(Device dev)
+    {
+        if (dev.type != TorchSharp.DeviceType.CUDA) yield break;
+        yield return ("fused VAE RMS_norm + SiLU matches the bf16 ops, into a frame range of a buffer too", () =>
+        {
+            RequireFused();
+            if (!FusedKernels.ChannelNormAvailable)
+                throw new SkipCheck("the native extension predates the VAE kernel; rebuild it");
+            // A decoder activation (4-wide loads) and an odd frame (one position per thread).
+            foreach (var (shape, seed) in new[] { (new long[] { 1, 96, 4, 48, 88 }, 21UL), ([1, 384, 1, 7, 9], 22UL) })
+            {
+                var channels = shape[1];
+                var x = (Noise.Randn(shape, seed, ScalarType.Float32, dev) * 2 + 0.3).to(ScalarType.BFloat16);
+                var gamma = (Noise.Randn([channels, 1, 1, 1], seed + 10, ScalarType.Float32, dev) * 0.2 + 1).to(ScalarType.BFloat16);
+                var scale = Math.Sqrt(channels);
+                var norm = x.to(ScalarType.Float32).square().sum([1], keepdim: true).sqrt().to(ScalarType.BFloat16).clamp(min: 1e-12);
+                var expected = x / norm * scale * gamma;
+                var plain = FusedKernels.ChannelRmsNorm(x, gamma, scale, silu: false);
+                ExpectBf16Close(expected, plain, $"RMS_norm {Shapes.Describe(shape)}");
+                var withSilu = FusedKernels.ChannelRmsNorm(x, gamma, scale, silu: true);
+                ExpectBf16Close(plain.silu(), withSilu, $"RMS_norm + SiLU {Shapes.Describe(shape)}");
+                // Written into frames [2, 2 + T) of a longer buffer: the frames around it stay untouched.
+                long[] bufferShape = [shape[0], channels, shape[2] + 3, shape[3], shape[4]];
+                var buffer = full(bufferShape, 7.0, ScalarType.BFloat16, dev);
+                FusedKernels.ChannelRmsNorm(x, gamma, scale, silu: true, buffer.narrow(2, 2, shape[2]));
+                Expect(Same(withSilu, buffer.narrow(2, 2, shape[2])), "the buffer's frame range differs from the new tensor");
+                Expect(buffer.narrow(2, 0, 2).eq(7.0).all().item<bool>() && buffer.narrow(2, 2 + shape[2], 1).eq(7.0).all().item<bool>(),
+                    "frames outside the range were written");
+            }
+        });
+    }
+
     // Norm reductions sum in another order, so a value may round to the neighbouring bf16: allow one bf16 step
     // (2⁻⁸ relative) per element and require almost all elements to be identical.
     private static void ExpectBf16Close(Tensor expected, Tensor got, string what)

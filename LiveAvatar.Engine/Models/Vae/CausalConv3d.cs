@@ -13,7 +13,8 @@ namespace LiveAvatar.Engine.Models.Vae;
 public sealed class CausalConv3d : Module
 {
     private readonly long[] _stride;
-    private readonly long[] _pads;
+    private readonly long _pastFrames;
+    private readonly long[] _spatialPadding;
 
     public Parameter Weight { get; }
     public Parameter Bias { get; }
@@ -24,8 +25,9 @@ public sealed class CausalConv3d : Module
         Bias = Param("bias", outChannels);
         _stride = stride ?? [1, 1, 1];
         var p = padding ?? [0, 0, 0];
-        // F.pad order: (w left, w right, h top, h bottom, t front, t back).
-        _pads = [p[2], p[2], p[1], p[1], 2 * p[0], 0];
+        _pastFrames = 2 * p[0];
+        // Symmetric zero padding in H and W is the convolution's own (no padded copy of the input).
+        _spatialPadding = [0, p[1], p[2]];
     }
 
     public CausalConv3d(long inChannels, long outChannels, long kernel, long padding = 0)
@@ -35,14 +37,15 @@ public sealed class CausalConv3d : Module
     public Tensor Forward(Tensor x, Tensor? cache = null)
     {
         using var scope = torch.NewDisposeScope();
-        var pads = (long[])_pads.Clone();
-        if (cache is not null && pads[4] > 0)
+        var past = _pastFrames;
+        if (cache is not null && past > 0)
         {
             x = torch.cat([cache.to(x.device), x], 2);
-            pads[4] -= cache.shape[2];
+            past -= cache.shape[2];
         }
-        if (pads.Any(p => p != 0)) x = F.pad(x, pads);
-        return F.conv3d(x, Weight.T, Bias.T, _stride).MoveToOuterDisposeScope();
+        // F.pad order: (w left, w right, h top, h bottom, t front, t back).
+        if (past > 0) x = F.pad(x, [0, 0, 0, 0, past, 0]);
+        return F.conv3d(x, Weight.T, Bias.T, _stride, _spatialPadding).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -56,7 +56,7 @@ public sealed class Decoder3d : Module
         x = cache is null ? Conv1.Forward(x) : Conv1.Forward(x, cache);
         foreach (var layer in Middle.Items) x = ((IVaeLayer)layer).Forward(x, cache);
         foreach (var layer in Upsamples.Items) x = ((IVaeLayer)layer).Forward(x, cache);
-        x = Head.At<RmsNorm>(0).Forward(x).silu();
+        x = Head.At<RmsNorm>(0).Forward(x, silu: true);
         var conv = Head.At<CausalConv3d>(2);
         x = cache is null ? conv.Forward(x) : conv.Forward(x, cache);
         return x.MoveToOuterDisposeScope();

@@ -30,9 +30,9 @@ public sealed class ResidualBlock : Module, IVaeLayer
     {
         using var scope = torch.NewDisposeScope();
         var h = Shortcut?.Forward(x) ?? x;
-        x = Residual.At<RmsNorm>(0).Forward(x).silu();
+        x = Residual.At<RmsNorm>(0).Forward(x, silu: true);
         x = Conv(Residual.At<CausalConv3d>(2), x, cache);
-        x = Residual.At<RmsNorm>(3).Forward(x).silu();
+        x = Residual.At<RmsNorm>(3).Forward(x, silu: true);
         x = Conv(Residual.At<CausalConv3d>(6), x, cache);
         return (x + h).MoveToOuterDisposeScope();
     }
