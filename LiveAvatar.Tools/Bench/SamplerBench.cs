@@ -130,6 +130,8 @@ public static class SamplerBench
         var memory = new List<MemorySample>();
         using var self = System.Diagnostics.Process.GetCurrentProcess();
         var frames = 0;
+        // The clips after the first are the steady loop an external profiler captures (nsys --capture-range=cudaProfilerApi).
+        LiveAvatar.Engine.Native.CudaProfilerRange? steady = null;
         foreach (var e in Events())
         {
             if (e is SamplerStep && setup < 0) { DitBench.Sync(device); setup = clock.Elapsed.TotalSeconds; }
@@ -148,10 +150,12 @@ public static class SamplerBench
                 if (first == 0) first = now;
                 perClip.Add(now - last);
                 last = now;
+                steady ??= new LiveAvatar.Engine.Native.CudaProfilerRange();
                 self.Refresh();
                 memory.Add(new MemorySample(c.Clip + 1, self.WorkingSet64, device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).Allocated : 0, Tensor.TotalCount));
             }
         }
+        steady?.Dispose();
         self.Refresh();
         var hostPeak = self.PeakWorkingSet64;
         var peak = device.type == DeviceType.CUDA ? stageDevices.Append(vaeDevice).Distinct().Max(d => CudaDevices.MemoryStats(d.index).PeakAllocated) : 0;
