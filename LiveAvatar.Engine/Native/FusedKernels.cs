@@ -58,7 +58,8 @@ public static unsafe class FusedKernels
     public static bool AppliesToActivation(Tensor x) =>
         x.dtype is ScalarType.BFloat16 or ScalarType.Float32 && x.device_type == DeviceType.CUDA && IsAvailable;
 
-    private static readonly Lazy<bool> HasChannelNorm = new(() => NativeExtension.HasExport("lax_fused_channel_rms_norm"));
+    private static readonly Lazy<bool> HasChannelNorm = new(() =>
+        NativeExtension.HasExport("lax_fused_channel_rms_norm") && NativeExtension.HasExport("lax_fused_bias_residual"));
 
     /// <summary>Whether the VAE's channel RMS_norm (+ SiLU) kernel takes <paramref name="x"/>: bf16 on CUDA, and an
     /// extension new enough to have it.</summary>
@@ -69,18 +70,25 @@ public static unsafe class FusedKernels
 
     /// <summary>The Wan VAE's RMS_norm of bf16 x [N, C, ...] over C (x / max(‖x‖₂, 1e-12) · scale · gamma), then SiLU
     /// when <paramref name="silu"/>, into <paramref name="output"/> (x's sizes; may be a frame range of a larger
-    /// buffer) or a new tensor.</summary>
-    public static Tensor ChannelRmsNorm(Tensor x, Tensor gamma, double scale, bool silu, Tensor? output = null)
+    /// buffer) or a new tensor. <paramref name="bias"/> [C], when given, is first added to x and rounded to bf16: the
+    /// bias of the convolution that produced x, which then runs without it.</summary>
+    public static Tensor ChannelRmsNorm(Tensor x, Tensor gamma, double scale, bool silu, Tensor? output = null, Tensor? bias = null)
     {
         // A copy only for a strided x; it belongs to the caller's dispose scope.
         var input = x.is_contiguous() ? x : x.contiguous();
         var result = output ?? torch.empty_like(input);
-        var rc = ((delegate* unmanaged<IntPtr, IntPtr, double, int, IntPtr, int>)NativeExtension.Export("lax_fused_channel_rms_norm"))(
-            input.Handle, gamma.Handle, scale, silu ? 1 : 0, result.Handle);
+        var rc = ((delegate* unmanaged<IntPtr, IntPtr, IntPtr, double, int, IntPtr, int>)NativeExtension.Export("lax_fused_channel_rms_norm"))(
+            input.Handle, bias?.Handle ?? IntPtr.Zero, gamma.Handle, scale, silu ? 1 : 0, result.Handle);
         if (rc < 0 && output is null) result.Dispose();
         NativeExtension.Check(rc, "fused VAE RMS_norm");
         return result;
     }
+
+    /// <summary>bf16(bf16(y + bias) + h) for bf16 y and h [N, C, ...] and bias [C]: a VAE residual block's last
+    /// convolution, run without its bias, finished with the bias and the shortcut in one pass.</summary>
+    public static Tensor BiasResidual(Tensor y, Tensor bias, Tensor h) =>
+        NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr>)NativeExtension.Export("lax_fused_bias_residual"))(
+            y.contiguous().Handle, bias.Handle, h.contiguous().Handle), "fused VAE bias + residual");
 
     /// <summary>bf16(LayerNorm(x) · (1 + scale) + shift): x [..., C] float32 or bf16; scale/shift [R, C]-viewable
     /// per consecutive run of tokens (R divides the token count).</summary>

@@ -17,10 +17,10 @@ public sealed record VaeBenchResult(string Device, int Width, int Height, int La
         $"{Latents} latents -> {Frames} frames, median {DecodeMsMedian:F0} ms, best {DecodeMsBest:F0} ms ({Frames / (DecodeMsMedian / 1000):F1} frames/s, " +
         $"{DecodeMsMedian * 3 / Latents:F0} ms per 12-frame block); encode of the 365-frame motion history {EncodeMotionMs:F0} ms; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB" +
-        (Device.StartsWith("cuda") ? $"; cuDNN autotuner {(CudnnAutotune ? "on" : "off")}" : "") +
+        (Device.StartsWith("cuda") ? $"; cuDNN tuning {Tuning.ToString().ToLowerInvariant()}" : "") +
         (Fused is { } f ? $"; fused VAE kernels on (unfused decode median {f.UnfusedMsMedian:F0} ms); fused vs unfused frames: {f.Difference}" : "");
 
-    public bool CudnnAutotune { get; init; }
+    public CudnnTuning Tuning { get; init; }
 
     public FusedComparison? Fused { get; init; }
 }
@@ -58,7 +58,7 @@ public static class VaeBench
         var peak = device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).PeakAllocated : 0;
         return new VaeBenchResult(device.ToString(), w, h, latents, (int)video.shape[1], times[times.Count / 2], times[0], encode, peak)
         {
-            CudnnAutotune = device.type == DeviceType.CUDA && CudnnAutotune.EnsureConfigured(),
+            Tuning = CudnnAutotune.Mode,
             Fused = fused,
         };
     }

@@ -193,13 +193,13 @@ public static partial class TorchSelfTest
     private static IEnumerable<(string, Action)> FusedVaeChecks(Device dev)
     {
         if (dev.type != TorchSharp.DeviceType.CUDA) yield break;
-        yield return ("fused VAE RMS_norm + SiLU matches the bf16 ops, into a frame range of a buffer too", () =>
+        yield return ("fused VAE RMS_norm + SiLU matches the bf16 ops (into a frame range of a buffer, with an input bias); bias + residual is bit-identical", () =>
         {
             RequireFused();
             if (!FusedKernels.ChannelNormAvailable)
                 throw new SkipCheck("the native extension predates the VAE kernel; rebuild it");
             // A decoder activation (4-wide loads) and an odd frame (one position per thread).
-            foreach (var (shape, seed) in new[] { (new long[] { 1, 96, 4, 48, 88 }, 21UL), ([1, 384, 1, 7, 9], 22UL) })
+            foreach (var (shape, seed) in new[] { (new long[] { 1, 96, 4, 96, 176 }, 21UL), ([1, 384, 1, 7, 9], 22UL) })
             {
                 var channels = shape[1];
                 var x = (Noise.Randn(shape, seed, ScalarType.Float32, dev) * 2 + 0.3).to(ScalarType.BFloat16);
@@ -218,6 +218,14 @@ public static partial class TorchSelfTest
                 Expect(Same(withSilu, buffer.narrow(2, 2, shape[2])), "the buffer's frame range differs from the new tensor");
                 Expect(buffer.narrow(2, 0, 2).eq(7.0).all().item<bool>() && buffer.narrow(2, 2 + shape[2], 1).eq(7.0).all().item<bool>(),
                     "frames outside the range were written");
+                // A convolution's bias left to the norm: the same as adding it in bf16 first.
+                var bias = (Noise.Randn([channels], seed + 20, ScalarType.Float32, dev) * 0.5).to(ScalarType.BFloat16);
+                var biased = x + bias.view(1, channels, 1, 1, 1);
+                Expect(Same(FusedKernels.ChannelRmsNorm(biased, gamma, scale, silu: true), FusedKernels.ChannelRmsNorm(x, gamma, scale, silu: true, bias: bias)),
+                    "the norm's input bias differs from adding the bias first");
+                // The residual block's end: bias and shortcut in one pass, bit for bit the two bf16 adds.
+                var shortcut = Noise.Randn(shape, seed + 30, ScalarType.Float32, dev).to(ScalarType.BFloat16);
+                Expect(Same(biased + shortcut, FusedKernels.BiasResidual(x, bias, shortcut)), "bias + residual differs from the two adds");
             }
         });
     }

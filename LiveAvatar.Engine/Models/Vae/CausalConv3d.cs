@@ -62,6 +62,31 @@ public sealed class CausalConv3d : Module
         return y.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// <see cref="Forward(Tensor, FeatureCache)"/> with the input written straight into the causal buffer instead of
+    /// concatenated behind the cached frames: <paramref name="fill"/> gets frames [past, past + T) of a new
+    /// [B, Cin, past + T, H, W] buffer, whose first frames already hold the zeros and the cached frames, and writes
+    /// the convolution's input there (a fused norm does). Same frames, same cache updates; without
+    /// <paramref name="withBias"/> the bias is left to the caller's next kernel.
+    /// </summary>
+    public Tensor ForwardFilled(long[] inputShape, ScalarType dtype, Device device, Action<Tensor> fill, FeatureCache cache, bool withBias = true)
+    {
+        using var scope = torch.NewDisposeScope();
+        var slot = cache.Claim();
+        var prev = cache.Frames(slot);
+        var (t, past) = (inputShape[2], _pastFrames);
+        var buffer = torch.empty([inputShape[0], inputShape[1], past + t, inputShape[3], inputShape[4]], dtype, device);
+        var cached = prev is null ? 0 : Math.Min(prev.shape[2], past);
+        if (past > cached) buffer.narrow(2, 0, past - cached).zero_();
+        if (cached > 0) buffer.narrow(2, past - cached, cached).copy_(prev!.narrow(2, prev.shape[2] - cached, cached));
+        var x = buffer.narrow(2, past, t);
+        fill(x);
+        var keep = LastFrames(x, prev);
+        var y = F.conv3d(buffer, Weight.T, withBias ? Bias.T : null, _stride, _spatialPadding);
+        cache.Store(slot, keep);
+        return y.MoveToOuterDisposeScope();
+    }
+
     /// <summary>x[:, :, -CACHE_T:].clone(), prefixed with prev[:, :, -1] when x has fewer than CACHE_T frames.</summary>
     internal static Tensor LastFrames(Tensor x, Tensor? prev)
     {

@@ -1,4 +1,5 @@
 using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -56,9 +57,17 @@ public sealed class Decoder3d : Module
         x = cache is null ? Conv1.Forward(x) : Conv1.Forward(x, cache);
         foreach (var layer in Middle.Items) x = ((IVaeLayer)layer).Forward(x, cache);
         foreach (var layer in Upsamples.Items) x = ((IVaeLayer)layer).Forward(x, cache);
-        x = Head.At<RmsNorm>(0).Forward(x, silu: true);
-        var conv = Head.At<CausalConv3d>(2);
-        x = cache is null ? conv.Forward(x) : conv.Forward(x, cache);
+        var (norm, conv) = (Head.At<RmsNorm>(0), Head.At<CausalConv3d>(2));
+        if (cache is not null && FusedKernels.AppliesToChannelNorm(x))
+        {
+            var input = x;
+            x = conv.ForwardFilled(input.shape, input.dtype, input.device, into => norm.ForwardInto(input, into, silu: true), cache);
+        }
+        else
+        {
+            x = norm.Forward(x, silu: true);
+            x = cache is null ? conv.Forward(x) : conv.Forward(x, cache);
+        }
         return x.MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -28,6 +29,7 @@ public sealed class ResidualBlock : Module, IVaeLayer
     /// <summary>x [B, Cin, T, H, W] → [B, Cout, T, H, W]; two cache slots (the two 3³ convs).</summary>
     public Tensor Forward(Tensor x, FeatureCache? cache)
     {
+        if (cache is not null && FusedKernels.AppliesToChannelNorm(x)) return ForwardFused(x, cache);
         using var scope = torch.NewDisposeScope();
         var h = Shortcut?.Forward(x) ?? x;
         x = Residual.At<RmsNorm>(0).Forward(x, silu: true);
@@ -35,6 +37,20 @@ public sealed class ResidualBlock : Module, IVaeLayer
         x = Residual.At<RmsNorm>(3).Forward(x, silu: true);
         x = Conv(Residual.At<CausalConv3d>(6), x, cache);
         return (x + h).MoveToOuterDisposeScope();
+    }
+
+    // bf16 on CUDA: each norm + SiLU writes straight into its convolution's causal buffer (no concatenated copy),
+    // the first convolution's bias is added inside the second norm, and the second's bias and the shortcut in one
+    // pass: the same bf16 roundings as the unfused ops, about half the memory traffic.
+    private Tensor ForwardFused(Tensor x, FeatureCache cache)
+    {
+        using var scope = torch.NewDisposeScope();
+        var h = Shortcut?.Forward(x) ?? x;
+        var (norm1, conv1) = (Residual.At<RmsNorm>(0), Residual.At<CausalConv3d>(2));
+        var (norm2, conv2) = (Residual.At<RmsNorm>(3), Residual.At<CausalConv3d>(6));
+        var y = conv1.ForwardFilled(x.shape, x.dtype, x.device, into => norm1.ForwardInto(x, into, silu: true), cache, withBias: false);
+        var z = conv2.ForwardFilled(y.shape, y.dtype, y.device, into => norm2.ForwardInto(y, into, silu: true, conv1.Bias.T), cache, withBias: false);
+        return FusedKernels.BiasResidual(z, conv2.Bias.T, h).MoveToOuterDisposeScope();
     }
 
     private static Tensor Conv(CausalConv3d conv, Tensor x, FeatureCache? cache) =>

@@ -42,4 +42,10 @@ public sealed class RmsNorm : Module
         var y = x / denom * _scale * Gamma.T;
         return (silu ? y.silu() : y).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The fused RMS_norm (+ SiLU) of bf16 x on CUDA written into <paramref name="output"/> (x's sizes, may be
+    /// a frame range of a causal buffer); <paramref name="inputBias"/> [C] is added to x first (the bias its
+    /// convolution left out). Only where <see cref="FusedKernels.AppliesToChannelNorm"/> holds.</summary>
+    public void ForwardInto(Tensor x, Tensor output, bool silu, Tensor? inputBias = null) =>
+        FusedKernels.ChannelRmsNorm(x, Gamma.T, _scale, silu, output, inputBias);
 }

@@ -17,6 +17,11 @@ public sealed class Wan21Vae : IDisposable
 {
     private readonly Tensor _mean;
     private readonly Tensor _invStd;
+    private readonly Dictionary<(bool Decode, long H, long W), int> _tunedCalls = [];
+
+    /// <summary>Calls per direction and size that run with cuDNN's autotuner (<see cref="Native.CudnnTuning.Vae"/>):
+    /// the first covers the first-chunk shapes, the second those of every later chunk.</summary>
+    private const int TunedCallsPerSize = 2;
 
     public WanVae Model { get; }
     public Device Device { get; }
@@ -72,6 +77,7 @@ public sealed class Wan21Vae : IDisposable
             throw new ArgumentException($"video must be [3, T, H, W] with T ≥ 1; got {Shapes.Describe(video.shape)}", nameof(video));
         using var scope = torch.NewDisposeScope();
         var x = video.to(DType, Device).unsqueeze(0);
+        using var tuning = TuningFor(decode: false, video.shape[2], video.shape[3]);
         var moments = Model.EncodeMoments(x, trace);                         // [1, 2C, F, h, w]
         var mu = moments.narrow(1, 0, Config.ZDim);
         var latents = ((mu - _mean) * _invStd).to(ScalarType.Float32).squeeze(0);
@@ -93,8 +99,22 @@ public sealed class Wan21Vae : IDisposable
         CheckLatents(latents);
         using var scope = torch.NewDisposeScope();
         var z = latents.to(DType, Device).unsqueeze(0) / _invStd + _mean;    // [1, C, F, H, W]
+        using var tuning = TuningFor(decode: true, latents.shape[2], latents.shape[3]);
         var video = Model.Decode(z, cache).to(ScalarType.Float32).clamp(-1, 1).squeeze(0);
         return video.MoveToOuterDisposeScope();
+    }
+
+    // The autotuner for this call when it is one of the first at its size on a GPU; null otherwise.
+    private IDisposable? TuningFor(bool decode, long h, long w)
+    {
+        if (Device.type != DeviceType.CUDA) return null;
+        lock (_tunedCalls)
+        {
+            var calls = _tunedCalls.GetValueOrDefault((decode, h, w));
+            if (calls >= TunedCallsPerSize) return null;
+            _tunedCalls[(decode, h, w)] = calls + 1;
+        }
+        return Native.CudnnAutotune.TuneScope();
     }
 
     internal void CheckLatents(Tensor latents)

@@ -8,13 +8,24 @@
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime.h>
 
-extern "C" int lax_launch_channel_rms_norm(const void* x, long outer, int channels, long inner, const void* gamma,
-                                           float scale, int silu, void* out, long out_outer, long out_channel,
-                                           cudaStream_t stream);
+extern "C" int lax_launch_channel_rms_norm(const void* x, const void* bias, long outer, int channels, long inner,
+                                           const void* gamma, float scale, int silu, void* out, long out_outer,
+                                           long out_channel, cudaStream_t stream);
+extern "C" int lax_launch_bias_residual(const void* y, const void* bias, const void* h, long outer, int channels, long inner,
+                                        void* out, cudaStream_t stream);
 
-// x bf16 [N, C, ...] contiguous, gamma [C] (any shape with C elements) → out bf16 of x's sizes:
-// x / max(‖x‖₂ over C, 1e-12) · scale · gamma, then SiLU when silu.
-LAX_API int lax_fused_channel_rms_norm(void* x, void* gamma, double scale, int silu, void* out) {
+namespace {
+// A per-channel bf16 vector of exactly `channels` elements (a conv bias, a gamma of [C, 1, 1, 1]).
+at::Tensor channel_vector(void* handle, int64_t channels, const char* name) {
+  auto v = lax::T(handle).to(at::kBFloat16).contiguous();
+  TORCH_CHECK(v.numel() == channels, name, " has ", v.numel(), " elements, x ", channels, " channels");
+  return v;
+}
+}  // namespace
+
+// x bf16 [N, C, ...] contiguous, gamma [C] (any shape with C elements), bias [C] or null → out bf16 of x's sizes:
+// with x' = bf16(x + bias) (or x), x' / max(‖x'‖₂ over C, 1e-12) · scale · gamma, then SiLU when silu.
+LAX_API int lax_fused_channel_rms_norm(void* x, void* bias, void* gamma, double scale, int silu, void* out) {
   LAX_GUARD(-1, {
     auto& input = lax::T(x);
     auto& output = lax::T(out);
@@ -31,15 +42,42 @@ LAX_API int lax_fused_channel_rms_norm(void* x, void* gamma, double scale, int s
     const c10::cuda::CUDAGuard guard(input.device());
     const int64_t channels = input.size(1);
     const int64_t inner = input.numel() / std::max<int64_t>(1, input.size(0) * channels);
-    auto g = lax::T(gamma).to(at::kBFloat16).contiguous();
-    TORCH_CHECK(g.numel() == channels, "gamma has ", g.numel(), " elements, x ", channels, " channels");
+    auto g = channel_vector(gamma, channels, "gamma");
+    at::Tensor b;
+    if (bias) b = channel_vector(bias, channels, "bias");
     if (input.numel() > 0) {
-      const int rc = lax_launch_channel_rms_norm(input.data_ptr(), input.size(0), (int)channels, inner, g.data_ptr(),
+      const int rc = lax_launch_channel_rms_norm(input.data_ptr(), bias ? b.data_ptr() : nullptr, input.size(0), (int)channels,
+                                                 inner, g.data_ptr(),
                                                  (float)scale, silu, output.data_ptr(), output.stride(0),
                                                  output.stride(1), c10::cuda::getCurrentCUDAStream());
       TORCH_CHECK(rc == 0, "channel_rms_norm: CUDA error ", cudaGetErrorString((cudaError_t)rc));
     }
     return 0;
+  })
+}
+
+// y, h bf16 [N, C, ...] contiguous, bias [C] → new bf16 bf16(bf16(y + bias) + h): a residual block's last
+// convolution (run without its bias) finished with its bias and the shortcut in one pass.
+LAX_API void* lax_fused_bias_residual(void* y, void* bias, void* h) {
+  LAX_GUARD(nullptr, {
+    auto& conv = lax::T(y);
+    auto& shortcut = lax::T(h);
+    TORCH_CHECK(conv.is_cuda() && conv.scalar_type() == at::kBFloat16 && conv.dim() >= 2 && conv.is_contiguous(),
+                "y must be a contiguous bfloat16 [N, C, ...] tensor on a CUDA device");
+    TORCH_CHECK(shortcut.sizes() == conv.sizes() && shortcut.scalar_type() == at::kBFloat16 && shortcut.is_contiguous() &&
+                    shortcut.device() == conv.device(),
+                "h must be a contiguous bfloat16 tensor of y's sizes on y's device, got ", shortcut.sizes());
+    const c10::cuda::CUDAGuard guard(conv.device());
+    const int64_t channels = conv.size(1);
+    const int64_t inner = conv.numel() / std::max<int64_t>(1, conv.size(0) * channels);
+    auto b = channel_vector(bias, channels, "bias");
+    auto out = at::empty_like(conv);
+    if (conv.numel() > 0) {
+      const int rc = lax_launch_bias_residual(conv.data_ptr(), b.data_ptr(), shortcut.data_ptr(), conv.size(0), (int)channels,
+                                              inner, out.data_ptr(), c10::cuda::getCurrentCUDAStream());
+      TORCH_CHECK(rc == 0, "bias_residual: CUDA error ", cudaGetErrorString((cudaError_t)rc));
+    }
+    return lax::wrap(out);
   })
 }
 #endif

@@ -1,7 +1,7 @@
 // Fused RMS_norm (+ SiLU) of the Wan VAE. Unfused, the module is F.normalize over the channel dimension, · √C, · gamma
 // and then SiLU: seven or eight PyTorch kernels that each read and write the whole video activation, which at full
-// resolution is 96 channels × 4 frames × 384 × 704 (200 MB in bf16) per latent decoded. Here each thread owns a few
-// neighbouring positions and walks the channels twice (sum of squares, then the output), one read of the input from
+// resolution is 96 channels × 4 frames × 384 × 704 (200 MB in bf16) per latent decoded. Here each lane owns one or four
+// neighbouring positions and walks its share of the channels twice (sum of squares, then the output), one read of the input from
 // memory (the second pass mostly hits L2) and one write.
 //
 // Rounding follows the original's bf16 op sequence: the L2 norm accumulates in float32 and is rounded to bf16 (the
@@ -15,11 +15,14 @@
 #include <cstdint>
 
 namespace {
-constexpr int kThreads = 256;
+constexpr int kWarps = 8;
+constexpr int kThreads = 32 * kWarps;
+// Below this many blocks of four positions per lane the GPU is not full (132 SMs on an H200): one position per lane.
+constexpr long kMinWideBlocks = 4 * 132;
 
 __device__ __forceinline__ float round_to_bf16(float v) { return __bfloat162float(__float2bfloat16_rn(v)); }
 
-struct Bf16x4 {
+struct __align__(8) Bf16x4 {
   __nv_bfloat162 lo, hi;
 };
 
@@ -49,70 +52,127 @@ struct Pack<4> {
   }
 };
 
-// x [outer, channels, inner] contiguous; out element (n, c, p) at n·out_outer + c·out_channel + p. One thread per Vec
-// consecutive positions p of one n.
+// Vec values of channel c, plus that channel's bias rounded to bf16 when there is one (the convolution before the
+// norm leaves its bias to this kernel; unfused, libtorch adds it to the bf16 output in a separate pass).
 template <int Vec>
-__global__ void channel_rms_norm_kernel(const __nv_bfloat16* __restrict__ x, long outer, int channels, long inner,
-                                        const __nv_bfloat16* __restrict__ gamma, float scale, int silu,
-                                        __nv_bfloat16* __restrict__ out, long out_outer, long out_channel) {
-  const long groups_per_outer = inner / Vec;
-  const long total = outer * groups_per_outer;
-  for (long g = blockIdx.x * (long)blockDim.x + threadIdx.x; g < total; g += (long)gridDim.x * blockDim.x) {
-    const long n = g / groups_per_outer;
-    const long p = (g - n * groups_per_outer) * Vec;
-    const __nv_bfloat16* in = x + n * channels * inner + p;
-    float squares[Vec];
+__device__ __forceinline__ void load_biased(const __nv_bfloat16* p, const __nv_bfloat16* bias, int c, float* v) {
+  Pack<Vec>::load(p, v);
+  if (bias) {
+    const float b = __bfloat162float(bias[c]);
 #pragma unroll
-    for (int k = 0; k < Vec; ++k) squares[k] = 0.f;
-    for (int c = 0; c < channels; ++c) {
-      float v[Vec];
-      Pack<Vec>::load(in + c * inner, v);
-#pragma unroll
-      for (int k = 0; k < Vec; ++k) squares[k] = __fadd_rn(squares[k], __fmul_rn(v[k], v[k]));
-    }
-    float norm[Vec];
-    const float floor = round_to_bf16(1e-12f);
-#pragma unroll
-    for (int k = 0; k < Vec; ++k) norm[k] = fmaxf(round_to_bf16(sqrtf(squares[k])), floor);
-    __nv_bfloat16* o = out + n * out_outer + p;
-    for (int c = 0; c < channels; ++c) {
-      float v[Vec];
-      Pack<Vec>::load(in + c * inner, v);
-      const float gm = __bfloat162float(gamma[c]);
-#pragma unroll
-      for (int k = 0; k < Vec; ++k) {
-        float y = round_to_bf16(__fdiv_rn(v[k], norm[k]));
-        y = round_to_bf16(__fmul_rn(y, scale));
-        y = round_to_bf16(__fmul_rn(y, gm));
-        if (silu) y = __fdiv_rn(y, __fadd_rn(1.f, expf(-y)));
-        v[k] = y;
-      }
-      Pack<Vec>::store(o + c * out_channel, v);
-    }
+    for (int k = 0; k < Vec; ++k) v[k] = round_to_bf16(__fadd_rn(v[k], b));
   }
 }
 
-int grid_for(long threads) {
-  long blocks = (threads + kThreads - 1) / kThreads;
-  return (int)(blocks < 65535L * 8 ? blocks : 65535L * 8);
+// x [outer, channels, inner] contiguous (plus bias[c] when given); out element (n, c, p) at n·out_outer + c·out_channel + p. A block owns 32·Vec
+// consecutive positions of one n: its lanes read neighbouring positions (coalesced) and its warps split the channels
+// (warp w takes c = w, w + kWarps, ...), so even the 384-channel, 4,224-position frames of the decoder's first level
+// fill the GPU. The per-warp partial sums are added in warp order, the same order for every run.
+template <int Vec>
+__global__ void channel_rms_norm_kernel(const __nv_bfloat16* __restrict__ x, const __nv_bfloat16* __restrict__ bias,
+                                        int channels, long inner, const __nv_bfloat16* __restrict__ gamma, float scale, int silu,
+                                        __nv_bfloat16* __restrict__ out, long out_outer, long out_channel) {
+  __shared__ float partial[kWarps][32 * Vec];
+  const long tiles = (inner + 32 * Vec - 1) / (32 * Vec);
+  const long n = blockIdx.x / tiles;
+  const long p = (blockIdx.x - n * tiles) * (32 * Vec) + (threadIdx.x % 32) * Vec;
+  const int warp = threadIdx.x / 32;
+  const bool active = p < inner;
+  const __nv_bfloat16* in = x + n * channels * inner + p;
+  float squares[Vec];
+#pragma unroll
+  for (int k = 0; k < Vec; ++k) squares[k] = 0.f;
+  if (active)
+    for (int c = warp; c < channels; c += kWarps) {
+      float v[Vec];
+      load_biased<Vec>(in + c * inner, bias, c, v);
+#pragma unroll
+      for (int k = 0; k < Vec; ++k) squares[k] = __fadd_rn(squares[k], __fmul_rn(v[k], v[k]));
+    }
+#pragma unroll
+  for (int k = 0; k < Vec; ++k) partial[warp][(threadIdx.x % 32) * Vec + k] = squares[k];
+  __syncthreads();
+  if (!active) return;
+  float norm[Vec];
+  const float floor = round_to_bf16(1e-12f);
+#pragma unroll
+  for (int k = 0; k < Vec; ++k) {
+    float total = 0.f;
+#pragma unroll
+    for (int w = 0; w < kWarps; ++w) total = __fadd_rn(total, partial[w][(threadIdx.x % 32) * Vec + k]);
+    norm[k] = fmaxf(round_to_bf16(sqrtf(total)), floor);
+  }
+  __nv_bfloat16* o = out + n * out_outer + p;
+  for (int c = warp; c < channels; c += kWarps) {
+    float v[Vec];
+    load_biased<Vec>(in + c * inner, bias, c, v);
+    const float gm = __bfloat162float(gamma[c]);
+#pragma unroll
+    for (int k = 0; k < Vec; ++k) {
+      float y = round_to_bf16(__fdiv_rn(v[k], norm[k]));
+      y = round_to_bf16(__fmul_rn(y, scale));
+      y = round_to_bf16(__fmul_rn(y, gm));
+      if (silu) y = __fdiv_rn(y, __fadd_rn(1.f, expf(-y)));
+      v[k] = y;
+    }
+    Pack<Vec>::store(o + c * out_channel, v);
+  }
+}
+
+// out = bf16(bf16(y + bias[c]) + h) over [outer, channels, inner] contiguous tensors: the residual block's last
+// convolution's bias and the shortcut in one pass, with the two roundings of the unfused adds.
+template <int Vec>
+__global__ void bias_residual_kernel(const __nv_bfloat16* __restrict__ y, const __nv_bfloat16* __restrict__ bias,
+                                     const __nv_bfloat16* __restrict__ h, int channels, long inner, long total,
+                                     __nv_bfloat16* __restrict__ out) {
+  for (long i = (blockIdx.x * (long)blockDim.x + threadIdx.x) * Vec; i < total; i += (long)gridDim.x * blockDim.x * Vec) {
+    float a[Vec], r[Vec];
+    Pack<Vec>::load(y + i, a);
+    Pack<Vec>::load(h + i, r);
+    const float b = __bfloat162float(bias[(i / inner) % channels]);
+#pragma unroll
+    for (int k = 0; k < Vec; ++k) a[k] = __fadd_rn(round_to_bf16(__fadd_rn(a[k], b)), r[k]);
+    Pack<Vec>::store(out + i, a);
+  }
 }
 
 bool aligned8(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 7u) == 0; }
 }  // namespace
 
-// Launcher: 0 on success, else a cudaError_t. Four positions per thread (8-byte loads and stores) when every row
-// start is 8-byte aligned, else one.
-extern "C" int lax_launch_channel_rms_norm(const void* x, long outer, int channels, long inner, const void* gamma,
-                                           float scale, int silu, void* out, long out_outer, long out_channel,
-                                           cudaStream_t stream) {
+// Launcher: 0 on success, else a cudaError_t. Four positions per lane (8-byte loads and stores) when every row start
+// is 8-byte aligned and that still makes enough blocks, else one.
+extern "C" int lax_launch_channel_rms_norm(const void* x, const void* bias, long outer, int channels, long inner,
+                                           const void* gamma, float scale, int silu, void* out, long out_outer,
+                                           long out_channel, cudaStream_t stream) {
   const auto* in = static_cast<const __nv_bfloat16*>(x);
+  const auto* b = static_cast<const __nv_bfloat16*>(bias);
   const auto* g = static_cast<const __nv_bfloat16*>(gamma);
   auto* o = static_cast<__nv_bfloat16*>(out);
-  if (inner % 4 == 0 && out_outer % 4 == 0 && out_channel % 4 == 0 && aligned8(in) && aligned8(o))
-    channel_rms_norm_kernel<4><<<grid_for(outer * inner / 4), kThreads, 0, stream>>>(in, outer, channels, inner, g, scale,
-                                                                                     silu, o, out_outer, out_channel);
+  const long wide_blocks = outer * ((inner + 127) / 128);
+  if (inner % 4 == 0 && out_outer % 4 == 0 && out_channel % 4 == 0 && aligned8(in) && aligned8(o) && wide_blocks >= kMinWideBlocks)
+    channel_rms_norm_kernel<4><<<wide_blocks, kThreads, 0, stream>>>(in, b, channels, inner, g, scale, silu, o, out_outer, out_channel);
   else
-    channel_rms_norm_kernel<1><<<grid_for(outer * inner), kThreads, 0, stream>>>(in, outer, channels, inner, g, scale,
-                                                                                 silu, o, out_outer, out_channel);
+    channel_rms_norm_kernel<1><<<outer * ((inner + 31) / 32), kThreads, 0, stream>>>(in, b, channels, inner, g, scale, silu, o,
+                                                                                     out_outer, out_channel);
+  return (int)cudaGetLastError();
+}
+
+// Launcher for bias_residual_kernel: 0 on success, else a cudaError_t.
+extern "C" int lax_launch_bias_residual(const void* y, const void* bias, const void* h, long outer, int channels, long inner,
+                                        void* out, cudaStream_t stream) {
+  const auto* a = static_cast<const __nv_bfloat16*>(y);
+  const auto* r = static_cast<const __nv_bfloat16*>(h);
+  auto* o = static_cast<__nv_bfloat16*>(out);
+  const long total = outer * channels * inner;
+  const long max_blocks = 132L * 16;
+  if (inner % 4 == 0 && aligned8(a) && aligned8(r) && aligned8(o)) {
+    const long blocks = (total / 4 + kThreads - 1) / kThreads;
+    bias_residual_kernel<4><<<blocks < max_blocks ? blocks : max_blocks, kThreads, 0, stream>>>(
+        a, static_cast<const __nv_bfloat16*>(bias), r, channels, inner, total, o);
+  } else {
+    const long blocks = (total + kThreads - 1) / kThreads;
+    bias_residual_kernel<1><<<blocks < max_blocks ? blocks : max_blocks, kThreads, 0, stream>>>(
+        a, static_cast<const __nv_bfloat16*>(bias), r, channels, inner, total, o);
+  }
   return (int)cudaGetLastError();
 }
