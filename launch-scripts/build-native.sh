@@ -56,6 +56,11 @@ if [[ -e "$LIBTORCH/lib/libtorch_cuda.so" ]]; then
   CUDART_STATIC=$(find "$(dirname "$NVCC")/.." -name libcudart_static.a 2>/dev/null | head -1)
   [[ -z "$CUDART_STATIC" ]] && { echo "build-native: no libcudart_static.a next to $NVCC" >&2; exit 2; }
   LIBS+=("$CUDART_STATIC" -lrt -lpthread -ldl)
+  # cuBLASLt for the FP8 linear (float8_linear.cpp): the library torch itself loads (same soname at run time).
+  CUBLASLT=$(find "$(dirname "$LIBTORCH")/nvidia" "$LIBTORCH/lib" -name 'libcublasLt.so*' 2>/dev/null | sort | head -1)
+  [[ -z "$CUBLASLT" ]] && CUBLASLT=$(find "$(dirname "$NVCC")/.." -name 'libcublasLt.so*' 2>/dev/null | sort | head -1)
+  [[ -z "$CUBLASLT" ]] && { echo "build-native: no libcublasLt.so beside torch or the CUDA toolkit" >&2; exit 2; }
+  LIBS+=(-L"$(dirname "$CUBLASLT")" -l:"$(basename "$CUBLASLT")" -Wl,-rpath,"$(dirname "$CUBLASLT")")
 fi
 
 STAMP="$OUT/build-info.txt"

@@ -62,6 +62,13 @@ public static unsafe class Float8
         NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, int, IntPtr>)NativeExtension.Export("lax_f8_dequantize_e4m3"))(bytes.Handle, (int)dtype), "float8 dequantize");
 
     /// <summary>(a8 · scaleA) @ (b8 · scaleB) + bias in <paramref name="outDtype"/>; a8 row-major [M,K], b8 column-major [K,N].</summary>
+    /// <summary>One FP8 linear in one call: x [M, K] (bf16 or float32) quantised per tensor (the fused kernels' bytes
+    /// and scale), times the e4m3 weight w8 [N, K] (uint8 bytes, 1/scale <paramref name="weightInverse"/>), plus bias
+    /// (bf16 [N] or null), through cuBLASLt with a cached plan → [M, N] in <paramref name="outDtype"/>.</summary>
+    public static torch.Tensor Linear(torch.Tensor x, torch.Tensor w8, torch.Tensor weightInverse, torch.Tensor? bias, torch.ScalarType outDtype) =>
+        NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int, IntPtr>)NativeExtension.Export("lax_f8_linear"))(
+            x.Handle, w8.Handle, weightInverse.Handle, bias?.Handle ?? IntPtr.Zero, (int)outDtype), "FP8 linear");
+
     public static torch.Tensor ScaledMm(torch.Tensor a8, torch.Tensor b8, torch.Tensor scaleA, torch.Tensor scaleB, torch.Tensor? bias,
                                         torch.ScalarType outDtype, bool fastAccum = true) =>
         NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr>)NativeExtension.Export("lax_f8_scaled_mm"))(

@@ -101,7 +101,8 @@ public static class DitBench
         Sync(device);
         var prefill = sw.Elapsed.TotalMilliseconds;
         var fp8Comparison = bf16Output is null ? null : new Fp8Comparison(OutputDifference.Of(bf16Output, dit.Forward(Input(0), ring, cond).to(ScalarType.Float32)),
-            LiveAvatar.Engine.Models.Fp8.Fp8Quantisation.Mode.ToString().ToLowerInvariant());
+            LiveAvatar.Engine.Models.Fp8.Fp8Quantisation.Mode.ToString().ToLowerInvariant() + ", GEMM through " +
+            LiveAvatar.Engine.Models.Fp8.Fp8Gemm.Path switch { LiveAvatar.Engine.Models.Fp8.Fp8GemmPath.CublasLt => "cuBLASLt (cached plans)", _ => "_scaled_mm" });
         var times = new List<double>();
         var issueTimes = new List<double>();
         for (var i = 0; i < warmup + iters; i++)

@@ -67,7 +67,13 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
         $"{SteadyFps:F2} FPS after the first clip; per clip {(ClipSeconds.Count <= 8 ? string.Join(", ", ClipSeconds.Select(c => c.ToString("F2"))) : $"{ClipSeconds.Min():F2}..{ClipSeconds.Max():F2}")} s; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB, host peak {HostPeakBytes / 1073741824.0:F1} GiB" +
         (MemoryPlan is null ? "" : $"; {MemoryPlan}") +
-        (KvRings is { } k ? $"; KV rings on the GPU: {k.OnGpu} of {k.Total}" : "");
+        (KvRings is { } k ? $"; KV rings on the GPU: {k.OnGpu} of {k.Total}" : "") +
+        (StepTimes is { } st ? $"; after the first clip the first stage issues a DiT step in {st.IssueMs:F1} ms of host time (median)" +
+            (st.DeviceIntervalMs is { } d ? $" and steps start {d:F1} ms apart on the GPU" : "") : "");
+
+    /// <summary>The measured run's first stage after its first clip: median host issue time of a DiT step and the
+    /// median device interval between step starts (<see cref="StepTimings"/>).</summary>
+    public (double IssueMs, double? DeviceIntervalMs)? StepTimes { get; init; }
 
     /// <summary>The measured run's KV rings on the GPU, of all its rings (block-streaming runs).</summary>
     public (int OnGpu, int Total)? KvRings { get; init; }
@@ -111,11 +117,13 @@ public static class SamplerBench
         // Kept between runs as a resident server keeps them: host KV rings, and the last picture's reference encodes.
         using var hostRings = new HostRingPool();
         using var pictures = new SinkLatentCache();
-        PipelineSampler Streamer() => new(dits, vae, dtype)
-            { EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = hostRings, KvBudgetBytes = offloadKv ? null : memoryPlan?.KvBudgetBytes };
+        using var stepTimings = new StepTimings();
+        PipelineSampler Streamer(bool timed = false) => new(dits, vae, dtype)
+            { EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = hostRings, KvBudgetBytes = offloadKv ? null : memoryPlan?.KvBudgetBytes,
+              Timings = timed ? stepTimings : null };
         PipelineSampler? measured = null;
         IEnumerable<SamplerEvent> Events() => streaming
-            ? (measured = Streamer()).Run(inputs, new SeededRandomness(420))
+            ? (measured = Streamer(timed: true)).Run(inputs, new SeededRandomness(420))
             : new SingleDeviceSampler(dit, vae, device, dtype, offloadKv) { HostRings = hostRings }.Run(inputs, new SeededRandomness(420));
         // A one-clip run first, as a resident server has done before a request arrives: cuDNN/cuBLAS plans, the
         // allocator's pools and the lazily loaded kernels are ready. Its time to first block is the cold one. The
@@ -162,10 +170,10 @@ public static class SamplerBench
         var where = stages > 1 ? $"{stages} pipeline stages on {string.Join(", ", stageDevices.Distinct())}, VAE on {vaeDevice}" : device.ToString();
         var total = clock.Elapsed.TotalSeconds; // before the soak, which is not part of the measured run
         var samePicture = warm ? FirstBlockOf(Streamer().Run(inputs with { Clips = 1, SinkCache = pictures }, new SeededRandomness(8)), device) : 0;
-        var soak = soakRuns > 0 && streaming && device.type == DeviceType.CUDA ? SamplerSoak.Run(Streamer, inputs, device, soakRuns) : null;
+        var soak = soakRuns > 0 && streaming && device.type == DeviceType.CUDA ? SamplerSoak.Run(() => Streamer(), inputs, device, soakRuns) : null;
         return new SamplerBenchResult(where, w, h, clips, frames, setup, first, total, perClip, peak, onlineDecode, memory,
             streaming, firstBlock, coldFirstBlock) { Soak = soak, HostPeakBytes = hostPeak, MemoryPlan = memoryPlan?.Summary, SamePictureFirstBlockSeconds = samePicture,
-              KvRings = measured?.KvRings };
+              KvRings = measured?.KvRings, StepTimes = streaming && clips > 1 && stepTimings.Steps > 4 * 4 + 1 ? stepTimings.Medians(4 * 4) : null };
     }
 
     // Runs a whole run and returns the seconds to its first block.

@@ -130,6 +130,42 @@ public static partial class TorchSelfTest
         });
     }
 
+    // The one-call cuBLASLt FP8 linear must compute what the quantisation + _scaled_mm path computes: the same bytes
+    // go into a GEMM with the same attributes; only the algorithm cuBLASLt picks (and so its summation order) may
+    // differ, so every output must be within one bf16 step.
+    private static IEnumerable<(string, Action)> Fp8LinearChecks(Device dev)
+    {
+        if (dev.type != TorchSharp.DeviceType.CUDA) yield break;
+        yield return ("FP8 linear through cuBLASLt matches the _scaled_mm path (with and without bias, padded rows)", () =>
+        {
+            if (!Float8.IsSupported(dev, out var why)) throw new SkipCheck(why);
+            if (!NativeExtension.HasExport("lax_f8_linear")) throw new SkipCheck("the native extension predates the cuBLASLt FP8 linear; rebuild it");
+            var saved = Fp8Gemm.Path;
+            try
+            {
+                foreach (var (m, k, n, withBias) in new[] { (3168, 5120, 5120, true), (100, 5120, 13824, false), (3168, 13824, 5120, true) })
+                {
+                    var weight = (Noise.Randn([n, k], 31, ScalarType.Float32, dev) * 0.02).to(ScalarType.BFloat16);
+                    var bias = withBias ? (Noise.Randn([n], 32, ScalarType.Float32, dev) * 0.1).to(ScalarType.BFloat16) : null;
+                    using var layer = Fp8Weight.Quantize(weight, bias);
+                    var x = (Noise.Randn([m, k], 33, ScalarType.Float32, dev) * 2).to(ScalarType.BFloat16);
+                    Fp8Gemm.Path = Fp8GemmPath.Torch;
+                    var expected = layer.Forward(x).to(ScalarType.Float32);
+                    Fp8Gemm.Path = Fp8GemmPath.CublasLt;
+                    var got = layer.Forward(x).to(ScalarType.Float32);
+                    Expect(got.shape.SequenceEqual(expected.shape), $"[{m}, {k}] x [{k}, {n}]: shape [{string.Join(", ", got.shape)}]");
+                    var worst = ((got - expected).abs() - expected.abs() * (1.0 / 128) - 1e-3).max().item<float>();
+                    Expect(worst <= 0, $"[{m}, {k}] x [{k}, {n}]: max |diff| {(got - expected).abs().max().item<float>()}, " +
+                        $"{got.ne(expected).to(ScalarType.Float32).mean().item<float>():P1} of the outputs differ");
+                }
+            }
+            finally
+            {
+                Fp8Gemm.Path = saved;
+            }
+        });
+    }
+
     private static IEnumerable<(string, Action)> RopeChecks(Device dev)
     {
         if (dev.type != TorchSharp.DeviceType.CUDA) yield break;

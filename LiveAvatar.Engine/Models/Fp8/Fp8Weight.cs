@@ -62,6 +62,12 @@ public sealed class Fp8Weight : IDisposable
         if (x.shape[^1] != k) throw new ArgumentException($"FP8 linear expects last dim {k}, got [{string.Join(", ", x.shape)}]", nameof(x));
         var lead = x.shape[..^1];
         var x2 = x.reshape(-1, k);
+        if (Fp8Gemm.UsesCublasLt(x2))
+        {
+            // bf16 out, then the layer's dtype, as the _scaled_mm path does.
+            var product = Float8.Linear(x2, Weight, InverseScale, Bias, ScalarType.BFloat16).reshape([.. lead, n]);
+            return (OutputDType == ScalarType.BFloat16 ? product : product.to(OutputDType)).MoveToOuterDisposeScope();
+        }
         var m = x2.shape[0];
         var pad = (Align - m % Align) % Align;
         var (a8, inverseA) = QuantizePerTensor(x2, Fp8Quantisation.For(x2), pad);

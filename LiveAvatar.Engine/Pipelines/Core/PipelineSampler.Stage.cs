@@ -42,7 +42,10 @@ public sealed partial class PipelineSampler
                             if (b == 0 && r <= 1) Prefill(dit, caches.Cond(0), r);
                             for (var i = first; i < first + count; i++)
                             {
+                                var timings = s == 0 ? _sampler.Timings : null;
+                                timings?.Begin(device);
                                 DenoiseStep(dit, caches, work, i - first, i);
+                                timings?.End();
                                 Report(new SamplerStep(r, b, i));
                             }
                             if (s == LastStage && r == 0 && b == 0 && _inputs.Clips > 1) PublishAdaptiveRef(work.Latents);

@@ -67,6 +67,9 @@ public sealed partial class PipelineSampler
     /// device. Multi-stage runs keep their rings resident.</summary>
     public long? KvBudgetBytes { get; init; }
 
+    /// <summary>Records the first stage's host issue time and device interval per DiT step (benchmarks); null: none.</summary>
+    public StepTimings? Timings { get; init; }
+
     /// <summary>After a run has started: the KV rings its first stage kept on the device, of how many.</summary>
     public (int OnGpu, int Total)? KvRings { get; private set; }
 
