@@ -31,14 +31,6 @@ public sealed unsafe class CudaStream : IDisposable
     public void Wait(CudaEvent e) =>
         NativeExtension.Check(((delegate* unmanaged<IntPtr, IntPtr, int>)NativeExtension.Export("lax_stream_wait_event"))(Live, e.Ptr), "cuda stream wait");
 
-    /// <summary>Marks <paramref name="t"/>'s memory as used by this stream: once freed, the caching allocator hands it
-    /// out again only after the work queued here by then has finished (torch's record_stream).</summary>
-    public void RecordUse(TorchSharp.torch.Tensor t) =>
-        NativeExtension.Check(((delegate* unmanaged<IntPtr, IntPtr, int>)NativeExtension.Export("lax_record_stream"))(t.Handle, Live), "cuda record stream");
-
-    /// <summary>Whether the loaded extension can mark tensors for a stream (an older build cannot).</summary>
-    public static bool CanRecordUse => NativeExtension.HasCuda && NativeExtension.HasExport("lax_record_stream");
-
     private IntPtr Live => Ptr != IntPtr.Zero ? Ptr : throw new ObjectDisposedException(nameof(CudaStream));
 
     public void Dispose()

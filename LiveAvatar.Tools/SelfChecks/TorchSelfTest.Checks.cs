@@ -70,7 +70,6 @@ public static partial class TorchSelfTest
         foreach (var c in CudaChecks(dev)) yield return c;
         foreach (var c in FusedKernelChecks(dev)) yield return c;
         foreach (var c in FusedVaeChecks(dev)) yield return c;
-        foreach (var c in VaeStreamChecks(dev)) yield return c;
         foreach (var c in Fp8QuantisationChecks(dev)) yield return c;
         foreach (var c in Fp8LinearChecks(dev)) yield return c;
         foreach (var c in RopeChecks(dev)) yield return c;

@@ -266,48 +266,6 @@ public static partial class TorchSelfTest
         });
     }
 
-    // The VAE decoding on a stream of its own must hand out exactly the frames it decodes on the shared stream: a
-    // tiny synthetic pipeline (demo configs) run both ways over two clips, blocks and clips compared bit for bit.
-    private static IEnumerable<(string, Action)> VaeStreamChecks(Device dev)
-    {
-        if (dev.type != TorchSharp.DeviceType.CUDA) yield break;
-        yield return ("VAE decoding on its own stream hands out the shared stream's frames, bit for bit", () =>
-        {
-            if (!CudaStream.CanRecordUse) throw new SkipCheck("the native extension predates record_stream; rebuild it");
-            var ditConfig = LiveAvatar.Tools.Demo.DemoCheckpoint.Dit(64);
-            var dit = LiveAvatar.Tools.Bench.SamplerBench.SyntheticDit(ditConfig, dev, ScalarType.BFloat16, null);
-            try
-            {
-                using var vae = LiveAvatar.Tools.Bench.SyntheticWeights.Vae(LiveAvatar.Tools.Demo.DemoCheckpoint.Vae, dev, ScalarType.BFloat16);
-                var inputs = new LiveAvatar.Engine.Pipelines.Core.SamplerInputs(
-                    LiveAvatar.Tools.Bench.SyntheticWeights.Uniform([3, 1, 64, 96], ScalarType.Float32, dev, 1, -1, 1),
-                    LiveAvatar.Tools.Bench.SyntheticWeights.Normal([40, ditConfig.TextDim], ScalarType.BFloat16, dev, 2, 0.1),
-                    LiveAvatar.Tools.Bench.SyntheticWeights.Normal([1, ditConfig.NumAudioLayers, ditConfig.AudioDim, 2 * 48], ScalarType.BFloat16, dev, 3),
-                    2, 48, 4, false, Norm3Bf16: true);
-                List<Tensor> Run(bool own)
-                {
-                    var sampler = new LiveAvatar.Engine.Pipelines.Core.PipelineSampler([(dit, dev)], vae, ScalarType.BFloat16) { EmitBlocks = true, VaeOwnStream = own };
-                    var outputs = new List<Tensor>();
-                    foreach (var e in sampler.Run(inputs, new LiveAvatar.Engine.Pipelines.Core.SeededRandomness(5)))
-                    {
-                        if (e is LiveAvatar.Engine.Pipelines.Core.SamplerBlock b) outputs.Add(b.Video);
-                        if (e is LiveAvatar.Engine.Pipelines.Core.SamplerClip c) { outputs.Add(c.Video); outputs.Add(c.Latents); }
-                    }
-                    return outputs;
-                }
-                var shared = Run(own: false);
-                var own = Run(own: true);
-                Expect(shared.Count == own.Count, $"{own.Count} outputs on its own stream, {shared.Count} on the shared one");
-                for (var i = 0; i < shared.Count; i++)
-                    Expect(Same(shared[i], own[i]), $"output {i} differs: max |diff| {(shared[i].to(ScalarType.Float32) - own[i].to(ScalarType.Float32)).abs().max().item<float>()}");
-            }
-            finally
-            {
-                dit.Dispose();
-            }
-        });
-    }
-
     // Norm reductions sum in another order, so a value may round to the neighbouring bf16: allow one bf16 step
     // (2⁻⁸ relative) per element and require almost all elements to be identical.
     private static void ExpectBf16Close(Tensor expected, Tensor got, string what)

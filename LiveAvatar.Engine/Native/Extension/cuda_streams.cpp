@@ -3,7 +3,6 @@
 
 #ifdef LAX_WITH_CUDA
 #include <ATen/cuda/CUDAEvent.h>
-#include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAStream.h>
 
 namespace {
@@ -31,16 +30,6 @@ LAX_API int lax_event_synchronize(void* e) { LAX_GUARD(-1, { E(e).synchronize();
 LAX_API int lax_stream_wait_event(void* s, void* e) { LAX_GUARD(-1, { E(e).block(S(s)); return 0; }) }
 LAX_API double lax_event_elapsed_ms(void* start, void* end) {
   LAX_GUARD(-1.0, { return (double)E(start).elapsed_time(E(end)); })
-}
-// Tells the caching allocator that stream s uses t's memory: when t is freed, the memory is not handed out again
-// until the work queued on s by then has finished (torch's Tensor.record_stream).
-LAX_API int lax_record_stream(void* t, void* s) {
-  LAX_GUARD(-1, {
-    auto& tensor = lax::T(t);
-    TORCH_CHECK(tensor.is_cuda(), "record_stream needs a CUDA tensor");
-    c10::cuda::CUDACachingAllocator::recordStream(tensor.storage().data_ptr(), S(s));
-    return 0;
-  })
 }
 LAX_API void lax_event_free(void* e) { delete static_cast<at::cuda::CUDAEvent*>(e); }
 #endif

@@ -11,16 +11,11 @@ public sealed partial class PipelineSampler
     {
         // The VAE rank: encodes the sink inputs for every stage, then stream-decodes each clean block as it arrives
         // and reports a clip once its last block is decoded.
-        // Whether this run decodes on a stream of the VAE's own (set before the threads start).
-        private bool DecodesOnOwnStream { get; }
-
         private void DecodeLoop()
         {
             var vae = _sampler._vae;
             var sink = EncodeSink();
             _sink.SetResult(sink);
-            using var own = DecodesOnOwnStream ? new VaeDecodeStream(vae.Device, sink.RefLatent, sink.Motion) : null;
-            Tensor HandOut(Tensor t) => own is null ? t : own.HandOut(t);
             using var decoder = vae.CreateStreamDecoder();
             using (torch.NewDisposeScope())
             {
@@ -39,16 +34,12 @@ public sealed partial class PipelineSampler
                     {
                         Token.ThrowIfCancellationRequested();
                         using var work = Receive(LastStage, r, b);
-                        own?.Receive(work.Latents, work.Ready);
                         var blockFrames = DecodeBlock(decoder, work.Latents, r, b);
                         frames.Add(blockFrames);
                         latents.Add(work.Latents.clone());
-                        if (_sampler.EmitBlocks) Report(new SamplerBlock(r, b, HandOut(blockFrames.clone().DetachFromDisposeScope())));
+                        if (_sampler.EmitBlocks) Report(new SamplerBlock(r, b, blockFrames.clone().DetachFromDisposeScope()));
                     }
-                    var clip = FinishClip(r, latents, frames);
-                    HandOut(clip.Latents);
-                    HandOut(clip.Video);
-                    Report(clip);
+                    Report(FinishClip(r, latents, frames));
                 }
             }
             finally

@@ -48,7 +48,6 @@ public sealed partial class PipelineSampler
             _ranges = PartitionSteps(inputs.Steps, sampler._stages.Length);
             _links = [.. Enumerable.Range(0, _ranges.Count).Select(_ => new BlockingCollection<BlockWork>(Math.Max(1, sampler.LinkCapacity)))];
             _events = new BlockingCollection<SamplerEvent>(Math.Max(1, sampler.EventCapacity));
-            DecodesOnOwnStream = sampler.VaeOwnStream && sampler._vae.Device.type == DeviceType.CUDA && Native.CudaStream.CanRecordUse;
         }
 
         private CancellationToken Token => _stop.Token;
@@ -206,15 +205,10 @@ public sealed partial class PipelineSampler
 
         private Tensor? _audio;
 
-        /// <summary>Recorded on the producing stream once <see cref="Latents"/> is final, when the VAE decodes on a
-        /// stream of its own (it waits for this on the device).</summary>
-        public Native.CudaEvent? Ready { get; set; }
-
         public void Dispose()
         {
             Latents.Dispose();
             _audio?.Dispose();
-            Ready?.Dispose();
         }
     }
 

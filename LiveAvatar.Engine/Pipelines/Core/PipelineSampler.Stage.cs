@@ -50,7 +50,6 @@ public sealed partial class PipelineSampler
                             }
                             if (s == LastStage && r == 0 && b == 0 && _inputs.Clips > 1) PublishAdaptiveRef(work.Latents);
                             work.Replace(MoveTo(work.Latents, s == LastStage ? _sampler._vae.Device : _sampler._stages[s + 1].Device));
-                            if (s == LastStage && DecodesOnOwnStream) work.Ready = ReadyEvent(_sampler._vae.Device);
                             if (work.Audio is { } blockAudio && s != LastStage) work.Audio = MoveTo(blockAudio, _sampler._stages[s + 1].Device);
                         }
                         catch
@@ -141,15 +140,6 @@ public sealed partial class PipelineSampler
             var rows = caches.Acquire(0, ring, currentStart, (int)work.Latents.shape[1] * _g.FrameSeqLen);
             var v = dit.Forward(input, rows, caches.Cond(0), _options);                    // [16, 3, h, w]
             work.Replace(_schedule.Step(work.Latents, v, i).DetachFromDisposeScope());
-        }
-
-        // An event on this thread's stream of the VAE's device, after the work that made the block's latents.
-        private static Native.CudaEvent ReadyEvent(Device device)
-        {
-            var ready = new Native.CudaEvent(timing: false);
-            using var stream = Native.CudaStream.Current(device.index);
-            ready.Record(stream);
-            return ready;
         }
 
         private static Tensor MoveTo(Tensor latents, Device device)

@@ -67,10 +67,6 @@ public sealed partial class PipelineSampler
     /// device. Multi-stage runs keep their rings resident.</summary>
     public long? KvBudgetBytes { get; init; }
 
-    /// <summary>Decode on a CUDA stream of the VAE's own, so that a block's decode overlaps the next block's DiT steps
-    /// instead of queueing between them (default where the extension can; LIVEAVATAR_VAE_STREAM=0 turns it off).</summary>
-    public bool VaeOwnStream { get; init; } = Environment.GetEnvironmentVariable("LIVEAVATAR_VAE_STREAM")?.Trim() is not "0";
-
     /// <summary>Records the first stage's host issue time and device interval per DiT step (benchmarks); null: none.</summary>
     public StepTimings? Timings { get; init; }
 
