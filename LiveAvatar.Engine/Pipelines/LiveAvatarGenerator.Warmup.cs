@@ -33,4 +33,19 @@ public sealed partial class LiveAvatarGenerator
         if (onHost > 0) models.HostRings.Prewarm(dit, g, models.Options.DType, pinned: true, onHost);
         return onHost;
     }
+
+    /// <summary>
+    /// Lets cuDNN time the VAE's convolutions at the default size (704*384, landscape and portrait) before the first
+    /// job, which would otherwise spend 1–3 s of its first block on it (<see cref="Models.Vae.Wan21Vae.Warm"/>).
+    /// Returns whether anything ran (not on the CPU).
+    /// </summary>
+    public bool WarmVae()
+    {
+        var models = EnsureLoaded(null, PlanMemory(null));
+        if (models.Vae.Device.type != DeviceType.CUDA) return false;
+        var (h, w) = GenerationSize.Compute(384, 704, GenerationSize.MaxArea(GenerationDefaults.Size));
+        models.Vae.Warm(h, w);
+        models.Vae.Warm(w, h);
+        return true;
+    }
 }

@@ -22,6 +22,14 @@ public sealed class ModelPreloader(IVideoGenerator generator, ILogger<ModelPrelo
             {
                 log.LogWarning("KV rings not pinned ahead (the first job pins them): {Message}", e.Message);
             }
+            try
+            {
+                if (g.WarmVae()) log.LogInformation("VAE convolutions tuned for the default size, before the first job");
+            }
+            catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidOperationException or OutOfMemoryException)
+            {
+                log.LogWarning("VAE not warmed ahead (the first job tunes it): {Message}", e.Message);
+            }
         }
         catch (Exception e) when (e is GenerationException or IOException or InvalidOperationException or System.Runtime.InteropServices.ExternalException or LiveAvatar.Engine.Runtime.TorchLoadException or NotSupportedException)
         {

@@ -104,6 +104,29 @@ public sealed class Wan21Vae : IDisposable
         return video.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// On a GPU, runs a picture encode, a motion encode and a streaming decode of zeros at <paramref name="height"/> ×
+    /// <paramref name="width"/> once, so that cuDNN's autotuner (<see cref="Native.CudnnTuning.Vae"/>) has timed this
+    /// size's convolutions before a request needs them: otherwise the first job at a size spends 1–3 s of its first
+    /// block on it. Does nothing on the CPU or once the size has been tuned.
+    /// </summary>
+    public void Warm(int height, int width)
+    {
+        if (Device.type != DeviceType.CUDA) return;
+        lock (_tunedCalls)
+        {
+            if (_tunedCalls.GetValueOrDefault((false, height, width)) >= TunedCallsPerSize
+                && _tunedCalls.GetValueOrDefault((true, height / 8, width / 8)) >= TunedCallsPerSize) return;
+        }
+        using var scope = torch.NewDisposeScope();
+        // The same chunk shapes as a job's: a one-frame picture, then a first chunk and a four-frame chunk.
+        _ = Encode(torch.zeros([3, 1, height, width], ScalarType.Float32, Device));
+        _ = Encode(torch.zeros([3, 5, height, width], ScalarType.Float32, Device));
+        using var stream = CreateStreamDecoder();
+        _ = stream.Decode(torch.zeros([Config.ZDim, 1, height / 8, width / 8], ScalarType.Float32, Device));
+        _ = stream.Decode(torch.zeros([Config.ZDim, 3, height / 8, width / 8], ScalarType.Float32, Device));
+    }
+
     // The autotuner for this call when it is one of the first at its size on a GPU; null otherwise.
     private IDisposable? TuningFor(bool decode, long h, long w)
     {
