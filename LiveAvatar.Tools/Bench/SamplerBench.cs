@@ -69,11 +69,16 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
         (MemoryPlan is null ? "" : $"; {MemoryPlan}") +
         (KvRings is { } k ? $"; KV rings on the GPU: {k.OnGpu} of {k.Total}" : "") +
         (StepTimes is { } st ? $"; after the first clip the first stage issues a DiT step in {st.IssueMs:F1} ms of host time (median)" +
-            (st.DeviceIntervalMs is { } d ? $" and steps start {d:F1} ms apart on the GPU" : "") : "");
+            (st.DeviceIntervalMs is { } d ? $" and steps start {d:F1} ms apart on the GPU" : "") : "") +
+        (StepExcess is { } x ? $"; {x}" : "");
 
     /// <summary>The measured run's first stage after its first clip: median host issue time of a DiT step and the
     /// median device interval between step starts (<see cref="StepTimings"/>).</summary>
     public (double IssueMs, double? DeviceIntervalMs)? StepTimes { get; init; }
+
+    /// <summary>Where the steady steps' device time beyond the median interval goes: the excess per step position in
+    /// a clip (16 positions at 4 blocks of 4 steps), summed over the clips.</summary>
+    public string? StepExcess { get; init; }
 
     /// <summary>The measured run's KV rings on the GPU, of all its rings (block-streaming runs).</summary>
     public (int OnGpu, int Total)? KvRings { get; init; }
@@ -173,7 +178,21 @@ public static class SamplerBench
         var soak = soakRuns > 0 && streaming && device.type == DeviceType.CUDA ? SamplerSoak.Run(() => Streamer(), inputs, device, soakRuns) : null;
         return new SamplerBenchResult(where, w, h, clips, frames, setup, first, total, perClip, peak, onlineDecode, memory,
             streaming, firstBlock, coldFirstBlock) { Soak = soak, HostPeakBytes = hostPeak, MemoryPlan = memoryPlan?.Summary, SamePictureFirstBlockSeconds = samePicture,
-              KvRings = measured?.KvRings, StepTimes = streaming && clips > 1 && stepTimings.Steps > 4 * 4 + 1 ? stepTimings.Medians(4 * 4) : null };
+              KvRings = measured?.KvRings, StepTimes = streaming && clips > 1 && stepTimings.Steps > 4 * 4 + 1 ? stepTimings.Medians(4 * 4) : null,
+              StepExcess = Excess(stepTimings.DeviceIntervals(4 * 4), 4 * 4) };
+    }
+
+    // Per position in a clip (the interval ending at that step), the time beyond the median, summed over the clips:
+    // shows whether the loop loses its time at block or clip boundaries.
+    private static string? Excess(IReadOnlyList<double> intervals, int stepsPerClip)
+    {
+        if (intervals.Count < stepsPerClip) return null;
+        var median = intervals.Order().ElementAt(intervals.Count / 2);
+        var byPosition = new double[stepsPerClip];
+        for (var i = 0; i < intervals.Count; i++) byPosition[(i + 1) % stepsPerClip] += intervals[i] - median;
+        var clips = intervals.Count / (double)stepsPerClip;
+        return $"device time beyond the median interval, per clip, by the step it precedes (0 = a clip's first): " +
+               string.Join(" ", byPosition.Select((e, p) => $"{p}:{e / clips:F0}")) + " ms";
     }
 
     // Runs a whole run and returns the seconds to its first block.

@@ -49,6 +49,15 @@ public sealed class StepTimings : IDisposable
         return (issue[issue.Count / 2], interval);
     }
 
+    /// <summary>The device intervals between step starts after the first <paramref name="skip"/> steps, in step order
+    /// (CUDA only; empty otherwise): interval i ends where step skip + i + 1 starts. Waits for the recorded events.</summary>
+    public IReadOnlyList<double> DeviceIntervals(int skip)
+    {
+        if (_starts.Count != _issueMs.Count || _starts.Count <= skip + 1) return [];
+        _starts[^1].Synchronize();
+        return [.. Enumerable.Range(skip + 1, _starts.Count - skip - 1).Select(i => _starts[i].ElapsedMsSince(_starts[i - 1]))];
+    }
+
     public void Dispose()
     {
         foreach (var e in _starts) e.Dispose();
