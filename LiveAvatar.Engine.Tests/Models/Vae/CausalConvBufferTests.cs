@@ -16,9 +16,7 @@ public sealed class CausalConvBufferTests
     public void Filling_the_causal_buffer_equals_concatenating_behind_the_cache()
     {
         using var scope = torch.NewDisposeScope();
-        using var conv = new CausalConv3d(3, 4, 3, padding: 1);
-        conv.Weight.Set(Noise.Randn(conv.Weight.Shape, 1).DetachFromDisposeScope());
-        conv.Bias.Set(Noise.Randn(conv.Bias.Shape, 2).DetachFromDisposeScope());
+        using var conv = RandomConv(3, 4, 1);
         using var concatenated = new FeatureCache();
         using var filled = new FeatureCache();
         // Chunk lengths as the encoder (1 then 4) and the decoder's first level (1 frame per latent) run them.
@@ -40,14 +38,21 @@ public sealed class CausalConvBufferTests
     public void Without_its_bias_the_filled_convolution_leaves_the_bias_to_the_caller()
     {
         using var scope = torch.NewDisposeScope();
-        using var conv = new CausalConv3d(2, 3, 3, padding: 1);
-        conv.Weight.Set(Noise.Randn(conv.Weight.Shape, 3).DetachFromDisposeScope());
-        conv.Bias.Set(Noise.Randn(conv.Bias.Shape, 4).DetachFromDisposeScope());
+        using var conv = RandomConv(2, 3, 3);
         using var a = new FeatureCache();
         using var b = new FeatureCache();
         var x = Noise.Randn([1, 2, 4, 4, 4], 5);
         var with = conv.ForwardFilled(x.shape, x.dtype, x.device, into => into.copy_(x), a);
         var without = conv.ForwardFilled(x.shape, x.dtype, x.device, into => into.copy_(x), b, withBias: false);
         Assert.True(TensorAssert.MaxAbsDiff(with, without + conv.Bias.T.view(1, 3, 1, 1, 1)) < 1e-5);
+    }
+
+    // A 3×3×3 causal convolution (time padding 1) with seeded random weights and bias.
+    private static CausalConv3d RandomConv(long inChannels, long outChannels, ulong seed)
+    {
+        var conv = new CausalConv3d(inChannels, outChannels, 3, padding: 1);
+        conv.Weight.Set(Noise.Randn(conv.Weight.Shape, seed).DetachFromDisposeScope());
+        conv.Bias.Set(Noise.Randn(conv.Bias.Shape, seed + 1).DetachFromDisposeScope());
+        return conv;
     }
 }
