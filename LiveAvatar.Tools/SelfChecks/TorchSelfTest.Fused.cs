@@ -1,0 +1,115 @@
+using LiveAvatar.Engine.Native;
+using LiveAvatar.Engine.Runtime;
+using static TorchSharp.torch;
+
+namespace LiveAvatar.Tools.SelfChecks;
+
+/// <summary>The native extension's fused kernels (DiT block and VAE) against the unfused ops they replace.</summary>
+public static partial class TorchSelfTest
+{
+    private static IEnumerable<(string, Action)> FusedKernelChecks(Device dev)
+    {
+        if (dev.type != TorchSharp.DeviceType.CUDA) yield break;
+        const int frames = 3, perFrame = 96, width = 5120, heads = 40;
+        const int tokens = frames * perFrame;
+        yield return ("fused LayerNorm + modulation matches the unfused float32 ops", () =>
+        {
+            RequireFused();
+            var x = (Noise.Randn([1, tokens, width], 11, ScalarType.Float32, dev) * 3 + 0.5).to(ScalarType.BFloat16);
+            var scale = Noise.Randn([frames, 1, width], 12, ScalarType.Float32, dev) * 0.1;
+            var shift = Noise.Randn([frames, 1, width], 13, ScalarType.Float32, dev) * 0.1;
+            var expected = (TorchSharp.torch.nn.functional.layer_norm(x.to(ScalarType.Float32), [width], null, null, 1e-6)
+                .view(frames, perFrame, width) * (1.0 + scale) + shift).view(1, tokens, width).to(ScalarType.BFloat16);
+            ExpectBf16Close(expected, FusedKernels.LayerNormModulate(x, scale, shift, 1e-6), "layer norm + modulation");
+        });
+        yield return ("fused gated residual is bit-identical to the unfused ops", () =>
+        {
+            RequireFused();
+            var x = Noise.Randn([1, tokens, width], 14, ScalarType.Float32, dev);
+            var y = Noise.Randn([1, tokens, width], 15, ScalarType.Float32, dev).to(ScalarType.BFloat16);
+            var gate = Noise.Randn([frames, 1, width], 16, ScalarType.Float32, dev);
+            var expected = x + (y.to(ScalarType.Float32).view(frames, perFrame, width) * gate).view(1, tokens, width);
+            var got = FusedKernels.GateResidual(x, y, gate);
+            Expect(got.dtype == ScalarType.Float32, $"dtype {got.dtype}");
+            Expect(Same(expected, got), $"max |diff| {(expected - got).abs().max().item<float>()}");
+            Expect(Same(expected.to(ScalarType.BFloat16), FusedKernels.GateResidual(x, y, gate, bf16Out: true)), "bf16 output differs from the cast");
+        });
+        yield return ("fused RMSNorm + RoPE matches WanRMSNorm then rope_apply", () =>
+        {
+            RequireFused();
+            var x = (Noise.Randn([1, tokens, width], 17, ScalarType.Float32, dev) * 2).to(ScalarType.BFloat16);
+            var weight = (Noise.Randn([width], 18, ScalarType.Float32, dev) * 0.2 + 1).to(ScalarType.BFloat16);
+            var angles = Noise.Randn([tokens, width / heads / 2], 19, ScalarType.Float32, dev) * 3;
+            var (cos, sin) = (angles.cos(), angles.sin());
+            var xf = x.to(ScalarType.Float32);
+            var normed = (xf * (xf.square().mean([-1], keepdim: true) + 1e-6).rsqrt()).to(ScalarType.BFloat16) * weight;
+            var expected = LiveAvatar.Engine.Models.Dit.DitRope.Apply(normed.view(1, tokens, heads, width / heads), cos, sin).to(ScalarType.BFloat16);
+            var got = empty([1, tokens, heads, width / heads], ScalarType.BFloat16, dev);
+            FusedKernels.RmsNormRope(x, weight, cos, sin, 1e-6, normalize: true, got);
+            ExpectBf16Close(expected, got, "RMSNorm + RoPE");
+            var ropeOnly = empty([1, tokens, heads, width / heads], ScalarType.BFloat16, dev);
+            FusedKernels.RmsNormRope(normed, null, cos, sin, 0, normalize: false, ropeOnly);
+            Expect(Same(expected, ropeOnly), $"RoPE alone: max |diff| {(expected.to(ScalarType.Float32) - ropeOnly.to(ScalarType.Float32)).abs().max().item<float>()}");
+        });
+    }
+
+    private static IEnumerable<(string, Action)> FusedVaeChecks(Device dev)
+    {
+        if (dev.type != TorchSharp.DeviceType.CUDA) yield break;
+        yield return ("fused VAE RMS_norm + SiLU matches the bf16 ops (into a frame range of a buffer, with an input bias); bias + residual is bit-identical", () =>
+        {
+            RequireFused();
+            if (!FusedKernels.ChannelNormAvailable)
+                throw new SkipCheck("the native extension predates the VAE kernel; rebuild it");
+            // A decoder activation (4-wide loads) and an odd frame (one position per thread).
+            foreach (var (shape, seed) in new[] { (new long[] { 1, 96, 4, 96, 176 }, 21UL), ([1, 384, 1, 7, 9], 22UL) })
+            {
+                var channels = shape[1];
+                var x = (Noise.Randn(shape, seed, ScalarType.Float32, dev) * 2 + 0.3).to(ScalarType.BFloat16);
+                var gamma = (Noise.Randn([channels, 1, 1, 1], seed + 10, ScalarType.Float32, dev) * 0.2 + 1).to(ScalarType.BFloat16);
+                var scale = Math.Sqrt(channels);
+                var norm = x.to(ScalarType.Float32).square().sum([1], keepdim: true).sqrt().to(ScalarType.BFloat16).clamp(min: 1e-12);
+                var expected = x / norm * scale * gamma;
+                var plain = FusedKernels.ChannelRmsNorm(x, gamma, scale, silu: false);
+                ExpectBf16Close(expected, plain, $"RMS_norm {Shapes.Describe(shape)}");
+                var withSilu = FusedKernels.ChannelRmsNorm(x, gamma, scale, silu: true);
+                ExpectBf16Close(plain.silu(), withSilu, $"RMS_norm + SiLU {Shapes.Describe(shape)}");
+                // Written into frames [2, 2 + T) of a longer buffer: the frames around it stay untouched.
+                long[] bufferShape = [shape[0], channels, shape[2] + 3, shape[3], shape[4]];
+                var buffer = full(bufferShape, 7.0, ScalarType.BFloat16, dev);
+                FusedKernels.ChannelRmsNorm(x, gamma, scale, silu: true, buffer.narrow(2, 2, shape[2]));
+                Expect(Same(withSilu, buffer.narrow(2, 2, shape[2])), "the buffer's frame range differs from the new tensor");
+                Expect(buffer.narrow(2, 0, 2).eq(7.0).all().item<bool>() && buffer.narrow(2, 2 + shape[2], 1).eq(7.0).all().item<bool>(),
+                    "frames outside the range were written");
+                // A convolution's bias left to the norm: the same as adding it in bf16 first.
+                var bias = (Noise.Randn([channels], seed + 20, ScalarType.Float32, dev) * 0.5).to(ScalarType.BFloat16);
+                var biased = x + bias.view(1, channels, 1, 1, 1);
+                Expect(Same(FusedKernels.ChannelRmsNorm(biased, gamma, scale, silu: true), FusedKernels.ChannelRmsNorm(x, gamma, scale, silu: true, bias: bias)),
+                    "the norm's input bias differs from adding the bias first");
+                // The residual block's end: bias and shortcut in one pass, bit for bit the two bf16 adds.
+                var shortcut = Noise.Randn(shape, seed + 30, ScalarType.Float32, dev).to(ScalarType.BFloat16);
+                Expect(Same(biased + shortcut, FusedKernels.BiasResidual(x, bias, shortcut)), "bias + residual differs from the two adds");
+            }
+        });
+    }
+
+    // Norm reductions sum in another order, so a value may round to the neighbouring bf16: allow one bf16 step
+    // (2⁻⁸ relative) per element and require almost all elements to be identical.
+    private static void ExpectBf16Close(Tensor expected, Tensor got, string what)
+    {
+        var e = expected.to(ScalarType.Float32);
+        var g = got.to(ScalarType.Float32);
+        var diff = (e - g).abs();
+        var allowed = e.abs() * (1.0 / 128) + 1e-6;
+        var worst = (diff - allowed).max().item<float>();
+        var differing = diff.gt(0).to(ScalarType.Float32).mean().item<float>();
+        Expect(worst <= 0, $"{what}: an element differs by more than one bf16 step (max |diff| {diff.max().item<float>()})");
+        Expect(differing < 0.02, $"{what}: {differing:P1} of the elements differ (expected under 2 %)");
+    }
+
+    private static void RequireFused()
+    {
+        RequireExtension();
+        if (!FusedKernels.IsAvailable) throw new SkipCheck("the native extension has no fused kernels (built without nvcc?) or LIVEAVATAR_FUSED=0");
+    }
+}
