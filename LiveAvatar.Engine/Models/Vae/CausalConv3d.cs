@@ -87,6 +87,12 @@ public sealed class CausalConv3d : Module
         return y.MoveToOuterDisposeScope();
     }
 
+    /// <summary>SiLU(<paramref name="norm"/>(x + inputBias)) as this convolution's cached input, written by the fused
+    /// norm straight into the causal buffer (<see cref="ForwardFilled"/>): the residual blocks' and the decoder head's
+    /// norm-then-convolution on bf16 CUDA tensors.</summary>
+    public Tensor ForwardNormed(RmsNorm norm, Tensor x, FeatureCache cache, Tensor? inputBias = null, bool withBias = true) =>
+        ForwardFilled(x.shape, x.dtype, x.device, into => norm.ForwardInto(x, into, silu: true, inputBias), cache, withBias);
+
     /// <summary>x[:, :, -CACHE_T:].clone(), prefixed with prev[:, :, -1] when x has fewer than CACHE_T frames.</summary>
     internal static Tensor LastFrames(Tensor x, Tensor? prev)
     {

@@ -59,10 +59,7 @@ public sealed class Decoder3d : Module
         foreach (var layer in Upsamples.Items) x = ((IVaeLayer)layer).Forward(x, cache);
         var (norm, conv) = (Head.At<RmsNorm>(0), Head.At<CausalConv3d>(2));
         if (cache is not null && FusedKernels.AppliesToChannelNorm(x))
-        {
-            var input = x;
-            x = conv.ForwardFilled(input.shape, input.dtype, input.device, into => norm.ForwardInto(input, into, silu: true), cache);
-        }
+            x = conv.ForwardNormed(norm, x, cache);
         else
         {
             x = norm.Forward(x, silu: true);

@@ -48,8 +48,8 @@ public sealed class ResidualBlock : Module, IVaeLayer
         var h = Shortcut?.Forward(x) ?? x;
         var (norm1, conv1) = (Residual.At<RmsNorm>(0), Residual.At<CausalConv3d>(2));
         var (norm2, conv2) = (Residual.At<RmsNorm>(3), Residual.At<CausalConv3d>(6));
-        var y = conv1.ForwardFilled(x.shape, x.dtype, x.device, into => norm1.ForwardInto(x, into, silu: true), cache, withBias: false);
-        var z = conv2.ForwardFilled(y.shape, y.dtype, y.device, into => norm2.ForwardInto(y, into, silu: true, conv1.Bias.T), cache, withBias: false);
+        var y = conv1.ForwardNormed(norm1, x, cache, withBias: false);
+        var z = conv2.ForwardNormed(norm2, y, cache, inputBias: conv1.Bias.T, withBias: false);
         return FusedKernels.BiasResidual(z, conv2.Bias.T, h).MoveToOuterDisposeScope();
     }
 

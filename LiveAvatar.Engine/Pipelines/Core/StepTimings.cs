@@ -39,13 +39,8 @@ public sealed class StepTimings : IDisposable
     {
         var issue = _issueMs.Skip(skip).Order().ToList();
         if (issue.Count == 0) throw new InvalidOperationException($"only {_issueMs.Count} steps were recorded, {skip} skipped");
-        double? interval = null;
-        if (_starts.Count == _issueMs.Count && _starts.Count > skip + 1)
-        {
-            _starts[^1].Synchronize();
-            var gaps = Enumerable.Range(skip + 1, _starts.Count - skip - 1).Select(i => _starts[i].ElapsedMsSince(_starts[i - 1])).Order().ToList();
-            interval = gaps[gaps.Count / 2];
-        }
+        var gaps = DeviceIntervals(skip).Order().ToList();
+        double? interval = gaps.Count > 0 ? gaps[gaps.Count / 2] : null;
         return (issue[issue.Count / 2], interval);
     }
 
