@@ -33,4 +33,33 @@ public sealed class KvRingPlacementTests
 
     [Fact]
     public void No_rings_means_none_on_the_gpu() => Assert.Equal(0, KvRingPlacement.OnGpu(0, Ring, Slots, 100 * GiB, 0, 0));
+
+    private const long Tail = Ring / 5;        // the sink's rows at 704*384 (2,640 of a ring's 12,672 rows)
+
+    [Theory]
+    [InlineData(4, 4, 4)]   // room for four tails after four rings
+    [InlineData(4, 3.5, 3)] // a partial tail does not count
+    [InlineData(4, 0, 0)]
+    [InlineData(2, 9, 2)]   // never more tails than rings on the GPU
+    public void Tails_go_to_rings_on_the_gpu_from_what_the_budget_leaves(int gpuRings, double tailsOfRoom, int expected)
+    {
+        var allocated = 20 * GiB;
+        var budget = allocated + 6 * GiB + gpuRings * Ring + (long)(tailsOfRoom * Tail) + (gpuRings < 4 ? Slots : 0);
+        Assert.Equal(expected, KvRingPlacement.TailsOnGpu(gpuRings, 4, Ring, Tail, Slots, budget, allocated, 6 * GiB));
+    }
+
+    [Fact]
+    public void A_tail_never_takes_room_from_a_ring()
+    {
+        // Three of four rings fit with their slots and nothing is left: no tails, whatever the rings would save.
+        var allocated = 20 * GiB;
+        var budget = allocated + 6 * GiB + 3 * Ring + Slots;
+        var rings = KvRingPlacement.OnGpu(4, Ring, Slots, budget, allocated, 6 * GiB);
+        Assert.Equal(3, rings);
+        Assert.Equal(0, KvRingPlacement.TailsOnGpu(rings, 4, Ring, Tail, Slots, budget, allocated, 6 * GiB));
+    }
+
+    [Fact]
+    public void No_rings_on_the_gpu_means_no_tails() =>
+        Assert.Equal(0, KvRingPlacement.TailsOnGpu(0, 4, Ring, Tail, Slots, 1000 * GiB, 0, 0));
 }

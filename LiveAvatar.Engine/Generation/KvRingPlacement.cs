@@ -37,4 +37,16 @@ public static class KvRingPlacement
         room -= streamSlotBytes;
         return (int)Math.Clamp(room / Math.Max(1, ringBytes), 0, rings - 1);
     }
+
+    /// <summary>Of the <paramref name="gpuRings"/> that <see cref="OnGpu"/> kept, how many also get a tail of
+    /// <paramref name="tailBytes"/> (room for the sink's rows, so that attention reads the ring in place instead of
+    /// copying it in every layer) from what the budget leaves after the rings (and the streaming slots, when some
+    /// rings stream). Speed only, so a tail never displaces a ring.</summary>
+    public static int TailsOnGpu(int gpuRings, int rings, long ringBytes, long tailBytes, long streamSlotBytes, long budgetBytes,
+        long allocatedBytes, long reserveBytes)
+    {
+        if (gpuRings <= 0 || tailBytes <= 0) return 0;
+        var room = budgetBytes - allocatedBytes - reserveBytes - gpuRings * ringBytes - (gpuRings < rings ? streamSlotBytes : 0);
+        return (int)Math.Clamp(room / tailBytes, 0, gpuRings);
+    }
 }

@@ -69,6 +69,15 @@ public static unsafe class Float8
         NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int, IntPtr>)NativeExtension.Export("lax_f8_linear"))(
             x.Handle, w8.Handle, weightInverse.Handle, bias?.Handle ?? IntPtr.Zero, (int)outDtype), "FP8 linear");
 
+    /// <summary>The GEMM of <see cref="Linear"/> for an activation quantised once by <see cref="QuantizePerTensor"/>
+    /// (with its pad rows to a multiple of 16) and shared by several linears: dequant(q)[:m] · dequant(w8)ᵀ + bias →
+    /// a new [m, N] tensor in <paramref name="outDtype"/>, or written into <paramref name="into"/> (contiguous, m·N
+    /// elements, e.g. rows of a KV ring; its dtype wins), which is then what is returned.</summary>
+    public static torch.Tensor Gemm(torch.Tensor q, torch.Tensor qInverse, long m, torch.Tensor w8, torch.Tensor weightInverse,
+                                    torch.Tensor? bias, torch.ScalarType outDtype, torch.Tensor? into = null) =>
+        NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, long, IntPtr, IntPtr, IntPtr, int, IntPtr, IntPtr>)NativeExtension.Export("lax_f8_gemm"))(
+            q.Handle, qInverse.Handle, m, w8.Handle, weightInverse.Handle, bias?.Handle ?? IntPtr.Zero, (int)outDtype, into?.Handle ?? IntPtr.Zero), "FP8 GEMM");
+
     public static torch.Tensor ScaledMm(torch.Tensor a8, torch.Tensor b8, torch.Tensor scaleA, torch.Tensor scaleB, torch.Tensor? bias,
                                         torch.ScalarType outDtype, bool fastAccum = true) =>
         NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr>)NativeExtension.Export("lax_f8_scaled_mm"))(

@@ -1,3 +1,4 @@
+using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Generation;
 using LiveAvatar.Engine.Media;
 using LiveAvatar.Engine.Pipelines.Core;
@@ -26,9 +27,10 @@ public sealed partial class LiveAvatarGenerator
         var steps = GenerationDefaults.SampleSteps;
         var tokens = g.LatentFrames * dit.FrameSeqLen(g.LatentH, g.LatentW);
         // The job's sink cache is allocated before the placement looks, so count it as coming.
-        var sinkBytes = StepCaches.RingBytes(dit.Config, dit.Config.CondLength(g.LatentH, g.LatentW), models.Options.DType); // same K/V layout
+        var sinkBytes = DitCondCache.BytesFor(dit.Config, dit.Config.CondLength(g.LatentH, g.LatentW), models.Options.DType);
         var onHost = plan.KvOnHost ? steps
-            : plan.KvBudgetBytes is { } budget ? steps - StepCaches.RingsOnDevice(dit, tokens, steps, device, models.Options.DType, budget, sinkBytes)
+            : plan.KvBudgetBytes is { } budget ? steps - StepCaches.RingsOnDevice(dit, tokens, StepCaches.TailRowsFor(dit, g), steps, device,
+                models.Options.DType, budget, sinkBytes).Rings
             : 0;
         if (onHost > 0) models.HostRings.Prewarm(dit, g, models.Options.DType, pinned: true, onHost);
         return onHost;

@@ -99,7 +99,8 @@ public sealed class GuidanceTests(TinySamplerModels models, ITestOutputHelper ou
         var g = ClipGeometry.For(inputs);
         var tokens = g.LatentFrames * models.Dit.FrameSeqLen(g.LatentH, g.LatentW);
         var ring = StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32);
-        var budget = KvRingPlacement.ReserveBytes(tokens) + inputs.Steps * ring + 2 * ring / models.Dit.Config.NumLayers;
+        var tail = StepCaches.RingBytes(models.Dit.Config, StepCaches.TailRowsFor(models.Dit, g), ScalarType.Float32); // the slots' sink rows
+        var budget = KvRingPlacement.ReserveBytes(tokens) + inputs.Steps * ring + 2 * (ring + tail) / models.Dit.Config.NumLayers;
         using (var caches = new StepCaches(models.Dit, g, inputs.Steps, 2, torch.CPU, ScalarType.Float32, offload: false, gpuBudgetBytes: budget))
             Assert.Equal((inputs.Steps, 2 * inputs.Steps), (caches.GpuRings, caches.TotalRings));
         using var resident = Latents(inputs, 4);

@@ -31,7 +31,9 @@ public sealed partial class PipelineSamplerTests
         var geometry = ClipGeometry.For(Inputs(3, audio));
         var tokens = geometry.LatentFrames * models.Dit.FrameSeqLen(geometry.LatentH, geometry.LatentW);
         var ring = StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32);
-        var budget = KvRingPlacement.ReserveBytes(tokens) + 2 * ring + 2 * ring / models.Dit.Config.NumLayers;
+        // The slots hold the sink's rows after the ring's (the ring tail), so they count with them.
+        var tail = StepCaches.RingBytes(models.Dit.Config, StepCaches.TailRowsFor(models.Dit, geometry), ScalarType.Float32);
+        var budget = KvRingPlacement.ReserveBytes(tokens) + 2 * ring + 2 * (ring + tail) / models.Dit.Config.NumLayers;
         using var resident = Generate(1, audio, 3, 25);
         var mixed = Sampler(1, kvBudget: budget);
         using var video = Generate(mixed, audio, 3, 25);

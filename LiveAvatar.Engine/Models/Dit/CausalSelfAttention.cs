@@ -1,4 +1,5 @@
 using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Models.Fp8;
 using LiveAvatar.Engine.Native;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -79,7 +80,7 @@ public sealed class CausalSelfAttention : Module
         var l = (int)x.shape[1];
         var rq = DitRope.Apply(q, rope.Cos, rope.Sin).to(v.dtype);
         var rk = DitRope.Apply(k, rope.Cos, rope.Sin).to(v.dtype);
-        var (start, active) = ring.Slot(currentStart, l);
+        var (start, active) = SlotOf(ring, currentStart, l);
         ring.K(layer).narrow(1, start, l).copy_(rk);
         ring.V(layer).narrow(1, start, l).copy_(v);
         if (IsProbed)
@@ -87,10 +88,28 @@ public sealed class CausalSelfAttention : Module
             Report("kv_written.k", rk);
             Report("kv_written.v", v);
         }
-        var condK = DitRope.Apply(cond.K(layer).narrow(1, 0, cond.End), condRope.Cos, condRope.Sin).to(v.dtype);
+        var lc = cond.End;
+        var condK = DitRope.Apply(cond.K(layer).narrow(1, 0, lc), condRope.Cos, condRope.Sin).to(v.dtype);
+        if (ring.ReadsInPlace(active, lc))
+        {
+            // The same [ring | sink] keys and values: the sink's rows in the full ring's tail instead of a concatenation.
+            ring.K(layer).narrow(1, active, lc).copy_(condK);
+            ring.V(layer).narrow(1, active, lc).copy_(cond.V(layer).narrow(1, 0, lc));
+            return O.Forward(DitAttention.Attend(rq, ring.K(layer).narrow(1, 0, active + lc), ring.V(layer).narrow(1, 0, active + lc), _heads))
+                .MoveToOuterDisposeScope();
+        }
         var keys = torch.cat([ring.K(layer).narrow(1, 0, active), condK], 1);
-        var values = torch.cat([ring.V(layer).narrow(1, 0, active), cond.V(layer).narrow(1, 0, cond.End)], 1);
+        var values = torch.cat([ring.V(layer).narrow(1, 0, active), cond.V(layer).narrow(1, 0, lc)], 1);
         return O.Forward(DitAttention.Attend(rq, keys, values, _heads)).MoveToOuterDisposeScope();
+    }
+
+    // A block's rows must not run past the ring's S: a ring with a tail would take them silently.
+    private static (int Start, int Active) SlotOf(DitRingCache ring, int currentStart, int tokens)
+    {
+        var (start, active) = ring.Slot(currentStart, tokens);
+        if (start + tokens > ring.Length)
+            throw new InvalidOperationException($"a block of {tokens} tokens at ring row {start} would wrap inside a ring of {ring.Length}: rings hold whole blocks");
+        return (start, active);
     }
 
     /// <summary>
@@ -102,18 +121,41 @@ public sealed class CausalSelfAttention : Module
         int layer, int currentStart)
     {
         var l = (int)x.shape[1];
-        var (start, active) = ring.Slot(currentStart, l);
-        var q = Q.Forward(x);
+        var (start, active) = SlotOf(ring, currentStart, l);
+        var ringV = ring.V(layer).narrow(1, start, l);
+        Tensor q, k;
+        if (Fp8Activation.Applies(x, Q, K, V) && ringV.dtype == ScalarType.BFloat16)
+        {
+            using var shared = Fp8Activation.Quantize(x);
+            q = Q.Fp8!.Forward(shared);
+            k = K.Fp8!.Forward(shared);
+            V.Fp8!.Forward(shared, into: ringV);
+        }
+        else
+        {
+            q = Q.Forward(x);
+            k = K.Forward(x);
+            ringV.copy_(V.Forward(x).view(x.shape[0], l, _heads, _headDim));
+        }
         var rq = torch.empty(q.shape[0], l, _heads, _headDim, q.dtype, q.device);
         FusedKernels.RmsNormRope(q, NormQ.Weight.T, rope.Cos, rope.Sin, NormQ.Eps, normalize: true, rq);
-        FusedKernels.RmsNormRope(K.Forward(x), NormK.Weight.T, rope.Cos, rope.Sin, NormK.Eps, normalize: true, ring.K(layer).narrow(1, start, l));
-        ring.V(layer).narrow(1, start, l).copy_(V.Forward(x).view(x.shape[0], l, _heads, _headDim));
+        FusedKernels.RmsNormRope(k, NormK.Weight.T, rope.Cos, rope.Sin, NormK.Eps, normalize: true, ring.K(layer).narrow(1, start, l));
 
         int lc = cond.End;
-        var keys = torch.empty(1, active + lc, _heads, _headDim, rq.dtype, rq.device);
-        var values = torch.empty(1, active + lc, _heads, _headDim, rq.dtype, rq.device);
-        keys.narrow(1, 0, active).copy_(ring.K(layer).narrow(1, 0, active));
-        values.narrow(1, 0, active).copy_(ring.V(layer).narrow(1, 0, active));
+        Tensor keys, values;
+        if (ring.ReadsInPlace(active, lc))
+        {
+            // Attention reads the full ring in place, the sink's rows written into its tail.
+            keys = ring.K(layer).narrow(1, 0, active + lc);
+            values = ring.V(layer).narrow(1, 0, active + lc);
+        }
+        else
+        {
+            keys = torch.empty(1, active + lc, _heads, _headDim, rq.dtype, rq.device);
+            values = torch.empty(1, active + lc, _heads, _headDim, rq.dtype, rq.device);
+            keys.narrow(1, 0, active).copy_(ring.K(layer).narrow(1, 0, active));
+            values.narrow(1, 0, active).copy_(ring.V(layer).narrow(1, 0, active));
+        }
         // Rows of the full width: the factors are per token, shared by the heads.
         FusedKernels.RmsNormRope(cond.K(layer).narrow(1, 0, lc).view(1, lc, _heads * _headDim), null, condRope.Cos, condRope.Sin, 0, normalize: false, keys.narrow(1, active, lc));
         values.narrow(1, active, lc).copy_(cond.V(layer).narrow(1, 0, lc));

@@ -46,13 +46,18 @@ public sealed partial class CausalWanModelS2V
 
         cache.LatentH = h;
         cache.LatentW = w;
-        var ctx = new DitBlockContext(e0, context, rope, hp * wp, Sink: true, cache, null, null, 0, options.Norm3Bf16);
+        // The text keys are rewritten layer by layer: they hold no prompt until all are written.
+        cache.ForgetText();
+        var keepText = cache.KeepsText && context.shape[0] == 1;
+        var ctx = new DitBlockContext(e0, context, rope, hp * wp, Sink: true, cache, null, null, 0, options.Norm3Bf16,
+            Text: keepText ? cache : null, FillText: keepText);
         for (var i = 0; i < Blocks.Count; i++)
         {
             var next = RunBlock(i, x, ctx);
             x.Dispose();
             x = next;
         }
+        if (keepText) cache.MarkText(input.Context);
     }
 
     /// <summary>RoPE grids of the sink tokens: the ref frame at <paramref name="refFrame"/>, then the FramePack buckets.</summary>

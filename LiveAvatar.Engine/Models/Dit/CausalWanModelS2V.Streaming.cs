@@ -61,7 +61,8 @@ public sealed partial class CausalWanModelS2V
         var context = EmbedText(input.Context.to(device), dtype);
         Report("text_embedding.out", context);
 
-        var ctx = new DitBlockContext(e0, context, rope, fsl, Sink: false, cond, ring, condRope, input.CurrentStart, options.Norm3Bf16);
+        var ctx = new DitBlockContext(e0, context, rope, fsl, Sink: false, cond, ring, condRope, input.CurrentStart, options.Norm3Bf16,
+            Text: cond.HoldsTextOf(input.Context) ? cond : null);
         for (var i = 0; i < Blocks.Count; i++)
         {
             var next = RunBlock(i, x, ctx);

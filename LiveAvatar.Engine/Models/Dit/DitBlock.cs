@@ -18,7 +18,24 @@ public sealed record DitBlockContext(
     DitRingCache? Ring,
     RopeFactors? CondRope,    // streaming only: the cached cond keys' rolled factors
     int CurrentStart,
-    bool Norm3Bf16);
+    bool Norm3Bf16,
+    DitCondCache? Text = null, // the text cross-attention's keys of Context for every layer; null: computed per call
+    bool FillText = false)     // true: Text is being filled (the prefill), each layer writes its keys there
+{
+    /// <summary>Text cross-attention of layer <paramref name="layer"/>: on the held keys, or on the context (keeping
+    /// its keys when filling). Per layer, inside the block, so that streamed weights are resident.</summary>
+    // x [B, L, C] → [B, L, C]
+    internal Tensor CrossAttend(WanCrossAttention attn, Tensor x, int layer)
+    {
+        if (Text is not { } text) return attn.Forward(x, Context);
+        if (!FillText) return attn.Forward(x, text.TextK(layer), text.TextV(layer));
+        using var scope = torch.NewDisposeScope();
+        var (k, v) = attn.ContextKeys(Context);
+        text.TextK(layer).copy_(k);
+        text.TextV(layer).copy_(v);
+        return attn.Forward(x, k, v).MoveToOuterDisposeScope();
+    }
+}
 
 /// <summary>CausalWanS2VAttentionBlock: six-way modulated self-attention and FFN, ungated text cross-attention.</summary>
 public sealed class DitBlock : Module
@@ -66,7 +83,7 @@ public sealed class DitBlock : Module
         if (ctx.Norm3Bf16) n3 = n3.to(ScalarType.BFloat16);
         n3 = n3.to(x.dtype);
         Report("norm3.out", n3);
-        var ca = CrossAttn.Forward(n3, ctx.Context);
+        var ca = ctx.CrossAttend(CrossAttn, n3, layer);
         Report("cross_attn.out", ca);
         x = x + ca;
 
@@ -95,7 +112,7 @@ public sealed class DitBlock : Module
 
         var n3 = FusedKernels.LayerNormAffine(residual, Norm3.Weight!.T, Norm3.Bias!.T, roundInput: ctx.Norm3Bf16, _eps);
         Report("norm3.out", n3);
-        var ca = CrossAttn.Forward(n3, ctx.Context);
+        var ca = ctx.CrossAttend(CrossAttn, n3, layer);
         Report("cross_attn.out", ca);
         residual.add_(ca);
 

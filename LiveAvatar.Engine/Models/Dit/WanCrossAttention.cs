@@ -33,9 +33,21 @@ public sealed class WanCrossAttention : Module
     public Tensor Forward(Tensor x, Tensor context)
     {
         using var scope = torch.NewDisposeScope();
+        var (k, v) = ContextKeys(context);
+        return Forward(x, k, v).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The keys (RMS-normed) and values of <paramref name="context"/>, which a caller may keep for later
+    /// calls on the same context.</summary>
+    // context [B, Lk, C] → k, v [B, Lk, C]
+    public (Tensor K, Tensor V) ContextKeys(Tensor context) => (NormK.Forward(K.Forward(context)), V.Forward(context));
+
+    /// <summary>Attention of x over keys and values from <see cref="ContextKeys"/>.</summary>
+    // x [B, L, C], k, v [B, Lk, C] → [B, L, C]
+    public Tensor Forward(Tensor x, Tensor k, Tensor v)
+    {
+        using var scope = torch.NewDisposeScope();
         var q = NormQ.Forward(Q.Forward(x));
-        var k = NormK.Forward(K.Forward(context));
-        var v = V.Forward(context);
         return O.Forward(DitAttention.Attend(q, k, v, _heads)).MoveToOuterDisposeScope();
     }
 }

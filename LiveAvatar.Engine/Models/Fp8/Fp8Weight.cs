@@ -77,6 +77,16 @@ public sealed class Fp8Weight : IDisposable
         return (OutputDType == ScalarType.BFloat16 ? y : y.to(OutputDType)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>This linear on an input quantised once (<see cref="Fp8Activation"/>) → [*, N] in bf16 (the layer's
+    /// dtype for a bf16 model, which is the only one that shares inputs), or written into <paramref name="into"/>
+    /// (contiguous, Rows · N elements) and returned.</summary>
+    public Tensor Forward(Fp8Activation x, Tensor? into = null)
+    {
+        if (x.Q.shape[1] != InFeatures) throw new ArgumentException($"FP8 linear expects {InFeatures} input features, the activation has {x.Q.shape[1]}", nameof(x));
+        var y = Float8.Gemm(x.Q, x.Inverse, x.Rows, Weight, InverseScale, Bias, ScalarType.BFloat16, into);
+        return into is null ? y.view([.. x.Lead, OutFeatures]) : y;
+    }
+
     /// <summary>The tensors a weight streamer may point elsewhere (see <see cref="Module.ComputeTensors"/>).</summary>
     internal IEnumerable<ModuleTensor> Tensors()
     {

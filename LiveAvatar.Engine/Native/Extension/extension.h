@@ -5,6 +5,7 @@
 #pragma once
 #include <ATen/ATen.h>
 #include <string>
+#include <utility>
 
 #define LAX_API extern "C" __attribute__((visibility("default")))
 
@@ -12,6 +13,12 @@ namespace lax {
 void set_error(const std::string& message);
 inline at::Tensor& T(void* handle) { return *static_cast<at::Tensor*>(handle); }
 inline void* wrap(at::Tensor t) { return new at::Tensor(std::move(t)); }
+
+#ifdef LAX_WITH_CUDA
+// x [M, K] (float32 or bf16, on CUDA; other dtypes are widened to float32) → (the e4m3 bytes of x · scale as uint8
+// [M + pad_rows, K], the pad rows zero; 1 / scale as a float32 scalar), scale from x's own amax (float8.cpp).
+std::pair<at::Tensor, at::Tensor> quantize_per_tensor(at::Tensor x, int64_t pad_rows);
+#endif
 }  // namespace lax
 
 // Runs body; on a C++ exception records its message and returns fail.

@@ -57,26 +57,32 @@ LAX_API void* lax_f8_quantize_e4m3_amax_scaled(void* x, void* scale) {
 // zero, for the matmul's 16-row alignment, without copying x), inverse: 1 / scale as a float32 scalar, with scale =
 // min(448 / max(amax, 1e-12), 448) as Fp8Math.Scale says. Two kernels (float8_quantize.cu); the same bytes as
 // lax_f8_quantize_e4m3 given the same scale.
+namespace lax {
+std::pair<at::Tensor, at::Tensor> quantize_per_tensor(at::Tensor input, int64_t pad_rows) {
+  TORCH_CHECK(input.is_cuda(), "x must be on a CUDA device");
+  TORCH_CHECK(input.dim() == 2, "x must be [M, K], got ", input.sizes());
+  TORCH_CHECK(input.numel() > 0, "x is empty");
+  TORCH_CHECK(pad_rows >= 0, "pad_rows must not be negative");
+  if (input.scalar_type() != at::kBFloat16 && input.scalar_type() != at::kFloat) input = input.to(at::kFloat);
+  input = input.contiguous();
+  const c10::cuda::CUDAGuard guard(input.device());
+  const int64_t rows = input.size(0), width = input.size(1);
+  auto q = at::empty({rows + pad_rows, width}, input.options().dtype(at::kByte));
+  if (pad_rows > 0) q.narrow(0, rows, pad_rows).zero_();
+  auto inverse = at::empty({}, input.options().dtype(at::kFloat));
+  auto scratch = at::empty({1}, input.options().dtype(at::kInt));
+  const int rc = lax_launch_f8_quantize_per_tensor(
+      input.data_ptr(), input.scalar_type() == at::kBFloat16, (long)input.numel(),
+      reinterpret_cast<unsigned*>(scratch.data_ptr<int>()), q.data_ptr<uint8_t>(), inverse.data_ptr<float>(),
+      c10::cuda::getCurrentCUDAStream());
+  TORCH_CHECK(rc == 0, "float8 quantize: CUDA error ", cudaGetErrorString((cudaError_t)rc));
+  return {q, inverse};
+}
+}  // namespace lax
+
 LAX_API int lax_f8_quantize_per_tensor(void* x, int64_t pad_rows, void** q_out, void** inverse_out) {
   LAX_GUARD(-1, {
-    auto input = lax::T(x);
-    TORCH_CHECK(input.is_cuda(), "x must be on a CUDA device");
-    TORCH_CHECK(input.dim() == 2, "x must be [M, K], got ", input.sizes());
-    TORCH_CHECK(input.numel() > 0, "x is empty");
-    TORCH_CHECK(pad_rows >= 0, "pad_rows must not be negative");
-    if (input.scalar_type() != at::kBFloat16 && input.scalar_type() != at::kFloat) input = input.to(at::kFloat);
-    input = input.contiguous();
-    const c10::cuda::CUDAGuard guard(input.device());
-    const int64_t rows = input.size(0), width = input.size(1);
-    auto q = at::empty({rows + pad_rows, width}, input.options().dtype(at::kByte));
-    if (pad_rows > 0) q.narrow(0, rows, pad_rows).zero_();
-    auto inverse = at::empty({}, input.options().dtype(at::kFloat));
-    auto scratch = at::empty({1}, input.options().dtype(at::kInt));
-    const int rc = lax_launch_f8_quantize_per_tensor(
-        input.data_ptr(), input.scalar_type() == at::kBFloat16, (long)input.numel(),
-        reinterpret_cast<unsigned*>(scratch.data_ptr<int>()), q.data_ptr<uint8_t>(), inverse.data_ptr<float>(),
-        c10::cuda::getCurrentCUDAStream());
-    TORCH_CHECK(rc == 0, "float8 quantize: CUDA error ", cudaGetErrorString((cudaError_t)rc));
+    auto [q, inverse] = lax::quantize_per_tensor(lax::T(x), pad_rows);
     *q_out = lax::wrap(q);
     *inverse_out = lax::wrap(inverse);
     return 0;

@@ -22,9 +22,6 @@ namespace at::cuda {
 cublasLtHandle_t getCurrentCUDABlasLtHandle();
 }
 
-extern "C" int lax_launch_f8_quantize_per_tensor(const void* x, int x_is_bf16, long n, unsigned* amax_bits,
-                                                 unsigned char* out, float* inverse, cudaStream_t stream);
-
 namespace {
 constexpr int64_t kAlignRows = 16;
 constexpr uint64_t kWorkspaceBytes = 32ull << 20;
@@ -103,52 +100,70 @@ at::Tensor& workspace_for(const at::Device& device) {
   if (!w.defined()) w = at::empty({(int64_t)kWorkspaceBytes}, at::TensorOptions().device(device).dtype(at::kByte));
   return w;
 }
+
+// y [M, N] = dequant(q)[:M] · dequant(W8)ᵀ + bias in `out`'s dtype, written into `out` ([M, N] contiguous on q's
+// device) when M is already a multiple of 16 (q has no pad rows), else computed padded and copied in. q [Mp, K]:
+// e4m3 bytes with Mp = M rounded up to 16 (its pad rows zero), q_inverse its 1/scale; W8 [N, K] e4m3 bytes as uint8,
+// w_inverse the weight's 1/scale; bias bf16 [N] or undefined.
+void gemm_into(const at::Tensor& q, const at::Tensor& q_inverse, int64_t m, const at::Tensor& weight, const at::Tensor& w_inverse,
+               const at::Tensor& bias, at::Tensor& out) {
+  TORCH_CHECK(q.is_cuda() && q.scalar_type() == at::kByte && q.dim() == 2 && q.is_contiguous() && q.size(0) % kAlignRows == 0,
+              "the quantised activation must be contiguous uint8 [Mp, K] on CUDA with Mp a multiple of ", kAlignRows, ", got ", q.sizes());
+  TORCH_CHECK(m > 0 && m <= q.size(0) && q.size(0) - m < kAlignRows, "M = ", m, " does not match ", q.size(0), " padded rows");
+  TORCH_CHECK(weight.scalar_type() == at::kByte && weight.dim() == 2 && weight.is_contiguous() && weight.size(1) == q.size(1),
+              "W8 must be contiguous uint8 [N, ", q.size(1), "], got ", weight.sizes());
+  const int64_t mp = q.size(0), k = q.size(1), n = weight.size(0);
+  TORCH_CHECK(k % 16 == 0 && n % 16 == 0, "FP8 GEMM needs K and N divisible by 16, got K ", k, ", N ", n);
+  TORCH_CHECK(out.is_contiguous() && out.numel() == m * n && out.device() == q.device(), "the output must be contiguous [", m, ", ", n,
+              "] on ", q.device(), ", got ", out.sizes());
+  if (bias.defined())
+    TORCH_CHECK(bias.scalar_type() == at::kBFloat16 && bias.numel() == n && bias.is_contiguous(), "bias must be contiguous bf16 [", n, "]");
+  const auto dtype = out.scalar_type();
+  const c10::cuda::CUDAGuard guard(q.device());
+  const auto stream = c10::cuda::getCurrentCUDAStream();
+  auto handle = at::cuda::getCurrentCUDABlasLtHandle();
+  auto& plan = plan_for(q.device().index(), n, mp, k, bias.defined(), dtype, handle);
+  set(plan.desc, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, (const void*)w_inverse.data_ptr());
+  set(plan.desc, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, (const void*)q_inverse.data_ptr());
+  if (bias.defined()) set(plan.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, (const void*)bias.data_ptr());
+  // D has Mp rows: straight into out when there are no pad rows, else into a padded buffer first.
+  at::Tensor d = mp == m ? out : at::empty({mp, n}, out.options());
+  auto& workspace = workspace_for(q.device());
+  const float alpha = 1.f, beta = 0.f;
+  check(cublasLtMatmul(handle, plan.desc, &alpha, weight.data_ptr(), plan.a, q.data_ptr(), plan.b, &beta, d.data_ptr(), plan.d,
+                       d.data_ptr(), plan.d, &plan.algo, workspace.data_ptr(), kWorkspaceBytes, stream),
+        "cublasLtMatmul");
+  if (mp != m) out.view({m, n}).copy_(d.narrow(0, 0, m));
+}
+
+at::Tensor optional_tensor(void* handle) { return handle ? lax::T(handle) : at::Tensor(); }
 }  // namespace
 
-// y [M, N] = dequant(e4m3(x · s)) · dequant(W8)ᵀ + bias in out_dtype, for x [M, K] (bf16 or float32, contiguous, on
-// CUDA), W8 [N, K] e4m3 bytes as uint8, w_inverse the weight's 1/scale (float32 scalar), bias bf16 [N] or null.
+// y [M, N] = dequant(e4m3(x · s)) · dequant(W8)ᵀ + bias in out_dtype, for x [M, K] (bf16 or float32, on CUDA), W8
+// [N, K] e4m3 bytes as uint8, w_inverse the weight's 1/scale (float32 scalar), bias bf16 [N] or null.
 LAX_API void* lax_f8_linear(void* x, void* w8, void* w_inverse, void* bias, int out_dtype) {
   LAX_GUARD(nullptr, {
-    auto input = lax::T(x);
-    auto& weight = lax::T(w8);
+    auto& input = lax::T(x);
     TORCH_CHECK(input.is_cuda() && input.dim() == 2 && input.numel() > 0, "x must be a non-empty [M, K] CUDA tensor, got ", input.sizes());
-    TORCH_CHECK(weight.scalar_type() == at::kByte && weight.dim() == 2 && weight.is_contiguous() && weight.size(1) == input.size(1),
-                "W8 must be contiguous uint8 [N, ", input.size(1), "], got ", weight.sizes());
-    if (input.scalar_type() != at::kBFloat16 && input.scalar_type() != at::kFloat) input = input.to(at::kFloat);
-    input = input.contiguous();
-    const auto out = (at::ScalarType)out_dtype;
-    const c10::cuda::CUDAGuard guard(input.device());
-    const auto stream = c10::cuda::getCurrentCUDAStream();
-    const int64_t m = input.size(0), k = input.size(1), n = weight.size(0);
-    const int64_t mp = (m + kAlignRows - 1) / kAlignRows * kAlignRows;
-    TORCH_CHECK(k % 16 == 0 && n % 16 == 0, "FP8 GEMM needs K and N divisible by 16, got K ", k, ", N ", n);
-    at::Tensor b;
-    if (bias) {
-      b = lax::T(bias);
-      TORCH_CHECK(b.scalar_type() == at::kBFloat16 && b.numel() == n && b.is_contiguous(), "bias must be contiguous bf16 [", n, "]");
-    }
-    auto q = at::empty({mp, k}, input.options().dtype(at::kByte));
-    if (mp > m) q.narrow(0, m, mp - m).zero_();
-    auto inverse = at::empty({}, input.options().dtype(at::kFloat));
-    auto scratch = at::empty({1}, input.options().dtype(at::kInt));
-    const int rc = lax_launch_f8_quantize_per_tensor(input.data_ptr(), input.scalar_type() == at::kBFloat16, (long)input.numel(),
-                                                     reinterpret_cast<unsigned*>(scratch.data_ptr<int>()), q.data_ptr<uint8_t>(),
-                                                     inverse.data_ptr<float>(), stream);
-    TORCH_CHECK(rc == 0, "float8 quantize: CUDA error ", cudaGetErrorString((cudaError_t)rc));
-    auto handle = at::cuda::getCurrentCUDABlasLtHandle();
-    auto& plan = plan_for(input.device().index(), n, mp, k, bias != nullptr, out, handle);
-    const void* scale_a = lax::T(w_inverse).data_ptr();
-    const void* scale_b = inverse.data_ptr();
-    set(plan.desc, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, scale_a);
-    set(plan.desc, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, scale_b);
-    if (bias) set(plan.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, (const void*)b.data_ptr());
-    auto y = at::empty({mp, n}, input.options().dtype(out));
-    auto& workspace = workspace_for(input.device());
-    const float alpha = 1.f, beta = 0.f;
-    check(cublasLtMatmul(handle, plan.desc, &alpha, weight.data_ptr(), plan.a, q.data_ptr(), plan.b, &beta, y.data_ptr(), plan.d,
-                         y.data_ptr(), plan.d, &plan.algo, workspace.data_ptr(), kWorkspaceBytes, stream),
-          "cublasLtMatmul");
+    const int64_t m = input.size(0);
+    auto [q, inverse] = lax::quantize_per_tensor(input, (kAlignRows - m % kAlignRows) % kAlignRows);
+    // All Mp rows, then a view of the first M: no copy for the pad rows.
+    const int64_t mp = q.size(0);
+    auto y = at::empty({mp, lax::T(w8).size(0)}, input.options().dtype((at::ScalarType)out_dtype));
+    gemm_into(q, inverse, mp, lax::T(w8), lax::T(w_inverse), optional_tensor(bias), y);
     return lax::wrap(mp > m ? y.narrow(0, 0, m) : y);
+  })
+}
+
+// The GEMM of lax_f8_linear for an activation quantised once (lax_f8_quantize_per_tensor with its pad rows) and used
+// by several linears, e.g. q, k and v of one input. m: the activation's real rows. into: null for a new [m, N]
+// tensor in out_dtype, or a contiguous [m, N]-sized tensor to write (e.g. a KV ring's rows), whose dtype then wins.
+LAX_API void* lax_f8_gemm(void* q, void* q_inverse, int64_t m, void* w8, void* w_inverse, void* bias, int out_dtype, void* into) {
+  LAX_GUARD(nullptr, {
+    auto& quantised = lax::T(q);
+    at::Tensor y = into ? lax::T(into) : at::empty({m, lax::T(w8).size(0)}, quantised.options().dtype((at::ScalarType)out_dtype));
+    gemm_into(quantised, lax::T(q_inverse), m, lax::T(w8), lax::T(w_inverse), optional_tensor(bias), y);
+    return lax::wrap(y);
   })
 }
 #endif

@@ -24,15 +24,16 @@ internal sealed class RingLayerStreamer : IDitLayerResidency, IDisposable
     private DitRingCache? _host;
     private int _readRows, _writeStart, _writeRows;
 
-    public RingLayerStreamer(DitConfig config, int ringTokens, Device device, ScalarType dtype)
+    /// <param name="tailRows">Rows each slot holds past the ring's (the sink's, read in place by attention; 0: none).</param>
+    public RingLayerStreamer(DitConfig config, int ringTokens, Device device, ScalarType dtype, int tailRows = 0)
     {
         _layers = config.NumLayers;
         try
         {
             for (var s = 0; s < Slots; s++)
             {
-                _slotK[s] = torch.zeros([1, ringTokens, config.NumHeads, config.HeadDim], dtype, device).DetachFromDisposeScope();
-                _slotV[s] = torch.zeros([1, ringTokens, config.NumHeads, config.HeadDim], dtype, device).DetachFromDisposeScope();
+                _slotK[s] = torch.zeros([1, ringTokens + tailRows, config.NumHeads, config.HeadDim], dtype, device).DetachFromDisposeScope();
+                _slotV[s] = torch.zeros([1, ringTokens + tailRows, config.NumHeads, config.HeadDim], dtype, device).DetachFromDisposeScope();
             }
             _copies = new SlotCopyStream(device, Slots);
         }

@@ -42,7 +42,8 @@ internal sealed class StepCaches : IDisposable
             // The sink caches first, so that the placement below counts them among what the device holds.
             for (var br = 0; br < branches; br++) _cond[br] = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
             var ringTokens = g.LatentFrames * dit.FrameSeqLen(g.LatentH, g.LatentW);
-            GpuRings = offload ? 0 : RingsOnDevice(dit, ringTokens, branches * steps, device, dtype, gpuBudgetBytes);
+            var tailRows = TailRowsFor(dit, g);
+            (GpuRings, TailRings) = offload ? (0, 0) : RingsOnDevice(dit, ringTokens, tailRows, branches * steps, device, dtype, gpuBudgetBytes);
             for (var br = 0; br < branches; br++)
             {
                 _rings[br] = new DitRingCache[steps];
@@ -53,10 +54,10 @@ internal sealed class StepCaches : IDisposable
                     _onHost[br][i] = host;
                     _rings[br][i] = host
                         ? _pool?.Rent(dit, g, dtype, pinned) ?? dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, torch.CPU, dtype, pinned)
-                        : dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype);
+                        : dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype, sinkTail: br * steps + i < TailRings);
                 }
             }
-            if (GpuRings < branches * steps) _streamer = new RingLayerStreamer(dit.Config, ringTokens, device, dtype);
+            if (GpuRings < branches * steps) _streamer = new RingLayerStreamer(dit.Config, ringTokens, device, dtype, tailRows);
         }
         catch
         {
@@ -68,6 +69,10 @@ internal sealed class StepCaches : IDisposable
     /// <summary>Rings kept on the device (the others stream from host memory).</summary>
     public int GpuRings { get; }
 
+    /// <summary>Of the <see cref="GpuRings"/>, those with room for the sink's rows after their own, which attention
+    /// reads in place (the others copy ring and sink into a new buffer in every layer).</summary>
+    public int TailRings { get; }
+
     /// <summary>All rings of the run: steps × branches.</summary>
     public int TotalRings => _rings.Sum(b => b?.Length ?? 0);
 
@@ -75,24 +80,34 @@ internal sealed class StepCaches : IDisposable
     public static long RingBytes(DitConfig config, int ringTokens, ScalarType dtype) =>
         2L * config.NumLayers * ringTokens * config.Dim * dtype.ElementSize();
 
+    /// <summary>The tail a ring of geometry <paramref name="g"/> gets when there is room: the sink's rows (0 when
+    /// the shortcut is switched off).</summary>
+    internal static int TailRowsFor(CausalWanModelS2V dit, ClipGeometry g) =>
+        DitShortcuts.IsOff(DitShortcut.RingTail) ? 0 : dit.Config.CondLength(g.LatentH, g.LatentW);
+
     /// <summary>How many of <paramref name="rings"/> rings stay on <paramref name="device"/> under <paramref name="budget"/>,
-    /// given what the device holds now (the sink caches included).</summary>
-    internal static int RingsOnDevice(CausalWanModelS2V dit, int ringTokens, int rings, Device device, ScalarType dtype, long? budget,
-        long alsoComing = 0)
+    /// given what the device holds now (the sink caches included), and how many of those also get a tail of
+    /// <paramref name="tailRows"/> rows (the streaming slots get one whenever <paramref name="tailRows"/> &gt; 0).</summary>
+    internal static (int Rings, int Tails) RingsOnDevice(CausalWanModelS2V dit, int ringTokens, int tailRows, int rings, Device device,
+        ScalarType dtype, long? budget, long alsoComing = 0)
     {
-        if (budget is not { } limit) return rings;
+        var all = (rings, tailRows > 0 ? rings : 0);
+        if (budget is not { } limit) return all;
         // What the device holds: the allocator's count on a GPU (without the extension it cannot be read, so every
         // ring stays); nothing on the CPU, where a budget only comes from tests of the mixed placement.
         long allocated = 0;
         if (device.type == DeviceType.CUDA)
         {
-            if (!Native.NativeExtension.HasCuda) return rings;
+            if (!Native.NativeExtension.HasCuda) return all;
             allocated = Native.CudaDevices.MemoryStats(device.index).Allocated;
         }
         allocated += alsoComing;
         var ringBytes = RingBytes(dit.Config, ringTokens, dtype);
-        var slotBytes = 2 * ringBytes / dit.Config.NumLayers;
-        return KvRingPlacement.OnGpu(rings, ringBytes, slotBytes, limit, allocated, KvRingPlacement.ReserveBytes(ringTokens));
+        var tailBytes = RingBytes(dit.Config, tailRows, dtype);
+        var slotBytes = 2 * (ringBytes + tailBytes) / dit.Config.NumLayers;
+        var reserve = KvRingPlacement.ReserveBytes(ringTokens);
+        var onGpu = KvRingPlacement.OnGpu(rings, ringBytes, slotBytes, limit, allocated, reserve);
+        return (onGpu, KvRingPlacement.TailsOnGpu(onGpu, rings, ringBytes, tailBytes, slotBytes, limit, allocated, reserve));
     }
 
     /// <summary>1 without guidance, 2 with it.</summary>
