@@ -67,7 +67,7 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
         $"{SteadyFps:F2} FPS after the first clip; per clip {(ClipSeconds.Count <= 8 ? string.Join(", ", ClipSeconds.Select(c => c.ToString("F2"))) : $"{ClipSeconds.Min():F2}..{ClipSeconds.Max():F2}")} s; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB, host peak {HostPeakBytes / 1073741824.0:F1} GiB" +
         (MemoryPlan is null ? "" : $"; {MemoryPlan}") +
-        (KvRings is { } k ? $"; KV rings on the GPU: {k.OnGpu} of {k.Total}" : "") +
+        (KvRings is { } k ? $"; KV rings on the GPU: {k.OnGpu} of {k.Total}" + (KvRingTails is { } t ? $" ({t} read in place with the sink in a tail)" : "") : "") +
         (StepTimes is { } st ? $"; after the first clip the first stage issues a DiT step in {st.IssueMs:F1} ms of host time (median)" +
             (st.DeviceIntervalMs is { } d ? $" and steps start {d:F1} ms apart on the GPU" : "") : "") +
         (StepExcess is { } x ? $"; {x}" : "");
@@ -82,6 +82,9 @@ public sealed record SamplerBenchResult(string Device, int Width, int Height, in
 
     /// <summary>The measured run's KV rings on the GPU, of all its rings (block-streaming runs).</summary>
     public (int OnGpu, int Total)? KvRings { get; init; }
+
+    /// <summary>Of those, the rings with a sink tail (read in place by attention).</summary>
+    public int? KvRingTails { get; init; }
 }
 
 /// <summary>The engine's whole denoise + decode loop with synthetic full-size weights and synthetic conditioning (text
@@ -178,7 +181,7 @@ public static class SamplerBench
         var soak = soakRuns > 0 && streaming && device.type == DeviceType.CUDA ? SamplerSoak.Run(() => Streamer(), inputs, device, soakRuns) : null;
         return new SamplerBenchResult(where, w, h, clips, frames, setup, first, total, perClip, peak, onlineDecode, memory,
             streaming, firstBlock, coldFirstBlock) { Soak = soak, HostPeakBytes = hostPeak, MemoryPlan = memoryPlan?.Summary, SamePictureFirstBlockSeconds = samePicture,
-              KvRings = measured?.KvRings, StepTimes = streaming && clips > 1 && stepTimings.Steps > 4 * 4 + 1 ? stepTimings.Medians(4 * 4) : null,
+              KvRings = measured?.KvRings, KvRingTails = measured?.KvRingTails, StepTimes = streaming && clips > 1 && stepTimings.Steps > 4 * 4 + 1 ? stepTimings.Medians(4 * 4) : null,
               StepExcess = Excess(stepTimings.DeviceIntervals(4 * 4), 4 * 4) };
     }
 

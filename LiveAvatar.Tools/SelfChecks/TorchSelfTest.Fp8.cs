@@ -77,5 +77,41 @@ public static partial class TorchSelfTest
                 Fp8Gemm.Path = saved;
             }
         });
+        yield return ("FP8 linears on one shared quantised input give each linear's own result, also written into a ring's rows", () =>
+        {
+            if (!Float8.IsSupported(dev, out var why)) throw new SkipCheck(why);
+            if (!NativeExtension.HasExport("lax_f8_gemm")) throw new SkipCheck("the native extension predates the shared FP8 input; rebuild it");
+            foreach (var m in new long[] { 3168, 100 })
+            {
+                var layers = Enumerable.Range(0, 3).Select(i => new LiveAvatar.Engine.Models.Common.Linear(5120, 5120)).ToArray();
+                foreach (var (layer, i) in layers.Select((l, i) => (l, i)))
+                {
+                    layer.Weight.Set((Noise.Randn([5120, 5120], (ulong)(41 + i), ScalarType.Float32, dev) * 0.02).to(ScalarType.BFloat16));
+                    layer.Bias!.Set((Noise.Randn([5120], (ulong)(51 + i), ScalarType.Float32, dev) * 0.1).to(ScalarType.BFloat16));
+                    layer.QuantizeFp8();
+                }
+                try
+                {
+                    var x = (Noise.Randn([1, m, 5120], 61, ScalarType.Float32, dev) * 2).to(ScalarType.BFloat16);
+                    Expect(Fp8Activation.Applies(x, layers), $"M = {m}: the shared input does not apply on this device");
+                    using var shared = Fp8Activation.Quantize(x);
+                    var ring = TorchSharp.torch.zeros([1, m + 7, 40, 128], ScalarType.BFloat16, dev);
+                    for (var i = 0; i < 3; i++)
+                    {
+                        var expected = layers[i].Forward(x);
+                        var got = i < 2 ? layers[i].Fp8!.Forward(shared) : layers[i].Fp8!.Forward(shared, into: ring.narrow(1, 3, m)).view(1, m, 5120);
+                        Expect(got.shape.SequenceEqual(expected.shape), $"M = {m}, linear {i}: shape [{string.Join(", ", got.shape)}]");
+                        var differing = got.ne(expected).sum().item<long>();
+                        Expect(differing == 0, $"M = {m}, linear {i}: {differing} outputs differ from the linear's own call");
+                    }
+                    Expect(ring.narrow(1, 0, 3).count_nonzero().item<long>() == 0 && ring.narrow(1, 3 + m, 4).count_nonzero().item<long>() == 0,
+                        $"M = {m}: rows outside the written ones changed");
+                }
+                finally
+                {
+                    foreach (var l in layers) l.Dispose();
+                }
+            }
+        });
     }
 }

@@ -11,7 +11,8 @@ namespace LiveAvatar.Engine.Tests.Models.Dit;
 [Collection(TorchCollection.Name)]
 public sealed class DitShortcutEquivalenceTests(TinySamplerModels models) : IClassFixture<TinySamplerModels>
 {
-    private const int Blocks = 6; // a 12-frame ring of 3-frame blocks is full from the fourth block on
+    private const int Blocks = 7; // a 12-frame ring of 3-frame blocks is full from the fourth block on
+    private const int RefillBefore = 5; // a second prefill (the sink refresh of a later clip) before this block
 
     [Fact]
     public void Ring_tails_and_kept_text_keys_give_the_same_velocities_and_rings_as_without()
@@ -39,12 +40,14 @@ public sealed class DitShortcutEquivalenceTests(TinySamplerModels models) : ICla
             var fsl = dit.FrameSeqLen(lh, lw);
             using var cond = dit.NewCondCache(lh, lw, CPU, ScalarType.Float32);
             using var ring = dit.NewRingCache(lh, lw, 12, CPU, ScalarType.Float32, sinkTail: !DitShortcuts.IsOff(DitShortcut.RingTail));
-            dit.Prefill(new DitSinkInput(Noise.Randn([c.InDim, 1, lh, lw], 11), Noise.Randn([c.InDim, c.MotionLatentFrames, lh, lw], 12),
-                models.Context), cond);
+            void Prefill(ulong seed) => dit.Prefill(new DitSinkInput(Noise.Randn([c.InDim, 1, lh, lw], seed),
+                Noise.Randn([c.InDim, c.MotionLatentFrames, lh, lw], seed + 1), models.Context), cond);
+            Prefill(11);
             var velocities = new List<Tensor>();
             var inPlace = 0;
             for (var b = 0; b < Blocks; b++)
             {
+                if (b == RefillBefore) Prefill(13); // new sink values: a ring's tail must take them again
                 var start = 3 * fsl * b;
                 var (_, active) = ring.Slot(start, 3 * fsl);
                 if (ring.ReadsInPlace(active, cond.End)) inPlace++;

@@ -94,13 +94,21 @@ public sealed class CausalSelfAttention : Module
         {
             // The same [ring | sink] keys and values: the sink's rows in the full ring's tail instead of a concatenation.
             ring.K(layer).narrow(1, active, lc).copy_(condK);
-            ring.V(layer).narrow(1, active, lc).copy_(cond.V(layer).narrow(1, 0, lc));
+            CopyValuesToTail(ring, cond, layer);
             return O.Forward(DitAttention.Attend(rq, ring.K(layer).narrow(1, 0, active + lc), ring.V(layer).narrow(1, 0, active + lc), _heads))
                 .MoveToOuterDisposeScope();
         }
         var keys = torch.cat([ring.K(layer).narrow(1, 0, active), condK], 1);
         var values = torch.cat([ring.V(layer).narrow(1, 0, active), cond.V(layer).narrow(1, 0, lc)], 1);
         return O.Forward(DitAttention.Attend(rq, keys, values, _heads)).MoveToOuterDisposeScope();
+    }
+
+    // The sink's values into a full ring's tail, unless it holds them since the last prefill.
+    private static void CopyValuesToTail(DitRingCache ring, DitCondCache cond, int layer)
+    {
+        if (ring.TailHoldsValuesOf(cond, layer)) return;
+        ring.V(layer).narrow(1, ring.Length, cond.End).copy_(cond.V(layer).narrow(1, 0, cond.End));
+        ring.MarkTailValues(cond, layer);
     }
 
     // A block's rows must not run past the ring's S: a ring with a tail would take them silently.
@@ -143,7 +151,8 @@ public sealed class CausalSelfAttention : Module
 
         int lc = cond.End;
         Tensor keys, values;
-        if (ring.ReadsInPlace(active, lc))
+        var inPlace = ring.ReadsInPlace(active, lc);
+        if (inPlace)
         {
             // Attention reads the full ring in place, the sink's rows written into its tail.
             keys = ring.K(layer).narrow(1, 0, active + lc);
@@ -158,7 +167,8 @@ public sealed class CausalSelfAttention : Module
         }
         // Rows of the full width: the factors are per token, shared by the heads.
         FusedKernels.RmsNormRope(cond.K(layer).narrow(1, 0, lc).view(1, lc, _heads * _headDim), null, condRope.Cos, condRope.Sin, 0, normalize: false, keys.narrow(1, active, lc));
-        values.narrow(1, active, lc).copy_(cond.V(layer).narrow(1, 0, lc));
+        if (inPlace) CopyValuesToTail(ring, cond, layer);
+        else values.narrow(1, active, lc).copy_(cond.V(layer).narrow(1, 0, lc));
         return O.Forward(DitAttention.Attend(rq, keys, values, _heads));
     }
 }

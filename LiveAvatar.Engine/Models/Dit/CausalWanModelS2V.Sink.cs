@@ -46,6 +46,7 @@ public sealed partial class CausalWanModelS2V
 
         cache.LatentH = h;
         cache.LatentW = w;
+        cache.Refill();
         // The text keys are rewritten layer by layer: they hold no prompt until all are written.
         cache.ForgetText();
         var keepText = cache.KeepsText && context.shape[0] == 1;

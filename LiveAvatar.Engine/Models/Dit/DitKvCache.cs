@@ -112,6 +112,15 @@ public sealed class DitCondCache : DitLayerRows // per layer k, v [1, Lc, N, D];
     /// <summary>Rows filled by the last prefill (cond_end).</summary>
     public int End { get; internal set; }
 
+    private static long s_lastFill;
+
+    /// <summary>Which fill of any sink cache in the process the rows are (0: never filled): a ring that copied this
+    /// cache's values into its tail knows by it whether they are still the same.</summary>
+    public long Fill { get; private set; }
+
+    /// <summary>Marks the rows as new (the prefill is about to write them).</summary>
+    internal void Refill() => Fill = Interlocked.Increment(ref s_lastFill);
+
     /// <summary>The device bytes of a sink cache of <paramref name="condLength"/> rows, its text keys included.</summary>
     public static long BytesFor(DitConfig config, int condLength, ScalarType dtype) =>
         2L * config.NumLayers * config.Dim * dtype.ElementSize() * (condLength + (DitShortcuts.IsOff(DitShortcut.TextKeys) ? 0 : config.TextLen));
@@ -165,6 +174,22 @@ public sealed class DitRingCache : DitLayerRows // per layer k, v [1, S (+ tail)
         : base(Enumerable.Range(0, config.NumLayers).Select(l => slotK[l % slotK.Length]).ToArray(),
                Enumerable.Range(0, config.NumLayers).Select(l => slotV[l % slotV.Length]).ToArray(), ringTokens)
     {
+    }
+
+    private long[]? _tailValuesFill;
+
+    /// <summary>Whether layer <paramref name="layer"/>'s tail already holds the values of <paramref name="cond"/>'s
+    /// current fill (they change only with a prefill, so a resident ring copies them once per prefill, not per call).
+    /// Never for streamed rings, whose device slots change layers.</summary>
+    public bool TailHoldsValuesOf(DitCondCache cond, int layer) =>
+        Residency is null && cond.Fill != 0 && _tailValuesFill is { } f && f[layer] == cond.Fill;
+
+    /// <summary>Records that layer <paramref name="layer"/>'s tail now holds <paramref name="cond"/>'s values.</summary>
+    public void MarkTailValues(DitCondCache cond, int layer)
+    {
+        if (Residency is not null) return;
+        _tailValuesFill ??= new long[Layers];
+        _tailValuesFill[layer] = cond.Fill;
     }
 
     /// <summary>Whether attention that reads <paramref name="active"/> rows can read them and the sink's

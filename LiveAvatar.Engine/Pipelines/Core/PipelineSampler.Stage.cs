@@ -19,7 +19,11 @@ public sealed partial class PipelineSampler
             // One ring per step this stage runs and its own sink cache; the rings in host memory when asked for.
             using var caches = new StepCaches(dit, _g, count, branches: 1, device, _sampler._dtype, _sampler.OffloadKvCache, _sampler.HostRings,
                 _ranges.Count == 1 ? _sampler.KvBudgetBytes : null);
-            if (s == 0) _sampler.KvRings = (caches.GpuRings, caches.TotalRings);
+            if (s == 0)
+            {
+                _sampler.KvRings = (caches.GpuRings, caches.TotalRings);
+                _sampler.KvRingTails = caches.TailRings;
+            }
             Tensor? noise = null;
             try
             {

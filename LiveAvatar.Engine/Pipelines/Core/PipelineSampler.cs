@@ -73,6 +73,9 @@ public sealed partial class PipelineSampler
     /// <summary>After a run has started: the KV rings its first stage kept on the device, of how many.</summary>
     public (int OnGpu, int Total)? KvRings { get; private set; }
 
+    /// <summary>Of the first stage's rings on the GPU, those whose attention reads them in place (a sink tail).</summary>
+    public int? KvRingTails { get; private set; }
+
     /// <summary>The step range [First, First + Count) of each working stage: contiguous, sizes differing by ≤ 1;
     /// with as many stages as steps stage i runs step i.</summary>
     public static IReadOnlyList<(int First, int Count)> PartitionSteps(int steps, int stages)
