@@ -58,6 +58,18 @@ public static unsafe class Float8
         return (torch.Tensor.UnsafeCreateTensor(q), torch.Tensor.UnsafeCreateTensor(inverse));
     }
 
+    /// <summary><see cref="QuantizePerTensor"/> of tanh-GELU(x) without making it: <paramref name="prologue"/> 1
+    /// computes x + κx³ as a fused multiply-add (what nvcc makes of PyTorch's gelu by default), 2 rounds the product
+    /// first; `selftest` says which matches this libtorch's gelu.</summary>
+    public static (torch.Tensor Q, torch.Tensor Inverse) QuantizeGeluPerTensor(torch.Tensor x, long padRows, int prologue)
+    {
+        IntPtr q = IntPtr.Zero, inverse = IntPtr.Zero;
+        var rc = ((delegate* unmanaged<IntPtr, long, int, IntPtr*, IntPtr*, int>)NativeExtension.Export("lax_f8_quantize_gelu_per_tensor"))(
+            x.Handle, padRows, prologue, &q, &inverse);
+        NativeExtension.Check(rc, "float8 per-tensor quantize of gelu(x)");
+        return (torch.Tensor.UnsafeCreateTensor(q), torch.Tensor.UnsafeCreateTensor(inverse));
+    }
+
     public static torch.Tensor DequantizeE4M3(torch.Tensor bytes, torch.ScalarType dtype) =>
         NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, int, IntPtr>)NativeExtension.Export("lax_f8_dequantize_e4m3"))(bytes.Handle, (int)dtype), "float8 dequantize");
 

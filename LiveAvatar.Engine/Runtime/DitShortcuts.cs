@@ -16,9 +16,13 @@ public enum DitShortcut
     /// <summary>q, k and v of an FP8 self-attention quantise their shared input once, and v is written straight into
     /// the KV ring.</summary>
     SharedFp8Input,
+
+    /// <summary>The FFN's tanh GELU is applied inside the FP8 quantisation of the second linear's input instead of
+    /// as a pass of its own (same bytes: `selftest`).</summary>
+    FusedFp8Gelu,
 }
 
-/// <summary>LIVEAVATAR_OFF=ring_tail,text_keys,shared_fp8_input switches shortcuts off (benchmarks' "before");
+/// <summary>LIVEAVATAR_OFF=ring_tail,text_keys,shared_fp8_input,fused_fp8_gelu switches shortcuts off (benchmarks' "before");
 /// an unknown name is an error naming the known ones.</summary>
 public static class DitShortcuts
 {
@@ -27,6 +31,7 @@ public static class DitShortcuts
         ["ring_tail"] = DitShortcut.RingTail,
         ["text_keys"] = DitShortcut.TextKeys,
         ["shared_fp8_input"] = DitShortcut.SharedFp8Input,
+        ["fused_fp8_gelu"] = DitShortcut.FusedFp8Gelu,
     };
 
     private static HashSet<DitShortcut> _off = Parse(Environment.GetEnvironmentVariable("LIVEAVATAR_OFF"));

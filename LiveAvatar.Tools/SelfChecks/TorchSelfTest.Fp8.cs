@@ -113,5 +113,25 @@ public static partial class TorchSelfTest
                 }
             }
         });
+        yield return ("FP8 quantisation of tanh-GELU(x) gives the bytes and scale of gelu then the quantisation", () =>
+        {
+            if (!NativeExtension.HasExport("lax_f8_quantize_gelu_per_tensor")) throw new SkipCheck("the native extension predates the GELU prologue; rebuild it");
+            var results = new List<string>();
+            var defaultMatches = true;
+            foreach (var (rows, pad) in new[] { (3168L, 0L), (100L, 12L) })
+            {
+                var x = (Noise.Randn([rows, 13824], 71, ScalarType.Float32, dev) * 3).to(ScalarType.BFloat16);
+                var (q, inverse) = Float8.QuantizePerTensor(x.gelu(TorchSharp.Modules.GELU.Approximate.tanh), pad);
+                foreach (var rounding in new[] { 1, 2 })
+                {
+                    var (q2, inverse2) = Float8.QuantizeGeluPerTensor(x, pad, rounding);
+                    var differing = q2.ne(q).sum().item<long>();
+                    var sameScale = inverse.item<float>() == inverse2.item<float>();
+                    results.Add($"rows {rows}, rounding {rounding}: {differing} bytes differ{(sameScale ? "" : ", scale differs")}");
+                    if (rounding == Fp8Activation.GeluRounding) defaultMatches &= differing == 0 && sameScale;
+                }
+            }
+            Expect(defaultMatches, $"the default rounding ({Fp8Activation.GeluRounding}) is not torch's gelu: {string.Join("; ", results)}");
+        });
     }
 }

@@ -1,4 +1,5 @@
 using LiveAvatar.Engine.Models.Common;
+using LiveAvatar.Engine.Models.Fp8;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -13,9 +14,14 @@ public sealed class LinearActLinear : Module
     public Linear L0 { get; }
     public Linear L2 { get; }
 
-    public LinearActLinear(long inDim, long hidden, long outDim, Func<Tensor, Tensor> act)
+    private readonly bool _geluTanh;
+
+    /// <param name="geluTanh">The activation is tanh GELU, which an FP8 second linear can apply while quantising its
+    /// input (no GELU output in memory).</param>
+    public LinearActLinear(long inDim, long hidden, long outDim, Func<Tensor, Tensor> act, bool geluTanh = false)
     {
         _act = act;
+        _geluTanh = geluTanh;
         L0 = Child("0", new Linear(inDim, hidden));
         L2 = Child("2", new Linear(hidden, outDim));
     }
@@ -23,7 +29,13 @@ public sealed class LinearActLinear : Module
     public Tensor Forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        return L2.Forward(_act(L0.Forward(x))).MoveToOuterDisposeScope();
+        var h = L0.Forward(x);
+        if (_geluTanh && Fp8Activation.AppliesWithGelu(h, L2))
+        {
+            using var a = Fp8Activation.Quantize(h, geluTanh: true);
+            return L2.Fp8!.Forward(a).MoveToOuterDisposeScope();
+        }
+        return L2.Forward(_act(h)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The same in fp32 with upcast weights (time_embedding runs under autocast(float32)).</summary>

@@ -14,6 +14,11 @@ namespace LiveAvatar.Engine.Models.Fp8;
 public sealed class Fp8Activation : IDisposable
 {
     private static readonly Lazy<bool> GemmBuilt = new(() => NativeExtension.HasCuda && NativeExtension.HasExport("lax_f8_gemm"));
+    private static readonly Lazy<bool> GeluBuilt = new(() => NativeExtension.HasCuda && NativeExtension.HasExport("lax_f8_quantize_gelu_per_tensor"));
+
+    /// <summary>How the native GELU prologue rounds x + κx³ (1: one fused multiply-add, as nvcc compiles PyTorch's gelu
+    /// by default; 2: the product rounded first). `selftest` checks which gives torch's gelu bytes.</summary>
+    public static int GeluRounding { get; set; } = 1;
 
     private Fp8Activation(Tensor q, Tensor inverse, long rows, long[] lead)
     {
@@ -39,14 +44,21 @@ public sealed class Fp8Activation : IDisposable
         && Fp8Gemm.UsesCublasLt(x)
         && layers.All(l => l.Fp8!.InFeatures == x.shape[^1] && l.Fp8.OutputDType == ScalarType.BFloat16);
 
-    /// <summary>Quantises x [*, K] (bf16 or float32 on CUDA) once.</summary>
-    public static Fp8Activation Quantize(Tensor x)
+    /// <summary>Whether tanh-GELU(x) can be quantised for <paramref name="layer"/> without making it (the FFN's second
+    /// linear): <see cref="Applies"/> and an extension with the GELU prologue.</summary>
+    public static bool AppliesWithGelu(Tensor x, Common.Linear layer) =>
+        !DitShortcuts.IsOff(DitShortcut.FusedFp8Gelu) && Applies(x, layer) && GeluBuilt.Value;
+
+    /// <summary>Quantises x [*, K] (bf16 or float32 on CUDA) once; with <paramref name="geluTanh"/>, the bytes and
+    /// scale of gelu(x, approximate="tanh") instead, without making it.</summary>
+    public static Fp8Activation Quantize(Tensor x, bool geluTanh = false)
     {
         using var scope = torch.NewDisposeScope();
         var lead = x.shape[..^1];
         var x2 = x.reshape(-1, x.shape[^1]);
         var rows = x2.shape[0];
-        var (q, inverse) = Float8.QuantizePerTensor(x2, (16 - rows % 16) % 16);
+        var pad = (16 - rows % 16) % 16;
+        var (q, inverse) = geluTanh ? Float8.QuantizeGeluPerTensor(x2, pad, GeluRounding) : Float8.QuantizePerTensor(x2, pad);
         return new Fp8Activation(q.DetachFromDisposeScope(), inverse.DetachFromDisposeScope(), rows, lead);
     }
 

@@ -16,8 +16,9 @@ inline void* wrap(at::Tensor t) { return new at::Tensor(std::move(t)); }
 
 #ifdef LAX_WITH_CUDA
 // x [M, K] (float32 or bf16, on CUDA; other dtypes are widened to float32) → (the e4m3 bytes of x · scale as uint8
-// [M + pad_rows, K], the pad rows zero; 1 / scale as a float32 scalar), scale from x's own amax (float8.cpp).
-std::pair<at::Tensor, at::Tensor> quantize_per_tensor(at::Tensor x, int64_t pad_rows);
+// [M + pad_rows, K], the pad rows zero; 1 / scale as a float32 scalar), scale from x's own amax (float8.cpp). prologue:
+// 0, or 1 / 2 to quantise tanh-GELU(x) instead (float8_quantize.cu).
+std::pair<at::Tensor, at::Tensor> quantize_per_tensor(at::Tensor x, int64_t pad_rows, int prologue = 0);
 #endif
 }  // namespace lax
 

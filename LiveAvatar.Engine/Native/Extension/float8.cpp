@@ -9,7 +9,7 @@
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime.h>
 
-extern "C" int lax_launch_f8_quantize_per_tensor(const void* x, int x_is_bf16, long n, unsigned* amax_bits,
+extern "C" int lax_launch_f8_quantize_per_tensor(const void* x, int x_is_bf16, long n, int prologue, unsigned* amax_bits,
                                                  unsigned char* out, float* inverse, cudaStream_t stream);
 #endif
 
@@ -58,11 +58,12 @@ LAX_API void* lax_f8_quantize_e4m3_amax_scaled(void* x, void* scale) {
 // min(448 / max(amax, 1e-12), 448) as Fp8Math.Scale says. Two kernels (float8_quantize.cu); the same bytes as
 // lax_f8_quantize_e4m3 given the same scale.
 namespace lax {
-std::pair<at::Tensor, at::Tensor> quantize_per_tensor(at::Tensor input, int64_t pad_rows) {
+std::pair<at::Tensor, at::Tensor> quantize_per_tensor(at::Tensor input, int64_t pad_rows, int prologue) {
   TORCH_CHECK(input.is_cuda(), "x must be on a CUDA device");
   TORCH_CHECK(input.dim() == 2, "x must be [M, K], got ", input.sizes());
   TORCH_CHECK(input.numel() > 0, "x is empty");
   TORCH_CHECK(pad_rows >= 0, "pad_rows must not be negative");
+  TORCH_CHECK(prologue >= 0 && prologue <= 2, "unknown prologue ", prologue, " (0 none, 1 and 2 tanh GELU)");
   if (input.scalar_type() != at::kBFloat16 && input.scalar_type() != at::kFloat) input = input.to(at::kFloat);
   input = input.contiguous();
   const c10::cuda::CUDAGuard guard(input.device());
@@ -72,7 +73,7 @@ std::pair<at::Tensor, at::Tensor> quantize_per_tensor(at::Tensor input, int64_t 
   auto inverse = at::empty({}, input.options().dtype(at::kFloat));
   auto scratch = at::empty({1}, input.options().dtype(at::kInt));
   const int rc = lax_launch_f8_quantize_per_tensor(
-      input.data_ptr(), input.scalar_type() == at::kBFloat16, (long)input.numel(),
+      input.data_ptr(), input.scalar_type() == at::kBFloat16, (long)input.numel(), prologue,
       reinterpret_cast<unsigned*>(scratch.data_ptr<int>()), q.data_ptr<uint8_t>(), inverse.data_ptr<float>(),
       c10::cuda::getCurrentCUDAStream());
   TORCH_CHECK(rc == 0, "float8 quantize: CUDA error ", cudaGetErrorString((cudaError_t)rc));
@@ -82,7 +83,19 @@ std::pair<at::Tensor, at::Tensor> quantize_per_tensor(at::Tensor input, int64_t 
 
 LAX_API int lax_f8_quantize_per_tensor(void* x, int64_t pad_rows, void** q_out, void** inverse_out) {
   LAX_GUARD(-1, {
-    auto [q, inverse] = lax::quantize_per_tensor(lax::T(x), pad_rows);
+    auto [q, inverse] = lax::quantize_per_tensor(lax::T(x), pad_rows, 0);
+    *q_out = lax::wrap(q);
+    *inverse_out = lax::wrap(inverse);
+    return 0;
+  })
+}
+
+// The same for tanh-GELU(x) without making it (prologue 1 or 2: see float8_quantize.cu): the bytes and scale that
+// gelu(x, approximate="tanh") then lax_f8_quantize_per_tensor give.
+LAX_API int lax_f8_quantize_gelu_per_tensor(void* x, int64_t pad_rows, int prologue, void** q_out, void** inverse_out) {
+  LAX_GUARD(-1, {
+    TORCH_CHECK(prologue == 1 || prologue == 2, "the GELU prologue is 1 or 2, not ", prologue);
+    auto [q, inverse] = lax::quantize_per_tensor(lax::T(x), pad_rows, prologue);
     *q_out = lax::wrap(q);
     *inverse_out = lax::wrap(inverse);
     return 0;
