@@ -95,6 +95,17 @@ public static unsafe class FusedKernels
     public static Tensor LayerNormModulate(Tensor x, Tensor scale, Tensor shift, double eps) =>
         LayerNorm(x, scale, shift, onePlus: true, roundInput: false, eps);
 
+    /// <summary><paramref name="residual"/> += <paramref name="addend"/> in place (float32 residual, bf16 addend of
+    /// its shape: exactly the unfused add_), then <see cref="LayerNormModulate"/> of the sum, in one pass.</summary>
+    public static Tensor AddLayerNormModulate(Tensor residual, Tensor addend, Tensor scale, Tensor shift, double eps) =>
+        NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, double, IntPtr>)NativeExtension.Export("lax_fused_add_layer_norm_modulate"))(
+            residual.Handle, addend.contiguous().Handle, scale.Handle, shift.Handle, eps), "fused add + layer norm");
+
+    /// <summary>Whether the extension has <see cref="AddLayerNormModulate"/> (older builds do not).</summary>
+    public static bool HasAddLayerNorm => AddLayerNormBuilt.Value;
+
+    private static readonly Lazy<bool> AddLayerNormBuilt = new(() => NativeExtension.HasExport("lax_fused_add_layer_norm_modulate"));
+
     /// <summary>bf16(LayerNorm(x) · weight + bias) for one affine LayerNorm; <paramref name="roundInput"/> first
     /// rounds x to bf16 (the original's norm3 on a bf16 residual).</summary>
     public static Tensor LayerNormAffine(Tensor x, Tensor weight, Tensor bias, bool roundInput, double eps) =>

@@ -20,9 +20,13 @@ public enum DitShortcut
     /// <summary>The FFN's tanh GELU is applied inside the FP8 quantisation of the second linear's input instead of
     /// as a pass of its own (same bytes: `selftest`).</summary>
     FusedFp8Gelu,
+
+    /// <summary>The residual's add of the text cross-attention output happens inside the next LayerNorm's kernel
+    /// (bit-identical: `selftest`) instead of as a pass of its own over the float32 residual.</summary>
+    FusedResidualAdd,
 }
 
-/// <summary>LIVEAVATAR_OFF=ring_tail,text_keys,shared_fp8_input,fused_fp8_gelu switches shortcuts off (benchmarks' "before");
+/// <summary>LIVEAVATAR_OFF=ring_tail,text_keys,shared_fp8_input,fused_fp8_gelu,fused_residual_add switches shortcuts off (benchmarks' "before");
 /// an unknown name is an error naming the known ones.</summary>
 public static class DitShortcuts
 {
@@ -32,6 +36,7 @@ public static class DitShortcuts
         ["text_keys"] = DitShortcut.TextKeys,
         ["shared_fp8_input"] = DitShortcut.SharedFp8Input,
         ["fused_fp8_gelu"] = DitShortcut.FusedFp8Gelu,
+        ["fused_residual_add"] = DitShortcut.FusedResidualAdd,
     };
 
     private static HashSet<DitShortcut> _off = Parse(Environment.GetEnvironmentVariable("LIVEAVATAR_OFF"));

@@ -22,6 +22,20 @@ public static partial class TorchSelfTest
                 .view(frames, perFrame, width) * (1.0 + scale) + shift).view(1, tokens, width).to(ScalarType.BFloat16);
             ExpectBf16Close(expected, FusedKernels.LayerNormModulate(x, scale, shift, 1e-6), "layer norm + modulation");
         });
+        yield return ("fused residual add + LayerNorm + modulation is bit-identical to add_ then the fused norm", () =>
+        {
+            RequireFused();
+            if (!FusedKernels.HasAddLayerNorm) throw new SkipCheck("the native extension predates the fused add; rebuild it");
+            var residual = Noise.Randn([1, tokens, width], 21, ScalarType.Float32, dev) * 4;
+            var addend = Noise.Randn([1, tokens, width], 22, ScalarType.Float32, dev).to(ScalarType.BFloat16);
+            var scale = Noise.Randn([frames, 1, width], 23, ScalarType.Float32, dev) * 0.1;
+            var shift = Noise.Randn([frames, 1, width], 24, ScalarType.Float32, dev) * 0.1;
+            var expectedResidual = residual.clone().add_(addend);
+            var expected = FusedKernels.LayerNormModulate(expectedResidual, scale, shift, 1e-6);
+            var got = FusedKernels.AddLayerNormModulate(residual, addend, scale, shift, 1e-6);
+            Expect(Same(expectedResidual, residual), $"residual: max |diff| {(expectedResidual - residual).abs().max().item<float>()}");
+            Expect(Same(expected, got), "the normalised output differs");
+        });
         yield return ("fused gated residual is bit-identical to the unfused ops", () =>
         {
             RequireFused();

@@ -114,9 +114,17 @@ public sealed class DitBlock : Module
         Report("norm3.out", n3);
         var ca = ctx.CrossAttend(CrossAttn, n3, layer);
         Report("cross_attn.out", ca);
-        residual.add_(ca);
-
-        var h2 = FusedKernels.LayerNormModulate(residual, Row(e[4], ctx), Row(e[3], ctx), _eps);
+        Tensor h2;
+        if (ca.dtype == ScalarType.BFloat16 && residual.dtype == ScalarType.Float32 && FusedKernels.HasAddLayerNorm
+            && !DitShortcuts.IsOff(DitShortcut.FusedResidualAdd))
+        {
+            h2 = FusedKernels.AddLayerNormModulate(residual, ca, Row(e[4], ctx), Row(e[3], ctx), _eps);
+        }
+        else
+        {
+            residual.add_(ca);
+            h2 = FusedKernels.LayerNormModulate(residual, Row(e[4], ctx), Row(e[3], ctx), _eps);
+        }
         Report("ffn.in", h2);
         var f = Ffn.Forward(h2);
         Report("ffn.out", f);

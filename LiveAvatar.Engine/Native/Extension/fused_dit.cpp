@@ -7,9 +7,9 @@
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime.h>
 
-extern "C" int lax_launch_layer_norm_modulate(const void* x, int x_is_bf16, long tokens, int width, float eps,
+extern "C" int lax_launch_layer_norm_modulate(void* x, int x_is_bf16, long tokens, int width, float eps,
                                               int round_input, const float* mul, const float* add, int one_plus,
-                                              long tokens_per_row, void* out, cudaStream_t stream);
+                                              long tokens_per_row, const void* addend, void* out, cudaStream_t stream);
 extern "C" int lax_launch_gate_residual(const void* x, int x_is_bf16, const void* y, int y_is_bf16, const float* gate,
                                         long total, int width, long tokens_per_row, void* out, int out_is_bf16,
                                         cudaStream_t stream);
@@ -50,26 +50,43 @@ at::Tensor rows_of(void* handle, int64_t width, int64_t tokens, int64_t* tokens_
 
 // LayerNorm (no affine, float32) of x [..., C] then · (1 + mul) + add (one_plus) or · mul + add, as bf16 [..., C].
 // mul/add: [R, C] per consecutive run of tokens (or null). round_input rounds x to bf16 first.
+namespace {
+// bf16(LayerNorm(x) · mul + add), optionally after x += addend in place (x float32, addend bf16 of x's shape).
+at::Tensor layer_norm_modulate(at::Tensor& input, void* mul, void* add, int one_plus, int round_input, double eps, void* addend) {
+  check_float_or_bf16(input, "x");
+  const c10::cuda::CUDAGuard guard(input.device());
+  const int64_t width = width_of(input), tokens = input.numel() / width;
+  at::Tensor extra;
+  if (addend) {
+    extra = lax::T(addend);
+    TORCH_CHECK(input.scalar_type() == at::kFloat, "adding into x needs a float32 x, got ", input.scalar_type());
+    TORCH_CHECK(extra.scalar_type() == at::kBFloat16 && extra.is_contiguous() && extra.sizes() == input.sizes(),
+                "the addend must be contiguous bf16 of x's shape ", input.sizes(), ", got ", extra.scalar_type(), " ", extra.sizes());
+  }
+  int64_t per_row = 0;
+  at::Tensor m, a;
+  if (mul) m = rows_of(mul, width, tokens, &per_row, "mul");
+  if (add) a = rows_of(add, width, tokens, &per_row, "add");
+  if (per_row == 0) per_row = tokens;
+  auto out = at::empty(input.sizes(), input.options().dtype(at::kBFloat16));
+  if (tokens > 0)
+    check_launch(lax_launch_layer_norm_modulate(input.data_ptr(), input.scalar_type() == at::kBFloat16, tokens, (int)width,
+                                                (float)eps, round_input, mul ? m.data_ptr<float>() : nullptr,
+                                                add ? a.data_ptr<float>() : nullptr, one_plus, per_row,
+                                                addend ? extra.data_ptr() : nullptr, out.data_ptr(),
+                                                c10::cuda::getCurrentCUDAStream()),
+                 "layer_norm_modulate");
+  return out;
+}
+}  // namespace
+
 LAX_API void* lax_fused_layer_norm_modulate(void* x, void* mul, void* add, int one_plus, int round_input, double eps) {
-  LAX_GUARD(nullptr, {
-    auto& input = lax::T(x);
-    check_float_or_bf16(input, "x");
-    const c10::cuda::CUDAGuard guard(input.device());
-    const int64_t width = width_of(input), tokens = input.numel() / width;
-    int64_t per_row = 0;
-    at::Tensor m, a;
-    if (mul) m = rows_of(mul, width, tokens, &per_row, "mul");
-    if (add) a = rows_of(add, width, tokens, &per_row, "add");
-    if (per_row == 0) per_row = tokens;
-    auto out = at::empty(input.sizes(), input.options().dtype(at::kBFloat16));
-    if (tokens > 0)
-      check_launch(lax_launch_layer_norm_modulate(input.data_ptr(), input.scalar_type() == at::kBFloat16, tokens,
-                                                  (int)width, (float)eps, round_input, mul ? m.data_ptr<float>() : nullptr,
-                                                  add ? a.data_ptr<float>() : nullptr, one_plus, per_row,
-                                                  out.data_ptr(), c10::cuda::getCurrentCUDAStream()),
-                   "layer_norm_modulate");
-    return lax::wrap(out);
-  })
+  LAX_GUARD(nullptr, { return lax::wrap(layer_norm_modulate(lax::T(x), mul, add, one_plus, round_input, eps, nullptr)); })
+}
+
+// x += addend (x float32, contiguous, changed in place), then lax_fused_layer_norm_modulate of the sum with one_plus.
+LAX_API void* lax_fused_add_layer_norm_modulate(void* x, void* addend, void* mul, void* add, double eps) {
+  LAX_GUARD(nullptr, { return lax::wrap(layer_norm_modulate(lax::T(x), mul, add, 1, 0, eps, addend)); })
 }
 
 // float(x) + float(y) · gate, gate [R, C] per consecutive run of tokens; float32 or bf16 out (out_bf16).

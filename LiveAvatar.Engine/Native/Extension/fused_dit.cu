@@ -36,12 +36,16 @@ __device__ float block_sum(float v, float* shared) {
 // One block per token row: LayerNorm without affine in float32 (two-pass variance, as stable as PyTorch's), then
 // y = norm · (1 + mul[r]) + add[r] (one_plus) or norm · mul[r] + add[r], r = token / tokens_per_row; bf16 out.
 template <typename TIn>
-__global__ void layer_norm_modulate_kernel(const TIn* __restrict__ x, int width, float eps, int round_input,
+// With addend (x float32 only): x += addend first, written back into x (the residual's in-place add of the
+// cross-attention output, which otherwise is a pass of its own over the float32 residual), then the norm of the sum.
+__global__ void layer_norm_modulate_kernel(TIn* __restrict__ x, int width, float eps, int round_input,
                                            const float* __restrict__ mul, const float* __restrict__ add, int one_plus,
-                                           long tokens_per_row, __nv_bfloat16* __restrict__ out) {
+                                           long tokens_per_row, const __nv_bfloat16* __restrict__ addend,
+                                           __nv_bfloat16* __restrict__ out) {
   __shared__ float shared[kThreads / 32];
   const long token = blockIdx.x;
-  const TIn* row = x + token * width;
+  TIn* row = x + token * width;
+  const __nv_bfloat16* extra = addend ? addend + token * width : nullptr;
   float v[kMaxPerThread];
   float sum = 0.f;
 #pragma unroll
@@ -50,6 +54,12 @@ __global__ void layer_norm_modulate_kernel(const TIn* __restrict__ x, int width,
     v[i] = 0.f;
     if (c < width) {
       float f = as_float(row[c]);
+      if constexpr (sizeof(TIn) == 4) {
+        if (extra) {
+          f = __fadd_rn(f, __bfloat162float(extra[c]));
+          row[c] = f;
+        }
+      }
       if (round_input) f = round_to_bf16(f);
       v[i] = f;
       sum += f;
@@ -158,16 +168,20 @@ int grid_for(long total) {
 }  // namespace
 
 // Launchers: 0 on success, else a cudaError_t. Types: 0 = float32, 1 = bfloat16.
-extern "C" int lax_launch_layer_norm_modulate(const void* x, int x_is_bf16, long tokens, int width, float eps,
+// addend: bf16 added into x (float32) before the norm, or null.
+extern "C" int lax_launch_layer_norm_modulate(void* x, int x_is_bf16, long tokens, int width, float eps,
                                               int round_input, const float* mul, const float* add, int one_plus,
-                                              long tokens_per_row, void* out, cudaStream_t stream) {
+                                              long tokens_per_row, const void* addend, void* out, cudaStream_t stream) {
   auto* o = static_cast<__nv_bfloat16*>(out);
-  if (x_is_bf16)
-    layer_norm_modulate_kernel<<<tokens, kThreads, 0, stream>>>(static_cast<const __nv_bfloat16*>(x), width, eps,
-                                                               round_input, mul, add, one_plus, tokens_per_row, o);
-  else
-    layer_norm_modulate_kernel<<<tokens, kThreads, 0, stream>>>(static_cast<const float*>(x), width, eps, round_input,
-                                                               mul, add, one_plus, tokens_per_row, o);
+  auto* extra = static_cast<const __nv_bfloat16*>(addend);
+  if (x_is_bf16) {
+    if (extra) return (int)cudaErrorInvalidValue;
+    layer_norm_modulate_kernel<<<tokens, kThreads, 0, stream>>>(static_cast<__nv_bfloat16*>(x), width, eps,
+                                                               round_input, mul, add, one_plus, tokens_per_row, nullptr, o);
+  } else {
+    layer_norm_modulate_kernel<<<tokens, kThreads, 0, stream>>>(static_cast<float*>(x), width, eps, round_input,
+                                                               mul, add, one_plus, tokens_per_row, extra, o);
+  }
   return (int)cudaGetLastError();
 }
 
