@@ -24,9 +24,14 @@ public enum DitShortcut
     /// <summary>The residual's add of the text cross-attention output happens inside the next LayerNorm's kernel
     /// (bit-identical: `selftest`) instead of as a pass of its own over the float32 residual.</summary>
     FusedResidualAdd,
+
+    /// <summary>The time embeddings of a timestep are made once per job (kept with the sink cache) instead of in every
+    /// forward: the float32 projection upcasts its [30720, 5120] weight each time.</summary>
+    TimeEmbeddings,
 }
 
-/// <summary>LIVEAVATAR_OFF=ring_tail,text_keys,shared_fp8_input,fused_fp8_gelu,fused_residual_add switches shortcuts off (benchmarks' "before");
+/// <summary>LIVEAVATAR_OFF=ring_tail,text_keys,shared_fp8_input,fused_fp8_gelu,fused_residual_add,time_embeddings switches
+/// shortcuts off (benchmarks' "before");
 /// an unknown name is an error naming the known ones.</summary>
 public static class DitShortcuts
 {
@@ -37,6 +42,7 @@ public static class DitShortcuts
         ["shared_fp8_input"] = DitShortcut.SharedFp8Input,
         ["fused_fp8_gelu"] = DitShortcut.FusedFp8Gelu,
         ["fused_residual_add"] = DitShortcut.FusedResidualAdd,
+        ["time_embeddings"] = DitShortcut.TimeEmbeddings,
     };
 
     private static HashSet<DitShortcut> _off = Parse(Environment.GetEnvironmentVariable("LIVEAVATAR_OFF"));

@@ -15,11 +15,11 @@ public sealed class DitShortcutEquivalenceTests(TinySamplerModels models) : ICla
     private const int RefillBefore = 5; // a second prefill (the sink refresh of a later clip) before this block
 
     [Fact]
-    public void Ring_tails_and_kept_text_keys_give_the_same_velocities_and_rings_as_without()
+    public void Ring_tails_and_kept_text_keys_and_time_embeddings_give_the_same_velocities_and_rings_as_without()
     {
         using var scope = torch.NewDisposeScope();
         var with = Run([]);
-        var without = Run([DitShortcut.RingTail, DitShortcut.TextKeys]);
+        var without = Run([DitShortcut.RingTail, DitShortcut.TextKeys, DitShortcut.TimeEmbeddings]);
 
         Assert.Equal((true, true, Blocks - 3), (with.Tail, with.HeldText, with.InPlaceBlocks));
         Assert.Equal((false, false, 0), (without.Tail, without.HeldText, without.InPlaceBlocks));
@@ -51,7 +51,7 @@ public sealed class DitShortcutEquivalenceTests(TinySamplerModels models) : ICla
                 var start = 3 * fsl * b;
                 var (_, active) = ring.Slot(start, 3 * fsl);
                 if (ring.ReadsInPlace(active, cond.End)) inPlace++;
-                var input = new DitStreamInput(Noise.Randn([c.InDim, 3, lh, lw], (ulong)(20 + b)), 900f - 100 * b, models.Context,
+                var input = new DitStreamInput(Noise.Randn([c.InDim, 3, lh, lw], (ulong)(20 + b)), 1000f - 250 * (b % 4), models.Context,
                     Noise.Randn([1, c.NumAudioLayers, c.AudioDim, 12], (ulong)(40 + b)), start, 4 + b);
                 velocities.Add(dit.Forward(input, ring, cond));
             }

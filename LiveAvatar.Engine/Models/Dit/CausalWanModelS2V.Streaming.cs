@@ -56,8 +56,8 @@ public sealed partial class CausalWanModelS2V
             Report("rope/freqs", DitRope.AsComplexPairs(rope.Cos, rope.Sin, Config.NumHeads));
             Report("rope/freqs_cond", DitRope.AsComplexPairs(condRope.Cos, condRope.Sin, Config.NumHeads));
         }
-        var t = torch.full([1, f], input.Timestep, ScalarType.Float32, device);
-        var (e, e0) = TimeEmbeddings(t);
+        (Tensor E, Tensor E0) Embed() => TimeEmbeddings(torch.full([1, f], input.Timestep, ScalarType.Float32, device));
+        var (e, e0) = IsProbed || DitShortcuts.IsOff(DitShortcut.TimeEmbeddings) ? Embed() : cond.TimeEmbeddings(input.Timestep, f, Embed);
         var context = EmbedText(input.Context.to(device), dtype);
         Report("text_embedding.out", context);
 
