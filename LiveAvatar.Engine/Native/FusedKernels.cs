@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Native;
 
@@ -74,8 +75,8 @@ public static unsafe class FusedKernels
     /// bias of the convolution that produced x, which then runs without it.</summary>
     public static Tensor ChannelRmsNorm(Tensor x, Tensor gamma, double scale, bool silu, Tensor? output = null, Tensor? bias = null)
     {
-        // A copy only for a strided x; it belongs to the caller's dispose scope.
-        var input = x.is_contiguous() ? x : x.contiguous();
+        // A copy only for a strided x (channels-last runs as it is); it belongs to the caller's dispose scope.
+        var input = x.is_contiguous() || ChannelsLast.Is(x) ? x : x.contiguous();
         var result = output ?? torch.empty_like(input);
         var rc = ((delegate* unmanaged<IntPtr, IntPtr, IntPtr, double, int, IntPtr, int>)NativeExtension.Export("lax_fused_channel_rms_norm"))(
             input.Handle, bias?.Handle ?? IntPtr.Zero, gamma.Handle, scale, silu ? 1 : 0, result.Handle);
@@ -86,9 +87,15 @@ public static unsafe class FusedKernels
 
     /// <summary>bf16(bf16(y + bias) + h) for bf16 y and h [N, C, ...] and bias [C]: a VAE residual block's last
     /// convolution, run without its bias, finished with the bias and the shortcut in one pass.</summary>
-    public static Tensor BiasResidual(Tensor y, Tensor bias, Tensor h) =>
-        NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr>)NativeExtension.Export("lax_fused_bias_residual"))(
-            y.contiguous().Handle, bias.Handle, h.contiguous().Handle), "fused VAE bias + residual");
+    public static Tensor BiasResidual(Tensor y, Tensor bias, Tensor h)
+    {
+        using var scope = torch.NewDisposeScope();
+        // Both channels-last, or both contiguous (the result keeps y's layout).
+        var last = ChannelsLast.Is(y);
+        var (a, b) = last ? (y, ChannelsLast.From(h)) : (y.contiguous(), h.contiguous());
+        return NativeExtension.WrapTensor(((delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr>)NativeExtension.Export("lax_fused_bias_residual"))(
+            a.Handle, bias.Handle, b.Handle), "fused VAE bias + residual").MoveToOuterDisposeScope();
+    }
 
     /// <summary>bf16(LayerNorm(x) · (1 + scale) + shift): x [..., C] float32 or bf16; scale/shift [R, C]-viewable
     /// per consecutive run of tokens (R divides the token count).</summary>

@@ -18,11 +18,15 @@ public sealed record VaeBenchResult(string Device, int Width, int Height, int La
         $"{DecodeMsMedian * 3 / Latents:F0} ms per 12-frame block); encode of the 365-frame motion history {EncodeMotionMs:F0} ms; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB" +
         (Device.StartsWith("cuda") ? $"; cuDNN tuning {Tuning.ToString().ToLowerInvariant()}" : "") +
-        (Fused is { } f ? $"; fused VAE kernels on (unfused decode median {f.UnfusedMsMedian:F0} ms); fused vs unfused frames: {f.Difference}" : "");
+        (Fused is { } f ? $"; fused VAE kernels on (unfused decode median {f.UnfusedMsMedian:F0} ms); fused vs unfused frames: {f.Difference}" : "") +
+        (UsualLayout is { } u ? $"; decoder activations channels-last (the usual layout: median {u.UnfusedMsMedian:F0} ms; frames apart: {u.Difference})" : "");
 
     public CudnnTuning Tuning { get; init; }
 
     public FusedComparison? Fused { get; init; }
+
+    /// <summary>The same decodes with the decoder's activations in the usual layout (when channels-last is on).</summary>
+    public FusedComparison? UsualLayout { get; init; }
 }
 
 /// <summary>Streaming decode of <c>latents</c> latents per call (12: one 48-frame clip; 3: one block) after priming,
@@ -49,6 +53,21 @@ public static class VaeBench
                 fused = new FusedComparison(unfusedTimes[unfusedTimes.Count / 2], OutputDifference.Of(unfusedVideo, video));
             }
         }
+        FusedComparison? usual = null;
+        if (fused is not null && Decoder3d.ChannelsLastMode != VaeChannelsLast.Off)
+        {
+            var mode = Decoder3d.ChannelsLastMode;
+            Decoder3d.ChannelsLastMode = VaeChannelsLast.Off;
+            try
+            {
+                var (usualTimes, usualVideo) = MeasureDecodes(vae, config, h, w, device, iters, latents, profile: false);
+                usual = new FusedComparison(usualTimes[usualTimes.Count / 2], OutputDifference.Of(usualVideo, video));
+            }
+            finally
+            {
+                Decoder3d.ChannelsLastMode = mode;
+            }
+        }
         var history = SyntheticWeights.Uniform([3, 365, h, w], ScalarType.Float32, device, 9, -1, 1);
         DitBench.Sync(device);
         var sw = Stopwatch.StartNew();
@@ -60,6 +79,7 @@ public static class VaeBench
         {
             Tuning = CudnnAutotune.Mode,
             Fused = fused,
+            UsualLayout = usual,
         };
     }
 

@@ -105,7 +105,40 @@ public static partial class TorchSelfTest
                 Expect(Same(biased + shortcut, FusedKernels.BiasResidual(x, bias, shortcut)), "bias + residual differs from the two adds");
             }
         });
+        yield return ("fused VAE RMS_norm on channels-last activations matches the usual layout's (into a channels-last buffer's frame range, images too); channels-last bias + residual is bit-identical", () =>
+        {
+            RequireFused();
+            if (!FusedKernels.ChannelNormAvailable) throw new SkipCheck("the native extension predates the VAE kernel; rebuild it");
+            foreach (var (shape, seed) in new[] { (new long[] { 1, 96, 4, 96, 176 }, 41UL), ([1, 384, 1, 7, 9], 42UL), ([1, 192, 2, 12, 20], 43UL) })
+            {
+                var channels = shape[1];
+                var x = (Noise.Randn(shape, seed, ScalarType.Float32, dev) * 2 + 0.3).to(ScalarType.BFloat16);
+                var gamma = (Noise.Randn([channels, 1, 1, 1], seed + 10, ScalarType.Float32, dev) * 0.2 + 1).to(ScalarType.BFloat16);
+                var bias = (Noise.Randn([channels], seed + 20, ScalarType.Float32, dev) * 0.5).to(ScalarType.BFloat16);
+                var scale = Math.Sqrt(channels);
+                var usual = FusedKernels.ChannelRmsNorm(x, gamma, scale, silu: true, bias: bias);
+                var xl = ChannelsLast.From(x);
+                var last = FusedKernels.ChannelRmsNorm(xl, gamma, scale, silu: true, bias: bias);
+                Expect(ChannelsLast.Is(last), $"{Shapes.Describe(shape)}: the output is not channels-last");
+                ExpectBf16Close(usual, last, $"channels-last RMS_norm + SiLU {Shapes.Describe(shape)}");
+                long[] bufferShape = [shape[0], channels, shape[2] + 3, shape[3], shape[4]];
+                var buffer = ChannelsLast.Empty(bufferShape, ScalarType.BFloat16, dev).fill_(7.0);
+                FusedKernels.ChannelRmsNorm(xl, gamma, scale, silu: true, buffer.narrow(2, 2, shape[2]), bias);
+                Expect(Same(last, buffer.narrow(2, 2, shape[2])), "the channels-last buffer's frame range differs from the new tensor");
+                Expect(buffer.narrow(2, 0, 2).eq(7.0).all().item<bool>() && buffer.narrow(2, 2 + shape[2], 1).eq(7.0).all().item<bool>(),
+                    "frames outside the range were written");
+                var frames = VaeFrames(xl);
+                ExpectBf16Close(FusedKernels.ChannelRmsNorm(VaeFrames(x).contiguous(), gamma.view(channels, 1, 1), scale, silu: false),
+                    FusedKernels.ChannelRmsNorm(frames, gamma.view(channels, 1, 1), scale, silu: false), $"channels-last image RMS_norm {Shapes.Describe(shape)}");
+                var shortcut = Noise.Randn(shape, seed + 30, ScalarType.Float32, dev).to(ScalarType.BFloat16);
+                var sum = FusedKernels.BiasResidual(xl, bias, ChannelsLast.From(shortcut));
+                Expect(ChannelsLast.Is(sum) && Same(FusedKernels.BiasResidual(x, bias, shortcut), sum), "channels-last bias + residual differs");
+            }
+        });
     }
+
+    // [B, C, T, H, W] → [B·T, C, H, W] (a view for channels-last x)
+    private static Tensor VaeFrames(Tensor x) => x.permute(0, 2, 1, 3, 4).reshape(x.shape[0] * x.shape[2], x.shape[1], x.shape[3], x.shape[4]);
 
     // Norm reductions sum in another order, so a value may round to the neighbouring bf16: allow one bf16 step
     // (2⁻⁸ relative) per element and require almost all elements to be identical.

@@ -35,6 +35,27 @@ public sealed class CausalConvBufferTests
     }
 
     [Fact]
+    public void A_channels_last_buffer_gives_the_same_frames_and_cache_in_its_own_layout()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var conv = RandomConv(3, 4, 7);
+        using var usual = new FeatureCache();
+        using var last = new FeatureCache();
+        var chunk = 0;
+        foreach (var frames in new[] { 1, 4, 1, 2 })
+        {
+            var x = Noise.Randn([1, 3, frames, 5, 6], (ulong)(30 + chunk++));
+            usual.BeginChunk();
+            last.BeginChunk();
+            var expected = conv.ForwardFilled(x.shape, x.dtype, x.device, into => into.copy_(x), usual);
+            var got = conv.ForwardFilled(x.shape, x.dtype, x.device, into => into.copy_(x), last, channelsLast: true);
+            Assert.True(ChannelsLast.Is(last.Frames(0)!), $"chunk of {frames} frames: the cache keeps the buffer's layout");
+            Assert.True(TensorAssert.MaxAbsDiff(expected, got) < 1e-5, $"chunk of {frames} frames differs");
+            Assert.Equal(0.0, TensorAssert.MaxAbsDiff(usual.Frames(0)!, last.Frames(0)!));
+        }
+    }
+
+    [Fact]
     public void Without_its_bias_the_filled_convolution_leaves_the_bias_to_the_caller()
     {
         using var scope = torch.NewDisposeScope();

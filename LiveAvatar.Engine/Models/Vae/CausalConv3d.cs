@@ -69,13 +69,17 @@ public sealed class CausalConv3d : Module
     /// the convolution's input there (a fused norm does). Same frames, same cache updates; without
     /// <paramref name="withBias"/> the bias is left to the caller's next kernel.
     /// </summary>
-    public Tensor ForwardFilled(long[] inputShape, ScalarType dtype, Device device, Action<Tensor> fill, FeatureCache cache, bool withBias = true)
+    /// <param name="channelsLast">Lay the buffer out channels-last (the input's layout: the fused norm writes either),
+    /// which cuDNN convolves without converting, and which the output then has too.</param>
+    public Tensor ForwardFilled(long[] inputShape, ScalarType dtype, Device device, Action<Tensor> fill, FeatureCache cache, bool withBias = true,
+        bool channelsLast = false)
     {
         using var scope = torch.NewDisposeScope();
         var slot = cache.Claim();
         var prev = cache.Frames(slot);
         var (t, past) = (inputShape[2], _pastFrames);
-        var buffer = torch.empty([inputShape[0], inputShape[1], past + t, inputShape[3], inputShape[4]], dtype, device);
+        long[] shape = [inputShape[0], inputShape[1], past + t, inputShape[3], inputShape[4]];
+        var buffer = channelsLast ? ChannelsLast.Empty(shape, dtype, device) : torch.empty(shape, dtype, device);
         var cached = prev is null ? 0 : Math.Min(prev.shape[2], past);
         if (past > cached) buffer.narrow(2, 0, past - cached).zero_();
         if (cached > 0) buffer.narrow(2, past - cached, cached).copy_(prev!.narrow(2, prev.shape[2] - cached, cached));
@@ -91,7 +95,8 @@ public sealed class CausalConv3d : Module
     /// norm straight into the causal buffer (<see cref="ForwardFilled"/>): the residual blocks' and the decoder head's
     /// norm-then-convolution on bf16 CUDA tensors.</summary>
     public Tensor ForwardNormed(RmsNorm norm, Tensor x, FeatureCache cache, Tensor? inputBias = null, bool withBias = true) =>
-        ForwardFilled(x.shape, x.dtype, x.device, into => norm.ForwardInto(x, into, silu: true, inputBias), cache, withBias);
+        ForwardFilled(x.shape, x.dtype, x.device, into => norm.ForwardInto(x, into, silu: true, inputBias), cache, withBias,
+            channelsLast: ChannelsLast.Is(x));
 
     /// <summary>x[:, :, -CACHE_T:].clone(), prefixed with prev[:, :, -1] when x has fewer than CACHE_T frames.</summary>
     internal static Tensor LastFrames(Tensor x, Tensor? prev)

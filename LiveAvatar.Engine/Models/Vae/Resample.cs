@@ -51,7 +51,7 @@ public sealed class Resample : Module, IVaeLayer
                 // nn.Upsample(scale_factor=2, mode="nearest-exact"): at an integer factor of 2 each output pixel i reads
                 // input floor((i + 0.5) / 2) = i / 2, so repeating every row and column is the same copy, bit for bit
                 // in any dtype (TorchSharp's interpolate also makes libtorch warn about align_corners on every call).
-                var up = frames.repeat_interleave(2, -1).repeat_interleave(2, -2);
+                var up = ChannelsLast.Is(frames) ? RepeatPixelsChannelsLast(frames) : frames.repeat_interleave(2, -1).repeat_interleave(2, -2);
                 frames = conv!.Forward(up);
                 break;
             case ResampleMode.Downsample2d or ResampleMode.Downsample3d:
@@ -78,9 +78,27 @@ public sealed class Resample : Module, IVaeLayer
             keep = torch.cat([torch.zeros(keep.shape, keep.dtype, keep.device), keep], 2);
         var y = TimeConv!.Forward(x, rep ? null : cache.Frames(slot));       // [B, 2C, T, H, W]
         cache.Store(slot, keep);
+        if (ChannelsLast.Is(y)) return InterleaveChannelsLast(y, b, c, t, h, w);
         y = y.reshape(b, 2, c, t, h, w);
         y = torch.stack([y.select(1, 0), y.select(1, 1)], 3);               // [B, C, T, 2, H, W]
         return y.reshape(b, c, t * 2, h, w);
+    }
+
+    // The interleave above on channels-last data, which it keeps: output frame 2t + s is channels [s·C, (s+1)·C) of
+    // input frame t. (The stack would make the usual layout, and every convolution of the next level would convert.)
+    // y [B, 2C, T, H, W] channels-last → [B, C, 2T, H, W] channels-last
+    private static Tensor InterleaveChannelsLast(Tensor y, long b, long c, long t, long h, long w) =>
+        y.permute(0, 2, 3, 4, 1).view(b, t, h, w, 2, c)                     // [B, T, H, W, s, C]
+            .permute(0, 1, 4, 2, 3, 5).reshape(b, t * 2, h, w, c)           // [B, 2T, H, W, C]
+            .permute(0, 4, 1, 2, 3);
+
+    // Nearest ×2 of channels-last frames, kept channels-last: each pixel's channel row repeated in a 2×2 block.
+    // frames [N, C, H, W] channels-last → [N, C, 2H, 2W] channels-last
+    private static Tensor RepeatPixelsChannelsLast(Tensor frames)
+    {
+        var (n, c, h, w) = (frames.shape[0], frames.shape[1], frames.shape[2], frames.shape[3]);
+        return frames.permute(0, 2, 3, 1).unsqueeze(2).unsqueeze(4).expand(n, h, 2, w, 2, c)
+            .reshape(n, h * 2, w * 2, c).permute(0, 3, 1, 2);
     }
 
     private Tensor TemporalDownsample(Tensor x, FeatureCache cache)

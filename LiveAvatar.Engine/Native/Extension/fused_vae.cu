@@ -119,19 +119,63 @@ __global__ void channel_rms_norm_kernel(const __nv_bfloat16* __restrict__ x, con
   }
 }
 
+// The same norm for channels-last activations ([positions, channels] rows: a video or image tensor whose channels are
+// its innermost dimension): one warp per position, its lanes over neighbouring channels (four each, coalesced), the
+// squares summed across the warp in a fixed order. out row p at out + p·out_position (channels packed).
+__global__ void channel_rms_norm_last_kernel(const __nv_bfloat16* __restrict__ x, const __nv_bfloat16* __restrict__ bias,
+                                             int channels, long positions, const __nv_bfloat16* __restrict__ gamma,
+                                             float scale, int silu, __nv_bfloat16* __restrict__ out, long out_position) {
+  const long p = blockIdx.x * (long)kWarps + threadIdx.x / 32;
+  if (p >= positions) return;
+  const int lane = threadIdx.x % 32;
+  const __nv_bfloat16* in = x + p * channels;
+  float squares = 0.f;
+  for (int c = lane * 4; c < channels; c += 128) {
+    float v[4];
+    Pack<4>::load(in + c, v);
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+      if (bias) v[k] = round_to_bf16(__fadd_rn(v[k], __bfloat162float(bias[c + k])));
+      squares = __fadd_rn(squares, __fmul_rn(v[k], v[k]));
+    }
+  }
+#pragma unroll
+  for (int offset = 16; offset > 0; offset >>= 1) squares = __fadd_rn(squares, __shfl_xor_sync(0xffffffffu, squares, offset));
+  const float norm = fmaxf(round_to_bf16(sqrtf(squares)), round_to_bf16(1e-12f));
+  __nv_bfloat16* o = out + p * out_position;
+  for (int c = lane * 4; c < channels; c += 128) {
+    float v[4];
+    Pack<4>::load(in + c, v);
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+      if (bias) v[k] = round_to_bf16(__fadd_rn(v[k], __bfloat162float(bias[c + k])));
+      float y = round_to_bf16(__fdiv_rn(v[k], norm));
+      y = round_to_bf16(__fmul_rn(y, scale));
+      y = round_to_bf16(__fmul_rn(y, __bfloat162float(gamma[c + k])));
+      if (silu) y = __fdiv_rn(y, __fadd_rn(1.f, expf(-y)));
+      v[k] = y;
+    }
+    Pack<4>::store(o + c, v);
+  }
+}
+
 // out = bf16(bf16(y + bias[c]) + h) over [outer, channels, inner] contiguous tensors: the residual block's last
 // convolution's bias and the shortcut in one pass, with the two roundings of the unfused adds.
+// inner = 1 with channels last: element i is channel i % channels (Vec divides channels, so a pack stays in one row
+// and its channels are i % channels + k).
 template <int Vec>
 __global__ void bias_residual_kernel(const __nv_bfloat16* __restrict__ y, const __nv_bfloat16* __restrict__ bias,
                                      const __nv_bfloat16* __restrict__ h, int channels, long inner, long total,
-                                     __nv_bfloat16* __restrict__ out) {
+                                     int channels_last, __nv_bfloat16* __restrict__ out) {
   for (long i = (blockIdx.x * (long)blockDim.x + threadIdx.x) * Vec; i < total; i += (long)gridDim.x * blockDim.x * Vec) {
     float a[Vec], r[Vec];
     Pack<Vec>::load(y + i, a);
     Pack<Vec>::load(h + i, r);
-    const float b = __bfloat162float(bias[(i / inner) % channels]);
 #pragma unroll
-    for (int k = 0; k < Vec; ++k) a[k] = __fadd_rn(round_to_bf16(__fadd_rn(a[k], b)), r[k]);
+    for (int k = 0; k < Vec; ++k) {
+      const float b = __bfloat162float(bias[channels_last ? (i + k) % channels : (i / inner) % channels]);
+      a[k] = __fadd_rn(round_to_bf16(__fadd_rn(a[k], b)), r[k]);
+    }
     Pack<Vec>::store(out + i, a);
   }
 }
@@ -157,22 +201,35 @@ extern "C" int lax_launch_channel_rms_norm(const void* x, const void* bias, long
   return (int)cudaGetLastError();
 }
 
-// Launcher for bias_residual_kernel: 0 on success, else a cudaError_t.
+// Launcher for channel_rms_norm_last_kernel: 0 on success, else a cudaError_t (cudaErrorInvalidValue when the channels
+// are not a multiple of 4 or a row start is not 8-byte aligned).
+extern "C" int lax_launch_channel_rms_norm_last(const void* x, const void* bias, long positions, int channels, const void* gamma,
+                                                float scale, int silu, void* out, long out_position, cudaStream_t stream) {
+  if (channels % 4 != 0 || out_position % 4 != 0 || !aligned8(x) || !aligned8(out)) return (int)cudaErrorInvalidValue;
+  const long blocks = (positions + kWarps - 1) / kWarps;
+  channel_rms_norm_last_kernel<<<blocks, kThreads, 0, stream>>>(
+      static_cast<const __nv_bfloat16*>(x), static_cast<const __nv_bfloat16*>(bias), channels, positions,
+      static_cast<const __nv_bfloat16*>(gamma), scale, silu, static_cast<__nv_bfloat16*>(out), out_position);
+  return (int)cudaGetLastError();
+}
+
+// Launcher for bias_residual_kernel: 0 on success, else a cudaError_t. channels_last: the tensors' channels are their
+// innermost dimension (then inner is ignored).
 extern "C" int lax_launch_bias_residual(const void* y, const void* bias, const void* h, long outer, int channels, long inner,
-                                        void* out, cudaStream_t stream) {
+                                        int channels_last, void* out, cudaStream_t stream) {
   const auto* a = static_cast<const __nv_bfloat16*>(y);
   const auto* r = static_cast<const __nv_bfloat16*>(h);
   auto* o = static_cast<__nv_bfloat16*>(out);
   const long total = outer * channels * inner;
   const long max_blocks = 132L * 16;
-  if (inner % 4 == 0 && aligned8(a) && aligned8(r) && aligned8(o)) {
+  if ((channels_last ? channels % 4 == 0 : inner % 4 == 0) && aligned8(a) && aligned8(r) && aligned8(o)) {
     const long blocks = (total / 4 + kThreads - 1) / kThreads;
     bias_residual_kernel<4><<<blocks < max_blocks ? blocks : max_blocks, kThreads, 0, stream>>>(
-        a, static_cast<const __nv_bfloat16*>(bias), r, channels, inner, total, o);
+        a, static_cast<const __nv_bfloat16*>(bias), r, channels, inner, total, channels_last, o);
   } else {
     const long blocks = (total + kThreads - 1) / kThreads;
     bias_residual_kernel<1><<<blocks < max_blocks ? blocks : max_blocks, kThreads, 0, stream>>>(
-        a, static_cast<const __nv_bfloat16*>(bias), r, channels, inner, total, o);
+        a, static_cast<const __nv_bfloat16*>(bias), r, channels, inner, total, channels_last, o);
   }
   return (int)cudaGetLastError();
 }
