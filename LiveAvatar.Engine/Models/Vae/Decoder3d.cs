@@ -67,10 +67,13 @@ public sealed class Decoder3d : Module
             VaeChannelsLast.FusedGpu => cache is not null && FusedKernels.AppliesToChannelNorm(x),
             _ => false,
         };
-        // Every layer keeps the layout it is given (same values either way); the frames leave in the usual one.
-        if (channelsLast) x = ChannelsLast.From(x);
-        foreach (var layer in Middle.Items) x = ((IVaeLayer)layer).Forward(x, cache);
-        foreach (var layer in Upsamples.Items) x = ((IVaeLayer)layer).Forward(x, cache);
+        // Same values in either layout; a layer whose ops return the usual one (a 1×1 convolution run as a GEMM, a sum
+        // of mixed layouts) gets its output converted once, rather than every later convolution converting twice.
+        // The frames leave in the usual layout.
+        Tensor Keep(Tensor y) => channelsLast && !ChannelsLast.Is(y) ? ChannelsLast.From(y) : y;
+        x = Keep(x);
+        foreach (var layer in Middle.Items) x = Keep(((IVaeLayer)layer).Forward(x, cache));
+        foreach (var layer in Upsamples.Items) x = Keep(((IVaeLayer)layer).Forward(x, cache));
         var (norm, conv) = (Head.At<RmsNorm>(0), Head.At<CausalConv3d>(2));
         if (cache is not null && FusedKernels.AppliesToChannelNorm(x))
             x = conv.ForwardNormed(norm, x, cache);
