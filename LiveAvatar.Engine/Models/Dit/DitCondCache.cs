@@ -1,8 +1,6 @@
-using LiveAvatar.Engine.Native;
+using LiveAvatar.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
-using LiveAvatar.Engine.Runtime;
 
 namespace LiveAvatar.Engine.Models.Dit;
 
