@@ -77,7 +77,7 @@ public static class DitBench
         using var cond = dit.NewCondCache(lh, lw, device, dtype);
         var tail = !DitShortcuts.IsOff(DitShortcut.RingTail);
         using var ring = dit.NewRingCache(lh, lw, 12, device, dtype, sinkTail: tail);
-        var cacheBytes = ((long)condLen * (tail ? 2 : 1) + 12L * fsl) * 2 * config.NumLayers * config.Dim * dtype.ElementSize();
+        var cacheBytes = DitLayerRows.Bytes(config, (long)condLen * (tail ? 2 : 1) + 12L * fsl, dtype);
         using var scope = torch.NewDisposeScope();
         var context = SyntheticWeights.Normal([40, config.TextDim], dtype, device, 3, 0.1);
         var sink = new DitSinkInput(SyntheticWeights.Normal([config.InDim, 1, lh, lw], dtype, device, 4),

@@ -55,7 +55,7 @@ public sealed class DitCondCache : DitLayerRows // per layer k, v [1, Lc, N, D];
 
     /// <summary>The device bytes of a sink cache of <paramref name="condLength"/> rows, its text keys included.</summary>
     public static long BytesFor(DitConfig config, int condLength, ScalarType dtype) =>
-        2L * config.NumLayers * config.Dim * dtype.ElementSize() * (condLength + (DitShortcuts.IsOff(DitShortcut.TextKeys) ? 0 : config.TextLen));
+        Bytes(config, condLength + (DitShortcuts.IsOff(DitShortcut.TextKeys) ? 0 : config.TextLen), dtype);
 
     /// <summary>Whether the cache has room for the text keys (not when the shortcut is off).</summary>
     public bool KeepsText => _textK is not null;

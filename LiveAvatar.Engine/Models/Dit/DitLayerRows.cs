@@ -45,6 +45,11 @@ public abstract class DitLayerRows : IDisposable
         (_k, _v, Length) = (k, v, rows);
     }
 
+    /// <summary>The device bytes of <paramref name="rows"/> key and value rows in every layer of a model: the one
+    /// formula behind the rings', the tails' and the sink cache's sizes.</summary>
+    public static long Bytes(DitConfig config, long rows, ScalarType dtype) =>
+        2L * config.NumLayers * rows * config.Dim * dtype.ElementSize();
+
     /// <summary>The rows a layer holds for its owner (a layer's tensor may hold more: <see cref="DitRingCache"/>'s tail).</summary>
     public int Length { get; }
 

@@ -76,9 +76,8 @@ internal sealed class StepCaches : IDisposable
     /// <summary>All rings of the run: steps × branches.</summary>
     public int TotalRings => _rings.Sum(b => b?.Length ?? 0);
 
-    /// <summary>The bytes of one ring (or sink cache) of <paramref name="ringTokens"/> rows: K and V of every layer.</summary>
-    public static long RingBytes(DitConfig config, int ringTokens, ScalarType dtype) =>
-        2L * config.NumLayers * ringTokens * config.Dim * dtype.ElementSize();
+    /// <summary>The bytes of one ring (or a tail) of <paramref name="ringTokens"/> rows: K and V of every layer.</summary>
+    public static long RingBytes(DitConfig config, int ringTokens, ScalarType dtype) => DitLayerRows.Bytes(config, ringTokens, dtype);
 
     /// <summary>The tail a ring of geometry <paramref name="g"/> gets when there is room: the sink's rows (0 when
     /// the shortcut is switched off).</summary>
