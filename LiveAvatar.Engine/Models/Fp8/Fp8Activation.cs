@@ -57,7 +57,7 @@ public sealed class Fp8Activation : IDisposable
         var lead = x.shape[..^1];
         var x2 = x.reshape(-1, x.shape[^1]);
         var rows = x2.shape[0];
-        var pad = (16 - rows % 16) % 16;
+        var pad = Fp8Weight.PadRows(rows);
         var (q, inverse) = geluTanh ? Float8.QuantizeGeluPerTensor(x2, pad, GeluRounding) : Float8.QuantizePerTensor(x2, pad);
         return new Fp8Activation(q.DetachFromDisposeScope(), inverse.DetachFromDisposeScope(), rows, lead);
     }

@@ -54,6 +54,9 @@ public sealed class Fp8Weight : IDisposable
         return new Fp8Weight(w8.contiguous(), inverse, bias?.to(ScalarType.BFloat16).contiguous(), weight.dtype);
     }
 
+    /// <summary>The zero rows that bring an activation of <paramref name="rows"/> rows to the matmul's alignment.</summary>
+    internal static long PadRows(long rows) => (Align - rows % Align) % Align;
+
     /// <summary>x [*, K] any float dtype → [*, N] in <see cref="OutputDType"/>.</summary>
     public Tensor Forward(Tensor x)
     {
@@ -69,7 +72,7 @@ public sealed class Fp8Weight : IDisposable
             return (OutputDType == ScalarType.BFloat16 ? product : product.to(OutputDType)).MoveToOuterDisposeScope();
         }
         var m = x2.shape[0];
-        var pad = (Align - m % Align) % Align;
+        var pad = PadRows(m);
         var (a8, inverseA) = QuantizePerTensor(x2, Fp8Quantisation.For(x2), pad);
         var y = Float8.ScaledMm(a8, Weight.transpose(0, 1), inverseA, InverseScale, Bias, ScalarType.BFloat16, fastAccum: true);
         if (pad > 0) y = y.narrow(0, 0, m);
