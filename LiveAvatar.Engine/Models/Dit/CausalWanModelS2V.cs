@@ -42,8 +42,8 @@ public sealed partial class CausalWanModelS2V : Module
         Config = c;
         long[] patch = [c.PatchSize[0], c.PatchSize[1], c.PatchSize[2]];
         PatchEmbedding = Child("patch_embedding", new Conv(c.InDim, c.Dim, patch, patch));
-        TextEmbedding = Child("text_embedding", new LinearActLinear(c.TextDim, c.Dim, c.Dim, t => t.gelu(TorchSharp.Modules.GELU.Approximate.tanh)));
-        TimeEmbedding = Child("time_embedding", new LinearActLinear(c.FreqDim, c.Dim, c.Dim, t => t.silu()));
+        TextEmbedding = Child("text_embedding", new LinearActLinear(c.TextDim, c.Dim, c.Dim, Activation.GeluTanh));
+        TimeEmbedding = Child("time_embedding", new LinearActLinear(c.FreqDim, c.Dim, c.Dim, Activation.Silu));
         TimeProjection = Child("time_projection", new SiluLinear(c.Dim, 6L * c.Dim));
         Blocks = Child("blocks", new ModuleList<DitBlock>(Enumerable.Range(0, c.NumLayers).Select(_ => new DitBlock(c))));
         Head = Child("head", new CausalHead(c));

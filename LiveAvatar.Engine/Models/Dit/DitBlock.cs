@@ -56,7 +56,7 @@ public sealed class DitBlock : Module
         SelfAttn = Child("self_attn", new CausalSelfAttention(c.Dim, c.NumHeads, c.Eps));
         Norm3 = Child("norm3", new LayerNorm(c.Dim, c.Eps, affine: true));
         CrossAttn = Child("cross_attn", new WanCrossAttention(c.Dim, c.NumHeads, c.Eps));
-        Ffn = Child("ffn", new LinearActLinear(c.Dim, c.FfnDim, c.Dim, t => t.gelu(TorchSharp.Modules.GELU.Approximate.tanh), geluTanh: true));
+        Ffn = Child("ffn", new LinearActLinear(c.Dim, c.FfnDim, c.Dim, Activation.GeluTanh));
     }
 
     // x [B, L, C] → [B, L, C]
