@@ -1,3 +1,4 @@
+using LiveAvatar.Engine.Models.Vae;
 using LiveAvatar.Engine.Native;
 using LiveAvatar.Engine.Runtime;
 using static TorchSharp.torch;
@@ -130,8 +131,8 @@ public static partial class TorchSelfTest
                 // Per-frame images (the attention block's norm): a channels-last [B·T, C, H, W] view of the same memory
                 // is the same rows, so the same values bit for bit.
                 var video = FusedKernels.ChannelRmsNorm(xl, gamma, scale, silu: false);
-                var images = FusedKernels.ChannelRmsNorm(VaeFrames(xl), gamma.view(channels, 1, 1), scale, silu: false);
-                Expect(ChannelsLast.Is(images) && Same(VaeFrames(video), images), $"channels-last image RMS_norm {Shapes.Describe(shape)} differs from the video's");
+                var images = FusedKernels.ChannelRmsNorm(VaeLayout.ToFrames(xl), gamma.view(channels, 1, 1), scale, silu: false);
+                Expect(ChannelsLast.Is(images) && Same(VaeLayout.ToFrames(video), images), $"channels-last image RMS_norm {Shapes.Describe(shape)} differs from the video's");
                 var shortcut = Noise.Randn(shape, seed + 30, ScalarType.Float32, dev).to(ScalarType.BFloat16);
                 var sum = FusedKernels.BiasResidual(xl, bias, ChannelsLast.From(shortcut));
                 Expect(ChannelsLast.Is(sum) && Same(FusedKernels.BiasResidual(x, bias, shortcut), sum), "channels-last bias + residual differs");
@@ -139,8 +140,6 @@ public static partial class TorchSelfTest
         });
     }
 
-    // [B, C, T, H, W] → [B·T, C, H, W] (a view for channels-last x)
-    private static Tensor VaeFrames(Tensor x) => x.permute(0, 2, 1, 3, 4).reshape(x.shape[0] * x.shape[2], x.shape[1], x.shape[3], x.shape[4]);
 
     // Norm reductions sum in another order, so a value may round to the neighbouring bf16: allow one bf16 step
     // (2⁻⁸ relative) per element and require almost all elements to be identical.
