@@ -80,7 +80,7 @@ public sealed class CausalSelfAttention : Module
         var l = (int)x.shape[1];
         var rq = DitRope.Apply(q, rope.Cos, rope.Sin).to(v.dtype);
         var rk = DitRope.Apply(k, rope.Cos, rope.Sin).to(v.dtype);
-        var (start, active) = SlotOf(ring, currentStart, l);
+        var (start, active) = ring.BlockSlot(currentStart, l);
         ring.K(layer).narrow(1, start, l).copy_(rk);
         ring.V(layer).narrow(1, start, l).copy_(v);
         if (IsProbed)
@@ -111,25 +111,16 @@ public sealed class CausalSelfAttention : Module
         ring.MarkTailValues(cond, layer);
     }
 
-    // A block's rows must not run past the ring's S: a ring with a tail would take them silently.
-    private static (int Start, int Active) SlotOf(DitRingCache ring, int currentStart, int tokens)
-    {
-        var (start, active) = ring.Slot(currentStart, tokens);
-        if (start + tokens > ring.Length)
-            throw new InvalidOperationException($"a block of {tokens} tokens at ring row {start} would wrap inside a ring of {ring.Length}: rings hold whole blocks");
-        return (start, active);
-    }
-
     /// <summary>
     /// <see cref="ForwardStreaming"/> on the fused kernels: RMSNorm and RoPE of q in one kernel; of k in one kernel
-    /// that writes straight into the ring; the cond keys RoPE'd straight into the attention's key buffer, which
-    /// replaces the concatenation (same keys, same order).
+    /// that writes straight into the ring; the cond keys RoPE'd straight into the attention's keys (the full ring's
+    /// tail, else a new buffer after a copy of the ring's rows), which replaces the concatenation (same keys, same order).
     /// </summary>
     private Tensor ForwardStreamingFused(Tensor x, RopeFactors rope, RopeFactors condRope, DitRingCache ring, DitCondCache cond,
         int layer, int currentStart)
     {
         var l = (int)x.shape[1];
-        var (start, active) = SlotOf(ring, currentStart, l);
+        var (start, active) = ring.BlockSlot(currentStart, l);
         var ringV = ring.V(layer).narrow(1, start, l);
         Tensor q, k;
         if (Fp8Activation.Applies(x, Q, K, V) && ringV.dtype == ScalarType.BFloat16)

@@ -52,4 +52,14 @@ public sealed class DitRingCache : DitLayerRows // per layer k, v [1, S (+ tail)
     /// first wrap, the whole ring after it.</summary>
     public (int Start, int Active) Slot(int currentStart, int tokens) =>
         currentStart >= Length ? (currentStart % Length, Length) : (currentStart, currentStart + tokens);
+
+    /// <summary><see cref="Slot"/> for a block a forward writes: its rows must end within the ring's S, which a ring
+    /// with a tail would otherwise take silently.</summary>
+    public (int Start, int Active) BlockSlot(int currentStart, int tokens)
+    {
+        var (start, active) = Slot(currentStart, tokens);
+        if (start + tokens > Length)
+            throw new InvalidOperationException($"a block of {tokens} tokens at ring row {start} would wrap inside a ring of {Length}: rings hold whole blocks");
+        return (start, active);
+    }
 }
