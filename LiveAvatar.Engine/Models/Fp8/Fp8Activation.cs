@@ -17,8 +17,9 @@ public sealed class Fp8Activation : IDisposable
     private static readonly Lazy<bool> GeluBuilt = new(() => NativeExtension.HasCuda && NativeExtension.HasExport("lax_f8_quantize_gelu_per_tensor"));
 
     /// <summary>How the native GELU prologue rounds x + κx³ (1: one fused multiply-add, as nvcc compiles PyTorch's gelu
-    /// by default; 2: the product rounded first). `selftest` checks which gives torch's gelu bytes.</summary>
-    public static int GeluRounding { get; set; } = 1;
+    /// by default; 2: the product rounded first). `selftest` checks that this one gives torch's gelu bytes (it did on
+    /// the H200 with torch 2.11+cu130).</summary>
+    public const int GeluRounding = 1;
 
     private Fp8Activation(Tensor q, Tensor inverse, long rows, long[] lead)
     {
