@@ -10,7 +10,7 @@ namespace LiveAvatar.Engine.Models.Dit;
 /// <summary>What a block needs besides its input: the modulation source, text, RoPE, caches and mode.</summary>
 public sealed record DitBlockContext(
     Tensor E0,                // [B, F, 6, 2, C] float32: slot 0 per-frame t, slot 1 the t=0 row
-    Tensor Context,           // [B, text_len, C] embedded text
+    Tensor? Context,          // [B, text_len, C] embedded text; null when Text holds every layer's keys for it
     RopeFactors Rope,         // factors of the tokens in x
     int FrameSeqLen,
     bool Sink,                // true: x holds only cond tokens (prefill); false: only the noisy block
@@ -27,10 +27,11 @@ public sealed record DitBlockContext(
     // x [B, L, C] → [B, L, C]
     internal Tensor CrossAttend(WanCrossAttention attn, Tensor x, int layer)
     {
-        if (Text is not { } text) return attn.Forward(x, Context);
-        if (!FillText) return attn.Forward(x, text.TextK(layer), text.TextV(layer));
+        if (Text is { } held && !FillText) return attn.Forward(x, held.TextK(layer), held.TextV(layer));
+        var context = Context ?? throw new InvalidOperationException("the block has neither the embedded text nor its kept keys");
+        if (Text is not { } text) return attn.Forward(x, context);
         using var scope = torch.NewDisposeScope();
-        var (k, v) = attn.ContextKeys(Context);
+        var (k, v) = attn.ContextKeys(context);
         text.TextK(layer).copy_(k);
         text.TextV(layer).copy_(v);
         return attn.Forward(x, k, v).MoveToOuterDisposeScope();
