@@ -8,7 +8,9 @@ namespace LiveAvatar.Engine.Models.Dit;
 /// The sink (cond) cache: per layer the un-RoPE'd keys and values of the ref + FramePack tokens, written by the
 /// sink prefill and re-RoPE'd on every streaming call. Sized from the resolution, never a fixed 2800/3000 rows.
 /// Also holds, per layer, the text cross-attention's keys and values of the prompt the prefill ran with: they depend
-/// on nothing else, so the streaming calls of the same prompt reuse them (<see cref="DitShortcut.TextKeys"/>).
+/// on nothing else, so the streaming calls of the same prompt reuse them (<see cref="DitShortcut.TextKeys"/>); and the
+/// time embeddings of the timesteps the job has used (<see cref="DitShortcut.TimeEmbeddings"/>). One per job and branch,
+/// so everything it keeps belongs to one prompt and one set of weights.
 /// </summary>
 public sealed class DitCondCache : DitLayerRows // per layer k, v [1, Lc, N, D]; text k, v [1, text_len, C]
 {
