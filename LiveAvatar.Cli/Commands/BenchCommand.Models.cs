@@ -29,6 +29,13 @@ public static partial class BenchCommand
         var online = a.Flag("online_decode");
         var a2Soak = a.Flag("memory");
         var fp8 = a.Flag("fp8");
+        var kvRings = a.String("kv_rings") switch
+        {
+            null => (KvRingFormat?)null,
+            "bf16" or "compute" => KvRingFormat.Compute,
+            "int8" => KvRingFormat.Int8,
+            var other => throw new ArgumentException($"--kv_rings {other}: expected bf16 or int8"),
+        };
         var stages = a.Int("stages", 1, 1, 8);
         var vaeParallel = a.Flag("vae_parallel");
         var soakRuns = a.Int("soak", 0, 0, 1000);
@@ -59,6 +66,13 @@ public static partial class BenchCommand
                 "memory: weights and KV cache resident");
             memoryPlan = plan with { Fp8Weights = true, Summary = plan.Summary + " (--fp8: FP8 weights)" };
         }
+        // --kv_rings overrides how the plan stores the rings it keeps on the GPU.
+        if (kvRings is { } rings && kind == "sampler")
+        {
+            var plan = memoryPlan ?? LiveAvatar.Engine.Generation.MemoryPlan.Resident(LiveAvatar.Engine.Generation.MemoryProfile.Gb80,
+                "memory: weights and KV cache resident");
+            memoryPlan = plan with { DeviceKvRings = rings, Summary = plan.Summary + $" (--kv_rings: {(rings == KvRingFormat.Int8 ? "8-bit" : "compute dtype")} rings on the GPU)" };
+        }
         if (memoryPlan is not null) stdout.WriteLine(memoryPlan.Summary);
         var dit = tiny ? DemoCheckpoint.Dit(64) : DitConfig.Wan14B;
         if (layers > 0) dit = dit with { NumLayers = layers, AudioInjectLayers = dit.AudioInjectLayers.Where(l => l < layers).ToList() };
@@ -68,7 +82,7 @@ public static partial class BenchCommand
                 vaeParallel: vaeParallel, originalLoop: originalLoop, soakRuns: soakRuns, memoryPlan: plan);
         object result = kind switch
         {
-            "dit" => DitBench.Run(dit, size, iw, ih, device, iters, dtypeOverride: dtype, fp8: fp8),
+            "dit" => DitBench.Run(dit, size, iw, ih, device, iters, dtypeOverride: dtype, fp8: fp8, kvRings: kvRings ?? KvRingFormat.Compute),
             "fp8" => string.Join(Environment.NewLine, new[] { (1024, 5120, 5120), (3001, 5120, 13824), (3001, 13824, 5120) }
                 .Select(s => LiveAvatar.Tools.SelfChecks.Fp8SelfCheck.CompareLinearDetailed(device, s.Item1, s.Item2, s.Item3).ToString())),
             "vae" => VaeBench.Run(vae, size, iw, ih, device, iters, vaeLatents),

@@ -18,7 +18,7 @@ public static partial class BenchCommand
             stderr.WriteLine("usage: liveavatar bench matmul [--size N] [--dtype bf16|f16|f32] [--device cpu|cuda:N] [--iters N] [--warmup N]");
             stderr.WriteLine("       liveavatar bench wav2vec2 [--seconds N] [--audio A.wav,B.wav] [--ckpt_dir DIR | --synthetic] [--threads N] (long audio: windows against one forward)");
             stderr.WriteLine("       liveavatar bench live [--blocks N] (the live session without media: audio arriving in real time, latency per block)");
-            stderr.WriteLine("       liveavatar bench dit|vae|sampler|fp8 [--size 704*384] [--device cuda:0] [--iters N] [--clips N] [--online_decode] [--tiny] [--memory] [--stages N] [--vae_parallel] [--loop streaming|original] [--fp8 [--fp8_quant fused|fast|reference]] [--soak N] [--memory_profile auto|24|48|80] [--memory_cap GiB [--recover]] [--offload_kv_cache] [--latents N (vae: per decode, 12)]");
+            stderr.WriteLine("       liveavatar bench dit|vae|sampler|fp8 [--size 704*384] [--device cuda:0] [--iters N] [--clips N] [--online_decode] [--tiny] [--memory] [--stages N] [--vae_parallel] [--loop streaming|original] [--fp8 [--fp8_quant fused|fast|reference]] [--kv_rings bf16|int8] [--soak N] [--memory_profile auto|24|48|80] [--memory_cap GiB [--recover]] [--offload_kv_cache] [--latents N (vae: per decode, 12)]");
             return Task.FromResult(2);
         }
         TorchRuntime.EnsureLoaded();

@@ -44,8 +44,8 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
           --memory_profile P          GPU memory budget: auto (default), 24, 48 or 80 (GB). auto picks from the free
                                       memory of the GPU and the job log says what it picked.
                                         24: FP8 weights streamed from host memory, KV cache in host memory, encoders
-                                            on the CPU (needs about 60 GiB of host RAM); 48: FP8 weights resident,
-                                            KV cache in host memory; 80: everything resident (block streaming)
+                                            on the CPU (needs about 60 GiB of host RAM); 48: FP8 weights and 8-bit
+                                            KV cache resident; 80: everything resident (block streaming)
           --num_gpus_dit N            devices running the DiT (step i on device i); 1 = single device
           --enable_vae_parallel       decode on a device of its own (device N)
           --device D                  cpu or cuda:N for a single-device run (default cuda:0 if present, else cpu)

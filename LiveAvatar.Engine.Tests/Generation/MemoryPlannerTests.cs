@@ -1,4 +1,5 @@
 using LiveAvatar.Engine.Generation;
+using LiveAvatar.Engine.Models.Dit;
 
 namespace LiveAvatar.Engine.Tests.Generation;
 
@@ -31,14 +32,24 @@ public sealed class MemoryPlannerTests
         var p48 = MemoryPlanner.Plan(MemoryProfile.Gb48, Gpu(139), true, 1);
         var p24 = MemoryPlanner.Plan(MemoryProfile.Gb24, Gpu(139), true, 1);
         Assert.Equal((false, false, false, false), (p80.Fp8Weights, p80.StreamDitWeights, p80.KvOnHost, p80.EncodersOnCpu));
-        Assert.Equal((true, false, true, true), (p48.Fp8Weights, p48.StreamDitWeights, p48.KvOnHost, p48.EncodersOnCpu));
+        Assert.Equal((true, false, false, true), (p48.Fp8Weights, p48.StreamDitWeights, p48.KvOnHost, p48.EncodersOnCpu));
         Assert.Equal((true, true, true, true), (p24.Fp8Weights, p24.StreamDitWeights, p24.KvOnHost, p24.EncodersOnCpu));
         Assert.Equal((long)(70 * 1024.0 * 1024 * 1024), p80.KvBudgetBytes);
         Assert.Contains("70 GiB peak", p80.Summary);
-        Assert.Null(p48.KvBudgetBytes);
+        Assert.Equal((long)(46 * 1024.0 * 1024 * 1024), p48.KvBudgetBytes);
+        Assert.Equal((KvRingFormat.Compute, KvRingFormat.Int8, KvRingFormat.Compute), (p80.DeviceKvRings, p48.DeviceKvRings, p24.DeviceKvRings));
+        Assert.Contains("8-bit KV rings on the GPU as far as a 46 GiB peak", p48.Summary);
         Assert.Equal(MemoryProfile.Gb48, p80.NextLower);
         Assert.Equal(MemoryProfile.Gb24, p48.NextLower);
         Assert.Null(p24.NextLower);
+    }
+
+    [Fact]
+    public void The_48_GB_profile_keeps_its_peak_under_what_a_smaller_card_has_available()
+    {
+        var plan = MemoryPlanner.Plan(MemoryProfile.Gb48, Gpu(44.0, 47.5), fp8Supported: true, 1);
+        Assert.Equal((long)(43.5 * GiB), plan.KvBudgetBytes);
+        Assert.Contains("43.5 GiB peak", plan.Summary.Replace(',', '.'));
     }
 
     [Fact]

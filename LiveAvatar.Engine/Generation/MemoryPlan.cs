@@ -1,3 +1,5 @@
+using LiveAvatar.Engine.Models.Dit;
+
 namespace LiveAvatar.Engine.Generation;
 
 /// <summary>
@@ -21,6 +23,10 @@ public sealed record MemoryPlan(MemoryProfile Profile, bool Fp8Weights, bool Str
     /// (<see cref="KvRingPlacement"/>); null: no limit (every ring resident, or all in host memory with
     /// <see cref="KvOnHost"/>).</summary>
     public long? KvBudgetBytes { get; init; }
+
+    /// <summary>How the KV rings kept on the GPU store their rows: 8-bit (<see cref="KvRingFormat.Int8"/>) where that
+    /// lets every ring stay on a smaller card instead of streaming from host memory.</summary>
+    public KvRingFormat DeviceKvRings { get; init; }
 
     /// <summary>The GPU memory the plan was made for; null for a CPU run or a plan made without it.</summary>
     public GpuMemory? Gpu { get; init; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LiveAvatar.Engine.Models.Dit;
 
 namespace LiveAvatar.Engine.Generation;
 
@@ -30,6 +31,11 @@ public static class MemoryPlanner
     /// 70 GiB leaves the card's own reserve and other processes room. KV rings beyond it go to host memory.</summary>
     public const double Gb80PeakGiB = 70;
 
+    /// <summary>The 48 GB profile's peak with FP8 weights: a 48 GB card has 48 GiB, of which the CUDA context and
+    /// the display take some. Its KV rings are 8-bit and stay on the GPU as far as this allows (all four at 704*384:
+    /// 15.5 GiB of weights, 20.3 GiB of rings, the sink and activations), the rest in host memory.</summary>
+    public const double Gb48PeakGiB = 46;
+
     /// <param name="requested">The request's profile.</param>
     /// <param name="gpu">The DiT's GPU, or null for a CPU run.</param>
     /// <param name="fp8Supported">Whether that GPU runs the FP8 matmul.</param>
@@ -50,8 +56,10 @@ public static class MemoryPlanner
         {
             MemoryProfile.Gb80 => MemoryPlan.Resident(profile, why + $": weights resident, KV rings on the GPU as far as a {Gb80PeakGiB:0} GiB peak allows " +
                 "(the rest in host memory).") with { KvBudgetBytes = (long)(Gb80PeakGiB * GiB) },
-            MemoryProfile.Gb48 when fp8Supported => new MemoryPlan(profile, Fp8Weights: true, StreamDitWeights: false, KvOnHost: true,
-                EncodersOnCpu: true, why + ": FP8 weights resident, KV cache in host memory, encoders on the CPU."),
+            MemoryProfile.Gb48 when fp8Supported => new MemoryPlan(profile, Fp8Weights: true, StreamDitWeights: false, KvOnHost: false,
+                EncodersOnCpu: true, why + $": FP8 weights resident, 8-bit KV rings on the GPU as far as a {Gb48Budget(gpu) / GiB:0.#} GiB peak " +
+                "allows (the rest in host memory), encoders on the CPU.")
+                { KvBudgetBytes = Gb48Budget(gpu), DeviceKvRings = KvRingFormat.Int8 },
             MemoryProfile.Gb48 => new MemoryPlan(profile, Fp8Weights: false, StreamDitWeights: true, KvOnHost: true, EncodersOnCpu: true,
                 why + ": this GPU has no FP8, so the bf16 weights stream from host memory; KV cache in host memory, encoders on the CPU."),
             _ => new MemoryPlan(profile, Fp8Weights: fp8Supported, StreamDitWeights: true, KvOnHost: true, EncodersOnCpu: true,
@@ -59,6 +67,13 @@ public static class MemoryPlanner
                 "KV cache in host memory, encoders on the CPU."),
         };
         return plan with { Gpu = gpu };
+    }
+
+    // The 48 GB profile's peak, or less when the GPU has less available (a card shared with a display).
+    private static long Gb48Budget(GpuMemory gpu)
+    {
+        var peak = (long)(Gb48PeakGiB * GiB);
+        return gpu.IsKnown ? Math.Min(peak, gpu.AvailableBytes - (long)(0.5 * GiB)) : peak;
     }
 
     /// <summary>The largest profile whose budget fits what the GPU has available.</summary>

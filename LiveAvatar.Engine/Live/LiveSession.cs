@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Media;
 using LiveAvatar.Engine.Pipelines;
 
@@ -27,6 +28,7 @@ internal sealed partial class LiveSession : ILiveSession
     /// or those beyond its peak budget (<see cref="PipelineSampler.KvBudgetBytes"/>).</summary>
     private bool _offloadKvCache;
     private long? _kvBudgetBytes;
+    private KvRingFormat _deviceKvRings;
     private readonly LiveSessionRequest _request;
     private readonly LiveSessionLimits _limits;
     private readonly ReferenceImage _image;
@@ -62,10 +64,11 @@ internal sealed partial class LiveSession : ILiveSession
 
     /// <summary>Starts a session that owns the device until it ends; <paramref name="releaseDevice"/> runs once then.</summary>
     public static LiveSession Start(ModelSet models, LiveSessionRequest request, LiveSessionLimits limits, ReferenceImage image,
-        MediaOptions media, Action releaseDevice, bool offloadKvCache = false, long? kvBudgetBytes = null)
+        MediaOptions media, Action releaseDevice, bool offloadKvCache = false, long? kvBudgetBytes = null,
+        KvRingFormat deviceKvRings = KvRingFormat.Compute)
     {
         var session = new LiveSession(models, request, limits, image, media, releaseDevice)
-            { _offloadKvCache = offloadKvCache, _kvBudgetBytes = kvBudgetBytes };
+            { _offloadKvCache = offloadKvCache, _kvBudgetBytes = kvBudgetBytes, _deviceKvRings = deviceKvRings };
         session._run = Task.Run(session.RunAsync);
         return session;
     }

@@ -10,8 +10,8 @@ public sealed partial class LiveAvatarGenerator
 {
     /// <summary>
     /// Pins, before the first job, the host-memory KV rings a default job (704*384 landscape, 48 frames, 4 steps) will
-    /// stream under the memory plan: all of them in the 24/48 GB profiles, those beyond the 70 GiB peak in the 80 GB
-    /// one. Pinning takes about half a second per GiB, so without this the first job after start-up spends 5–35 s
+    /// stream under the memory plan: all of them in the 24 GB profile, those beyond the 70 GiB peak in the 80 GB one
+    /// and beyond the 48 GB one's peak in that. Pinning takes about half a second per GiB, so without this the first job after start-up spends 5–35 s
     /// before its first block; the model set keeps the rings for every job of that ring size (portrait or landscape).
     /// Returns the rings now kept (0 on the CPU, for multi-GPU plans, or where everything stays on the GPU).
     /// </summary>
@@ -29,8 +29,8 @@ public sealed partial class LiveAvatarGenerator
         // The job's sink cache is allocated before the placement looks, so count it as coming.
         var sinkBytes = DitCondCache.BytesFor(dit.Config, dit.Config.CondLength(g.LatentH, g.LatentW), models.Options.DType);
         var onHost = plan.KvOnHost ? steps
-            : plan.KvBudgetBytes is { } budget ? steps - StepCaches.RingsOnDevice(dit, tokens, StepCaches.TailRowsFor(dit, g), steps, device,
-                models.Options.DType, budget, sinkBytes).Rings
+            : plan.KvBudgetBytes is { } budget ? steps - StepCaches.RingsOnDevice(dit, tokens, StepCaches.TailRowsFor(dit, g, plan.DeviceKvRings), steps, device,
+                models.Options.DType, budget, plan.DeviceKvRings, sinkBytes).Rings
             : 0;
         if (onHost > 0) models.HostRings.Prewarm(dit, g, models.Options.DType, pinned: true, onHost);
         return onHost;

@@ -61,7 +61,8 @@ public sealed record FusedComparison(double UnfusedMsMedian, OutputDifference Di
 /// <summary>One DiT block forward (3 latent frames at one step) with synthetic full-size weights: time and memory.</summary>
 public static class DitBench
 {
-    public static DitBenchResult Run(DitConfig config, string size, int imageWidth, int imageHeight, Device device, int iters, int warmup = 2, ScalarType? dtypeOverride = null, bool fp8 = false)
+    public static DitBenchResult Run(DitConfig config, string size, int imageWidth, int imageHeight, Device device, int iters, int warmup = 2, ScalarType? dtypeOverride = null, bool fp8 = false,
+        KvRingFormat kvRings = KvRingFormat.Compute)
     {
         var (h, w) = GenerationSize.Compute(imageHeight, imageWidth, GenerationSize.MaxArea(size));
         int lh = h / 8, lw = w / 8;
@@ -75,9 +76,9 @@ public static class DitBench
         var fsl = dit.FrameSeqLen(lh, lw);
         var condLen = config.CondLength(lh, lw);
         using var cond = dit.NewCondCache(lh, lw, device, dtype);
-        var tail = !DitShortcuts.IsOff(DitShortcut.RingTail);
-        using var ring = dit.NewRingCache(lh, lw, 12, device, dtype, sinkTail: tail);
-        var cacheBytes = DitLayerRows.Bytes(config, (long)condLen * (tail ? 2 : 1) + 12L * fsl, dtype);
+        var tail = !DitShortcuts.IsOff(DitShortcut.RingTail) && kvRings == KvRingFormat.Compute;
+        using var ring = dit.NewRingCache(lh, lw, 12, device, dtype, sinkTail: tail, format: kvRings);
+        var cacheBytes = DitLayerRows.Bytes(config, (long)condLen * (tail ? 2 : 1), dtype) + DitRingCache.BytesFor(config, 12L * fsl, kvRings, dtype);
         using var scope = torch.NewDisposeScope();
         var context = SyntheticWeights.Normal([40, config.TextDim], dtype, device, 3, 0.1);
         var sink = new DitSinkInput(SyntheticWeights.Normal([config.InDim, 1, lh, lw], dtype, device, 4),
@@ -148,7 +149,7 @@ public static class DitBench
             unfusedTimes.Sort();
             fused = new FusedComparison(unfusedTimes[unfusedTimes.Count / 2], OutputDifference.Of(without, withFused));
         }
-        return new DitBenchResult(device.ToString() + (fp8 ? " (FP8 linears)" : ""), w, h, config.NumLayers, dit.ParameterCount(), materialize, prefill,
+        return new DitBenchResult(device.ToString() + (fp8 ? " (FP8 linears)" : "") + (kvRings == KvRingFormat.Int8 ? " (8-bit KV ring)" : ""), w, h, config.NumLayers, dit.ParameterCount(), materialize, prefill,
             times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes, fused)
         { Fp8 = fp8Comparison, HostIssueMsMedian = issueTimes[issueTimes.Count / 2] };
     }

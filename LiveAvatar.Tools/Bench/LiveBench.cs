@@ -64,15 +64,17 @@ public static class LiveBench
         // A short run first, as a server that has served before: its first latency is the cold one.
         var offloadKv = memoryPlan?.KvOnHost == true && device.type == DeviceType.CUDA;
         using var hostRings = new HostRingPool();
-        var cold = RunOnce(dit, vae, wav2vec, device, dtype, refPixels, context, layout, sinks, 2, offloadKv, hostRings);
+        var kv = (offloadKv, memoryPlan, hostRings);
+        var cold = RunOnce(dit, vae, wav2vec, device, dtype, refPixels, context, layout, sinks, 2, kv);
         if (device.type == DeviceType.CUDA) CudaDevices.ResetPeakMemory(device.index);
-        var (latency, interval) = RunOnce(dit, vae, wav2vec, device, dtype, refPixels, context, layout, sinks, blocks, offloadKv, hostRings);
+        var (latency, interval) = RunOnce(dit, vae, wav2vec, device, dtype, refPixels, context, layout, sinks, blocks, kv);
         var peak = device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).PeakAllocated : 0;
         return new LiveBenchResult(device.ToString(), w, h, latency.Count, latency, interval, cold.Latency.FirstOrDefault(), peak);
     }
 
     private static (List<double> Latency, List<double> Interval) RunOnce(CausalWanModelS2V dit, Wan21Vae vae, Wav2Vec2Model wav2vec,
-        Device device, ScalarType dtype, Tensor refPixels, Tensor context, Tensor layout, SinkLatentCache sinks, int blocks, bool offloadKv, HostRingPool hostRings)
+        Device device, ScalarType dtype, Tensor refPixels, Tensor context, Tensor layout, SinkLatentCache sinks, int blocks,
+        (bool Offload, MemoryPlan? Plan, HostRingPool HostRings) kv)
     {
         const int inferFrames = 48;
         var blocksPerClip = inferFrames / VideoTiming.FramesPerBlock;
@@ -94,7 +96,11 @@ public static class LiveBench
         var latency = new List<double>();
         var interval = new List<double>();
         var last = 0.0;
-        foreach (var e in new PipelineSampler([(dit, device)], vae, dtype) { EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = hostRings }.Run(inputs, new SeededRandomness(420)))
+        foreach (var e in new PipelineSampler([(dit, device)], vae, dtype)
+                 {
+                     EmitBlocks = true, OffloadKvCache = kv.Offload, HostRings = kv.HostRings,
+                     KvBudgetBytes = kv.Offload ? null : kv.Plan?.KvBudgetBytes, DeviceKvRings = kv.Plan?.DeviceKvRings ?? KvRingFormat.Compute,
+                 }.Run(inputs, new SeededRandomness(420)))
         {
             if (e is not SamplerBlock block) { e.DisposeTensors(); continue; }
             using (block.Video) SaveVideoConversion.ToUint8(block.Video);

@@ -1,6 +1,8 @@
+using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Models.Vae;
 using LiveAvatar.Engine.Native;
 using LiveAvatar.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LiveAvatar.Tools.SelfChecks;
@@ -36,6 +38,20 @@ public static partial class TorchSelfTest
             var got = FusedKernels.AddLayerNormModulate(residual, addend, scale, shift, 1e-6);
             Expect(Same(expectedResidual, residual), $"residual: max |diff| {(expectedResidual - residual).abs().max().item<float>()}");
             Expect(Same(expected, got), "the normalised output differs");
+        });
+        yield return ("8-bit KV rows: the encode and decode kernels give the PyTorch ops' bytes", () =>
+        {
+            RequireFused();
+            var x = (Noise.Randn([1, tokens, heads, width / heads], 25, ScalarType.Float32, dev)
+                     * Noise.Randn([1, tokens, heads, 1], 26, ScalarType.Float32, dev).abs()).to(ScalarType.BFloat16);
+            x[0, 7, 3] = torch.zeros(width / heads, ScalarType.BFloat16, dev); // an all-zero vector
+            var (codes, scales, back) = KvRows(x);
+            Tensor wantCodes, wantScales, wantBack;
+            using (FusedKernels.Suspend()) (wantCodes, wantScales, wantBack) = KvRows(x);
+            Expect(KvInt8Kernels.Applies(x), "the kernels are not in the extension; rebuild it");
+            Expect(Same(wantCodes, codes), $"codes: {(wantCodes.to(ScalarType.Int32) - codes.to(ScalarType.Int32)).abs().gt(0).sum().item<long>()} differ");
+            Expect(Same(wantScales, scales), "scales differ");
+            Expect(Same(wantBack, back), $"decoded rows: max |diff| {(wantBack.to(ScalarType.Float32) - back.to(ScalarType.Float32)).abs().max().item<float>()}");
         });
         yield return ("fused gated residual is bit-identical to the unfused ops", () =>
         {
@@ -143,6 +159,17 @@ public static partial class TorchSelfTest
 
     // Norm reductions sum in another order, so a value may round to the neighbouring bf16: allow one bf16 step
     // (2⁻⁸ relative) per element and require almost all elements to be identical.
+    // x [1, T, N, D] bf16 → its 8-bit codes, scales and decoded rows, on the kernels unless suspended.
+    private static (Tensor Codes, Tensor Scales, Tensor Back) KvRows(Tensor x)
+    {
+        var codes = torch.empty(x.shape, ScalarType.Int8, x.device);
+        var scales = torch.empty(x.shape[..^1], ScalarType.Float32, x.device);
+        Int8KvRows.Encode(x, codes, scales);
+        var back = torch.empty_like(x);
+        Int8KvRows.Decode(codes, scales, back);
+        return (codes, scales, back);
+    }
+
     private static void ExpectBf16Close(Tensor expected, Tensor got, string what)
     {
         var e = expected.to(ScalarType.Float32);

@@ -1,4 +1,5 @@
 using LiveAvatar.Engine.Generation;
+using LiveAvatar.Engine.Models.Dit;
 using LiveAvatar.Engine.Pipelines.Core;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -43,6 +44,28 @@ public sealed partial class PipelineSamplerTests
         var roomy = Sampler(1, kvBudget: budget + 2 * ring);
         using var _ = Generate(roomy, audio, 1, 25);
         Assert.Equal((Steps, Steps), roomy.KvRings);
+    }
+
+    [Fact]
+    public void Eight_bit_rings_under_a_budget_hold_every_ring_where_full_precision_rings_stream_and_the_video_stays_close()
+    {
+        // A budget with room for the reserve and two full-precision rings: 8-bit rings are about half their size,
+        // so all four stay on the device, and the video differs from the full-precision one by the encoding alone.
+        using var audio = Audio(3);
+        var geometry = ClipGeometry.For(Inputs(3, audio));
+        var tokens = geometry.LatentFrames * models.Dit.FrameSeqLen(geometry.LatentH, geometry.LatentW);
+        var ring = StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32);
+        var tail = StepCaches.RingBytes(models.Dit.Config, StepCaches.TailRowsFor(models.Dit, geometry), ScalarType.Float32);
+        var budget = KvRingPlacement.ReserveBytes(tokens) + 2 * ring + 2 * (ring + tail) / models.Dit.Config.NumLayers;
+        Assert.True(Steps * StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32, KvRingFormat.Int8) <= 2 * ring);
+        using var exact = Generate(1, audio, 3, 29);
+        var coded = new PipelineSampler([(models.Dit, torch.CPU)], models.Vae, ScalarType.Float32)
+            { KvBudgetBytes = budget, DeviceKvRings = KvRingFormat.Int8 };
+        using var video = Generate(coded, audio, 3, 29);
+        Assert.Equal((Steps, Steps), coded.KvRings);
+        Assert.Equal(0, coded.KvRingTails);
+        var error = (video.Video - exact.Video).norm().item<float>() / exact.Video.norm().item<float>();
+        Assert.True(error is > 0 and < 0.01f, $"video {error:P3} apart (relative L2)");
     }
 
     [Fact]

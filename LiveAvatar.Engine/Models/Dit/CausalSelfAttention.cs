@@ -74,15 +74,14 @@ public sealed class CausalSelfAttention : Module
         int layer, int currentStart)
     {
         using var scope = torch.NewDisposeScope();
-        if (FusedKernels.Applies(x) && ring.K(layer).dtype == ScalarType.BFloat16 && !IsProbed && NormQ.Weight.T.dtype == ScalarType.BFloat16)
+        if (FusedKernels.Applies(x) && ring.Dtype == ScalarType.BFloat16 && !IsProbed && NormQ.Weight.T.dtype == ScalarType.BFloat16)
             return ForwardStreamingFused(x, rope, condRope, ring, cond, layer, currentStart).MoveToOuterDisposeScope();
         var (q, k, v) = Project(x);
         var l = (int)x.shape[1];
         var rq = DitRope.Apply(q, rope.Cos, rope.Sin).to(v.dtype);
         var rk = DitRope.Apply(k, rope.Cos, rope.Sin).to(v.dtype);
         var (start, active) = ring.BlockSlot(currentStart, l);
-        ring.K(layer).narrow(1, start, l).copy_(rk);
-        ring.V(layer).narrow(1, start, l).copy_(v);
+        ring.Write(layer, start, rk, v);
         if (IsProbed)
         {
             Report("kv_written.k", rk);
@@ -98,9 +97,20 @@ public sealed class CausalSelfAttention : Module
             return O.Forward(DitAttention.Attend(rq, ring.K(layer).narrow(1, 0, active + lc), ring.V(layer).narrow(1, 0, active + lc), _heads))
                 .MoveToOuterDisposeScope();
         }
-        var keys = torch.cat([ring.K(layer).narrow(1, 0, active), condK], 1);
-        var values = torch.cat([ring.V(layer).narrow(1, 0, active), cond.V(layer).narrow(1, 0, lc)], 1);
+        var (keys, values) = RingRowsAndSink(ring, layer, active, lc, rq);
+        keys.narrow(1, active, lc).copy_(condK);
+        values.narrow(1, active, lc).copy_(cond.V(layer).narrow(1, 0, lc));
         return O.Forward(DitAttention.Attend(rq, keys, values, _heads)).MoveToOuterDisposeScope();
+    }
+
+    // New [1, active + sink, N, D] key and value buffers with the ring's first rows (decoded when 8-bit) in front;
+    // the caller writes the sink's rows after them (the same keys and values, in the same order, as concatenating).
+    private (Tensor Keys, Tensor Values) RingRowsAndSink(DitRingCache ring, int layer, int active, int sinkRows, Tensor like)
+    {
+        var keys = torch.empty(1, active + sinkRows, _heads, _headDim, like.dtype, like.device);
+        var values = torch.empty(1, active + sinkRows, _heads, _headDim, like.dtype, like.device);
+        ring.Read(layer, active, keys.narrow(1, 0, active), values.narrow(1, 0, active));
+        return (keys, values);
     }
 
     // The sink's values into a full ring's tail, unless it holds them since the last prefill.
@@ -121,9 +131,12 @@ public sealed class CausalSelfAttention : Module
     {
         var l = (int)x.shape[1];
         var (start, active) = ring.BlockSlot(currentStart, l);
-        var ringV = ring.V(layer).narrow(1, start, l);
+        // A bf16 ring takes the block's rows straight from the kernels; an 8-bit one encodes them from a buffer.
+        var encoded = ring.Format == KvRingFormat.Int8;
+        var ringV = encoded ? torch.empty(1, l, _heads, _headDim, x.dtype, x.device) : ring.V(layer).narrow(1, start, l);
+        var ringK = encoded ? torch.empty(1, l, _heads, _headDim, x.dtype, x.device) : ring.K(layer).narrow(1, start, l);
         Tensor q, k;
-        if (Fp8Activation.Applies(x, Q, K, V) && ringV.dtype == ScalarType.BFloat16)
+        if (Fp8Activation.Applies(x, Q, K, V))
         {
             using var shared = Fp8Activation.Quantize(x);
             q = Q.Fp8!.Forward(shared);
@@ -138,7 +151,8 @@ public sealed class CausalSelfAttention : Module
         }
         var rq = torch.empty(q.shape[0], l, _heads, _headDim, q.dtype, q.device);
         FusedKernels.RmsNormRope(q, NormQ.Weight.T, rope.Cos, rope.Sin, NormQ.Eps, normalize: true, rq);
-        FusedKernels.RmsNormRope(k, NormK.Weight.T, rope.Cos, rope.Sin, NormK.Eps, normalize: true, ring.K(layer).narrow(1, start, l));
+        FusedKernels.RmsNormRope(k, NormK.Weight.T, rope.Cos, rope.Sin, NormK.Eps, normalize: true, ringK);
+        if (encoded) ring.Write(layer, start, ringK, ringV);
 
         int lc = cond.End;
         Tensor keys, values;
@@ -149,13 +163,7 @@ public sealed class CausalSelfAttention : Module
             keys = ring.K(layer).narrow(1, 0, active + lc);
             values = ring.V(layer).narrow(1, 0, active + lc);
         }
-        else
-        {
-            keys = torch.empty(1, active + lc, _heads, _headDim, rq.dtype, rq.device);
-            values = torch.empty(1, active + lc, _heads, _headDim, rq.dtype, rq.device);
-            keys.narrow(1, 0, active).copy_(ring.K(layer).narrow(1, 0, active));
-            values.narrow(1, 0, active).copy_(ring.V(layer).narrow(1, 0, active));
-        }
+        else (keys, values) = RingRowsAndSink(ring, layer, active, lc, rq);
         // Rows of the full width: the factors are per token, shared by the heads.
         FusedKernels.RmsNormRope(cond.K(layer).narrow(1, 0, lc).view(1, lc, _heads * _headDim), null, condRope.Cos, condRope.Sin, 0, normalize: false, keys.narrow(1, active, lc));
         if (inPlace) CopyValuesToTail(ring, cond, layer);

@@ -66,10 +66,11 @@ public sealed partial class CausalWanModelS2V : Module
         new(Config, Config.CondLength(latentH, latentW), device, dtype);
 
     /// <summary>Creates one step's KV ring holding <paramref name="frames"/> latent frames (12 in the pipelines),
-    /// with room after them for the sink's rows when <paramref name="sinkTail"/> (attention then reads it in place).</summary>
+    /// with room after them for the sink's rows when <paramref name="sinkTail"/> (attention then reads it in place),
+    /// its rows stored in <paramref name="format"/>.</summary>
     public DitRingCache NewRingCache(int latentH, int latentW, int frames, Device device, ScalarType dtype, bool pinnedHost = false,
-        bool sinkTail = false) =>
-        new(Config, frames * FrameSeqLen(latentH, latentW), device, dtype, pinnedHost, sinkTail ? Config.CondLength(latentH, latentW) : 0);
+        bool sinkTail = false, KvRingFormat format = KvRingFormat.Compute) =>
+        new(Config, frames * FrameSeqLen(latentH, latentW), device, dtype, pinnedHost, sinkTail ? Config.CondLength(latentH, latentW) : 0, format);
 
     public int FrameSeqLen(int latentH, int latentW) => latentH / Config.PatchSize[1] * (latentW / Config.PatchSize[2]);
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LiveAvatar.Engine.Models.Dit;
@@ -9,13 +10,89 @@ namespace LiveAvatar.Engine.Models.Dit;
 /// <remarks>A ring may hold a tail of extra rows after its S (<see cref="ReadsInPlace"/>): once the ring is full,
 /// attention over its rows followed by the sink's reads one stretch of the ring in place, the sink's rows written into
 /// the tail, instead of copying both into a new buffer in every layer. Before the first wrap the rows past the block
-/// stay as they are (zero, as in the original's ring), so attention copies then.</remarks>
-public sealed class DitRingCache : DitLayerRows // per layer k, v [1, S (+ tail), N, D]
+/// stay as they are (zero, as in the original's ring), so attention copies then.
+/// An <see cref="KvRingFormat.Int8"/> ring keeps its rows as 8-bit codes with a float32 scale per head vector
+/// (<see cref="Int8KvRows"/>), half the bytes; attention decodes them into its key and value buffer.</remarks>
+public sealed class DitRingCache : DitLayerRows // per layer k, v [1, S (+ tail), N, D]; int8: scales [1, S, N]
 {
+    private readonly Tensor[]? _kScale;
+    private readonly Tensor[]? _vScale;
+
+    /// <param name="dtype">The dtype attention computes in (the rows' own dtype unless <paramref name="format"/> is int8).</param>
     /// <param name="tailRows">Rows after the ring's S for the sink's keys and values (0: attention copies instead).</param>
-    public DitRingCache(DitConfig config, int ringTokens, Device device, ScalarType dtype, bool pinnedHost = false, int tailRows = 0)
-        : base(config, ringTokens, device, dtype, pinnedHost, tailRows)
+    /// <param name="format">How the rows are stored; an 8-bit ring lives on a device and has no tail.</param>
+    public DitRingCache(DitConfig config, int ringTokens, Device device, ScalarType dtype, bool pinnedHost = false, int tailRows = 0,
+        KvRingFormat format = KvRingFormat.Compute)
+        : base(config, ringTokens, device, format == KvRingFormat.Int8 ? ScalarType.Int8 : dtype, pinnedHost, Int8Checked(format, pinnedHost, tailRows))
     {
+        (Dtype, Format) = (dtype, format);
+        if (format != KvRingFormat.Int8) return;
+        _kScale = new Tensor[config.NumLayers];
+        _vScale = new Tensor[config.NumLayers];
+        try
+        {
+            for (var i = 0; i < config.NumLayers; i++)
+            {
+                _kScale[i] = torch.zeros([1, ringTokens, config.NumHeads], ScalarType.Float32, device).DetachFromDisposeScope();
+                _vScale[i] = torch.zeros([1, ringTokens, config.NumHeads], ScalarType.Float32, device).DetachFromDisposeScope();
+            }
+        }
+        catch
+        {
+            base.Dispose();
+            throw;
+        }
+    }
+
+    private static int Int8Checked(KvRingFormat format, bool pinnedHost, int tailRows) =>
+        format == KvRingFormat.Int8 && (pinnedHost || tailRows > 0)
+            ? throw new ArgumentException("an 8-bit ring lives on a device and has no tail (attention decodes it into a buffer of its own)")
+            : tailRows;
+
+    /// <summary>The dtype attention computes in, which rows are decoded to.</summary>
+    public ScalarType Dtype { get; }
+
+    /// <summary>How the rows are stored.</summary>
+    public KvRingFormat Format { get; } = KvRingFormat.Compute;
+
+    /// <summary>The device bytes of a ring of <paramref name="rows"/> in <paramref name="format"/> (an 8-bit ring's
+    /// scales included).</summary>
+    public static long BytesFor(DitConfig config, long rows, KvRingFormat format, ScalarType dtype) =>
+        format == KvRingFormat.Int8
+            ? Bytes(config, rows, ScalarType.Int8) + 2L * config.NumLayers * rows * config.NumHeads * sizeof(float)
+            : Bytes(config, rows, dtype);
+
+    /// <summary>Writes a block's keys and values [1, L, N, D] (the compute dtype) at ring row <paramref name="start"/>.</summary>
+    public void Write(int layer, int start, Tensor k, Tensor v)
+    {
+        var rows = (int)k.shape[1];
+        if (Format == KvRingFormat.Int8)
+        {
+            Int8KvRows.Encode(k, K(layer).narrow(1, start, rows), _kScale![layer].narrow(1, start, rows));
+            Int8KvRows.Encode(v, V(layer).narrow(1, start, rows), _vScale![layer].narrow(1, start, rows));
+            return;
+        }
+        K(layer).narrow(1, start, rows).copy_(k);
+        V(layer).narrow(1, start, rows).copy_(v);
+    }
+
+    /// <summary>The first <paramref name="rows"/> keys and values of <paramref name="layer"/> in the compute dtype,
+    /// written into <paramref name="keys"/> and <paramref name="values"/> [1, rows, N, D] (decoded when 8-bit).</summary>
+    public void Read(int layer, int rows, Tensor keys, Tensor values)
+    {
+        if (Format == KvRingFormat.Int8)
+        {
+            Int8KvRows.Decode(K(layer).narrow(1, 0, rows), _kScale![layer].narrow(1, 0, rows), keys);
+            Int8KvRows.Decode(V(layer).narrow(1, 0, rows), _vScale![layer].narrow(1, 0, rows), values);
+            return;
+        }
+        keys.copy_(K(layer).narrow(1, 0, rows));
+        values.copy_(V(layer).narrow(1, 0, rows));
+    }
+
+    protected override void DisposeOwned()
+    {
+        foreach (var t in (_kScale ?? []).Concat(_vScale ?? [])) t?.Dispose();
     }
 
     /// <summary>A ring whose layer l computes with <c>k[l % k.Length]</c> and <c>v[l % v.Length]</c>: device slots
@@ -25,6 +102,7 @@ public sealed class DitRingCache : DitLayerRows // per layer k, v [1, S (+ tail)
         : base(Enumerable.Range(0, config.NumLayers).Select(l => slotK[l % slotK.Length]).ToArray(),
                Enumerable.Range(0, config.NumLayers).Select(l => slotV[l % slotV.Length]).ToArray(), ringTokens)
     {
+        Dtype = slotK[0].dtype;
     }
 
     private long[]? _tailValuesFill;

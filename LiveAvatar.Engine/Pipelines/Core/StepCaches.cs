@@ -27,8 +27,10 @@ internal sealed class StepCaches : IDisposable
     /// <param name="pool">Where host rings come from and go back to (kept between runs); null: made and freed here.</param>
     /// <param name="gpuBudgetBytes">Without <paramref name="offload"/>: the device peak to keep under; rings that do not
     /// fit beside what the device already holds go to host memory (<see cref="KvRingPlacement"/>). Null: all on the device.</param>
+    /// <param name="deviceRings">How the rings on the device store their rows (8-bit rings have no tail); rings in
+    /// host memory keep the compute dtype.</param>
     public StepCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, int branches, Device device, ScalarType dtype, bool offload,
-        HostRingPool? pool = null, long? gpuBudgetBytes = null)
+        HostRingPool? pool = null, long? gpuBudgetBytes = null, KvRingFormat deviceRings = KvRingFormat.Compute)
     {
         if (branches is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(branches), "1 (no guidance) or 2 (guidance)");
         // Host rings sit in page-locked memory, so the copies to and from the device slots run asynchronously.
@@ -42,8 +44,9 @@ internal sealed class StepCaches : IDisposable
             // The sink caches first, so that the placement below counts them among what the device holds.
             for (var br = 0; br < branches; br++) _cond[br] = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
             var ringTokens = g.LatentFrames * dit.FrameSeqLen(g.LatentH, g.LatentW);
-            var tailRows = TailRowsFor(dit, g);
-            (GpuRings, TailRings) = offload ? (0, 0) : RingsOnDevice(dit, ringTokens, tailRows, branches * steps, device, dtype, gpuBudgetBytes);
+            var tailRows = TailRowsFor(dit, g, deviceRings);
+            (GpuRings, TailRings) = offload ? (0, 0) : RingsOnDevice(dit, ringTokens, tailRows, branches * steps, device, dtype, gpuBudgetBytes, deviceRings);
+            DeviceRingFormat = deviceRings;
             for (var br = 0; br < branches; br++)
             {
                 _rings[br] = new DitRingCache[steps];
@@ -54,7 +57,7 @@ internal sealed class StepCaches : IDisposable
                     _onHost[br][i] = host;
                     _rings[br][i] = host
                         ? _pool?.Rent(dit, g, dtype, pinned) ?? dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, torch.CPU, dtype, pinned)
-                        : dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype, sinkTail: br * steps + i < TailRings);
+                        : dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype, sinkTail: br * steps + i < TailRings, format: deviceRings);
                 }
             }
             if (GpuRings < branches * steps) _streamer = new RingLayerStreamer(dit.Config, ringTokens, device, dtype, tailRows);
@@ -73,22 +76,26 @@ internal sealed class StepCaches : IDisposable
     /// reads in place (the others copy ring and sink into a new buffer in every layer).</summary>
     public int TailRings { get; }
 
+    /// <summary>How the rings on the device store their rows.</summary>
+    public KvRingFormat DeviceRingFormat { get; }
+
     /// <summary>All rings of the run: steps × branches.</summary>
     public int TotalRings => _rings.Sum(b => b?.Length ?? 0);
 
     /// <summary>The bytes of one ring (or a tail) of <paramref name="ringTokens"/> rows: K and V of every layer.</summary>
-    public static long RingBytes(DitConfig config, int ringTokens, ScalarType dtype) => DitLayerRows.Bytes(config, ringTokens, dtype);
+    public static long RingBytes(DitConfig config, int ringTokens, ScalarType dtype, KvRingFormat format = KvRingFormat.Compute) =>
+        DitRingCache.BytesFor(config, ringTokens, format, dtype);
 
     /// <summary>The tail a ring of geometry <paramref name="g"/> gets when there is room: the sink's rows (0 when
-    /// the shortcut is switched off).</summary>
-    internal static int TailRowsFor(CausalWanModelS2V dit, ClipGeometry g) =>
-        DitShortcuts.IsOff(DitShortcut.RingTail) ? 0 : dit.Config.CondLength(g.LatentH, g.LatentW);
+    /// the shortcut is switched off, and for 8-bit rings, which attention decodes into a buffer anyway).</summary>
+    internal static int TailRowsFor(CausalWanModelS2V dit, ClipGeometry g, KvRingFormat format = KvRingFormat.Compute) =>
+        DitShortcuts.IsOff(DitShortcut.RingTail) || format == KvRingFormat.Int8 ? 0 : dit.Config.CondLength(g.LatentH, g.LatentW);
 
     /// <summary>How many of <paramref name="rings"/> rings stay on <paramref name="device"/> under <paramref name="budget"/>,
     /// given what the device holds now (the sink caches included), and how many of those also get a tail of
     /// <paramref name="tailRows"/> rows (the streaming slots get one whenever <paramref name="tailRows"/> &gt; 0).</summary>
     internal static (int Rings, int Tails) RingsOnDevice(CausalWanModelS2V dit, int ringTokens, int tailRows, int rings, Device device,
-        ScalarType dtype, long? budget, long alsoComing = 0)
+        ScalarType dtype, long? budget, KvRingFormat format = KvRingFormat.Compute, long alsoComing = 0)
     {
         var all = (rings, tailRows > 0 ? rings : 0);
         if (budget is not { } limit) return all;
@@ -101,9 +108,10 @@ internal sealed class StepCaches : IDisposable
             allocated = Native.CudaDevices.MemoryStats(device.index).Allocated;
         }
         allocated += alsoComing;
-        var ringBytes = RingBytes(dit.Config, ringTokens, dtype);
+        var ringBytes = RingBytes(dit.Config, ringTokens, dtype, format);
         var tailBytes = RingBytes(dit.Config, tailRows, dtype);
-        var slotBytes = 2 * (ringBytes + tailBytes) / dit.Config.NumLayers;
+        // The streaming slots hold rings in the compute dtype (host rings are never 8-bit).
+        var slotBytes = 2 * (RingBytes(dit.Config, ringTokens, dtype) + tailBytes) / dit.Config.NumLayers;
         var reserve = KvRingPlacement.ReserveBytes(ringTokens);
         var onGpu = KvRingPlacement.OnGpu(rings, ringBytes, slotBytes, limit, allocated, reserve);
         return (onGpu, KvRingPlacement.TailsOnGpu(onGpu, rings, ringBytes, tailBytes, slotBytes, limit, allocated, reserve));
