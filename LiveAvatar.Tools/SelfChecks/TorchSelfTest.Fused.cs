@@ -45,13 +45,18 @@ public static partial class TorchSelfTest
             var x = (Noise.Randn([1, tokens, heads, width / heads], 25, ScalarType.Float32, dev)
                      * Noise.Randn([1, tokens, heads, 1], 26, ScalarType.Float32, dev).abs()).to(ScalarType.BFloat16);
             x[0, 7, 3] = torch.zeros(width / heads, ScalarType.BFloat16, dev); // an all-zero vector
-            var (codes, scales, back) = KvRows(x);
-            Tensor wantCodes, wantScales, wantBack;
-            using (FusedKernels.Suspend()) (wantCodes, wantScales, wantBack) = KvRows(x);
             Expect(KvInt8Kernels.Applies(x), "the kernels are not in the extension; rebuild it");
-            Expect(Same(wantCodes, codes), $"codes: {(wantCodes.to(ScalarType.Int32) - codes.to(ScalarType.Int32)).abs().gt(0).sum().item<long>()} differ");
-            Expect(Same(wantScales, scales), "scales differ");
-            Expect(Same(wantBack, back), $"decoded rows: max |diff| {(wantBack.to(ScalarType.Float32) - back.to(ScalarType.Float32)).abs().max().item<float>()}");
+            // Head vectors of 128 (the model's, a vectorised kernel) and of 64 (the general kernel).
+            foreach (var rows in new[] { x, x.view(1, tokens, 2 * heads, width / heads / 2) })
+            {
+                var (codes, scales, back) = KvRows(rows);
+                Tensor wantCodes, wantScales, wantBack;
+                using (FusedKernels.Suspend()) (wantCodes, wantScales, wantBack) = KvRows(rows);
+                var d = rows.shape[^1];
+                Expect(Same(wantCodes, codes), $"D={d} codes: {(wantCodes.to(ScalarType.Int32) - codes.to(ScalarType.Int32)).abs().gt(0).sum().item<long>()} differ");
+                Expect(Same(wantScales, scales), $"D={d} scales differ");
+                Expect(Same(wantBack, back), $"D={d} decoded rows: max |diff| {(wantBack.to(ScalarType.Float32) - back.to(ScalarType.Float32)).abs().max().item<float>()}");
+            }
         });
         yield return ("fused gated residual is bit-identical to the unfused ops", () =>
         {

@@ -32,6 +32,34 @@ __global__ void quantize_kernel(const __nv_bfloat16* __restrict__ x, long vector
   if (lane == 0) scales[vector] = scale;
 }
 
+// The same for head vectors of 128 (the model's): each lane loads its 4 consecutive values at once (8 bytes) and
+// stores their 4 codes at once, instead of 4 strided 2-byte loads (the generic kernel took 2.4 ms per forward).
+__global__ void quantize128_kernel(const __nv_bfloat16* __restrict__ x, long vectors, int8_t* __restrict__ codes,
+                                   float* __restrict__ scales) {
+  const long vector = (long)blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  if (vector >= vectors) return;
+  const uint2 packed = reinterpret_cast<const uint2*>(x + vector * 128)[lane];
+  const __nv_bfloat16* v = reinterpret_cast<const __nv_bfloat16*>(&packed);
+  float f[4];
+  float amax = 0.f;
+#pragma unroll
+  for (int i = 0; i < 4; ++i) {
+    f[i] = __bfloat162float(v[i]);
+    amax = fmaxf(amax, fabsf(f[i]));
+  }
+#pragma unroll
+  for (int offset = 16; offset > 0; offset >>= 1) amax = fmaxf(amax, __shfl_xor_sync(0xffffffffu, amax, offset));
+  const float scale = fmaxf(__fmul_rn(amax, kInverse127), kMinScale);
+  char4 out;
+  out.x = (signed char)fminf(fmaxf(rintf(__fdiv_rn(f[0], scale)), -127.f), 127.f);
+  out.y = (signed char)fminf(fmaxf(rintf(__fdiv_rn(f[1], scale)), -127.f), 127.f);
+  out.z = (signed char)fminf(fmaxf(rintf(__fdiv_rn(f[2], scale)), -127.f), 127.f);
+  out.w = (signed char)fminf(fmaxf(rintf(__fdiv_rn(f[3], scale)), -127.f), 127.f);
+  reinterpret_cast<char4*>(codes + vector * 128)[lane] = out;
+  if (lane == 0) scales[vector] = scale;
+}
+
 // Eight codes per thread (one 8-byte load, one 16-byte store): bandwidth is all this pass costs.
 __global__ void dequantize_kernel(const int8_t* __restrict__ codes, const float* __restrict__ scales, long groups, int dim,
                                   __nv_bfloat16* __restrict__ out) {
@@ -52,8 +80,13 @@ extern "C" int lax_launch_kv_quantize_int8(const void* x, long vectors, int dim,
   if (vectors == 0) return 0;
   constexpr int kThreads = 256;
   const long blocks = (vectors + kThreads / 32 - 1) / (kThreads / 32);
-  quantize_kernel<<<(unsigned)blocks, kThreads, 0, stream>>>(static_cast<const __nv_bfloat16*>(x), vectors, dim,
-                                                            static_cast<int8_t*>(codes), static_cast<float*>(scales));
+  const bool aligned = reinterpret_cast<uintptr_t>(x) % 8 == 0 && reinterpret_cast<uintptr_t>(codes) % 4 == 0;
+  if (dim == 128 && aligned)
+    quantize128_kernel<<<(unsigned)blocks, kThreads, 0, stream>>>(static_cast<const __nv_bfloat16*>(x), vectors,
+                                                                 static_cast<int8_t*>(codes), static_cast<float*>(scales));
+  else
+    quantize_kernel<<<(unsigned)blocks, kThreads, 0, stream>>>(static_cast<const __nv_bfloat16*>(x), vectors, dim,
+                                                              static_cast<int8_t*>(codes), static_cast<float*>(scales));
   return (int)cudaGetLastError();
 }
 
