@@ -16,6 +16,10 @@ public sealed record DitBenchResult(string Device, int Width, int Height, int La
     /// <summary>With <c>--fp8</c>: the FP8 forward's output against the bf16 forward's on the same weights and inputs.</summary>
     public Fp8Comparison? Fp8 { get; init; }
 
+    /// <summary>With <c>--kv_rings int8</c>: a forward's output over an 8-bit ring against the same forward over a ring
+    /// in the compute dtype, each ring filled by the same four forwards before it.</summary>
+    public OutputDifference? KvRingDifference { get; init; }
+
     /// <summary>How long the host took to queue one forward's work (the call returning, before the sync): near the
     /// forward's time means the GPU waits for the host, far below it means the GPU is the limit.</summary>
     public double HostIssueMsMedian { get; init; }
@@ -28,7 +32,8 @@ public sealed record DitBenchResult(string Device, int Width, int Height, int La
         $"{Tokens} query tokens, {CondTokens} sink tokens; materialize {MaterializeSeconds:F1} s; prefill {PrefillMs:F1} ms; " +
         $"forward median {ForwardMsMedian:F1} ms, best {ForwardMsBest:F1} ms (host done queueing after {HostIssueMsMedian:F1} ms, median); DiT-only rate at 4 steps {DitOnlyFps(4):F2} FPS; " +
         $"peak allocated {PeakBytes / 1073741824.0:F1} GiB (weights {WeightBytes / 1073741824.0:F1} GiB, one step's KV ring + sink {CacheBytes / 1073741824.0:F1} GiB)" +
-        (Fused is { } f ? $"; {f}" : "") + (Fp8 is { } q ? $"; {q}" : "");
+        (Fused is { } f ? $"; {f}" : "") + (Fp8 is { } q ? $"; {q}" : "") +
+        (KvRingDifference is { } r ? $"; 8-bit vs compute-dtype KV ring, output of the same forward after four that filled the ring: {r}, relative L2 error {r.RelativeL2:P2}" : "");
 }
 
 /// <summary>How far one forward's output is from a reference output of the same inputs.</summary>
@@ -126,6 +131,7 @@ public static class DitBench
         times.Sort();
         issueTimes.Sort();
         var peak = device.type == DeviceType.CUDA ? CudaDevices.MemoryStats(device.index).PeakAllocated : 0;
+        var ringDifference = kvRings == KvRingFormat.Int8 ? RingFormatDifference(dit, ring, cond, lh, lw, device, dtype, Input) : null;
         FusedComparison? fused = null;
         if (FusedKernels.Applies(latents))
         {
@@ -151,7 +157,22 @@ public static class DitBench
         }
         return new DitBenchResult(device.ToString() + (fp8 ? " (FP8 linears)" : "") + (kvRings == KvRingFormat.Int8 ? " (8-bit KV ring)" : ""), w, h, config.NumLayers, dit.ParameterCount(), materialize, prefill,
             times[times.Count / 2], times[0], 3 * fsl, condLen, peak, weightBytes, cacheBytes, fused)
-        { Fp8 = fp8Comparison, HostIssueMsMedian = issueTimes[issueTimes.Count / 2] };
+        { Fp8 = fp8Comparison, HostIssueMsMedian = issueTimes[issueTimes.Count / 2], KvRingDifference = ringDifference };
+    }
+
+    // The 8-bit ring's cost in quality: the same four forwards fill it and a ring in the compute dtype, then one more
+    // forward over each (its error includes what the earlier forwards' coded rows did to later layers' inputs).
+    private static OutputDifference RingFormatDifference(CausalWanModelS2V dit, DitRingCache coded, DitCondCache cond, int lh, int lw,
+        Device device, ScalarType dtype, Func<int, DitStreamInput> input)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var exact = dit.NewRingCache(lh, lw, 12, device, dtype);
+        Tensor Last(DitRingCache ring)
+        {
+            for (var i = 0; i < 4; i++) dit.Forward(input(i), ring, cond).Dispose();
+            return dit.Forward(input(0), ring, cond).to(ScalarType.Float32);
+        }
+        return OutputDifference.Of(Last(exact), Last(coded));
     }
 
     internal static void Sync(Device d)

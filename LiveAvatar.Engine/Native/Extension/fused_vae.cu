@@ -64,6 +64,23 @@ __device__ __forceinline__ void load_biased(const __nv_bfloat16* p, const __nv_b
   }
 }
 
+// Four neighbouring channels c..c+3 of one channels-last position, each plus its own bias rounded to bf16 when given.
+__device__ __forceinline__ void load_biased_channels(const __nv_bfloat16* p, const __nv_bfloat16* bias, int c, float* v) {
+  Pack<4>::load(p + c, v);
+  if (bias) {
+#pragma unroll
+    for (int k = 0; k < 4; ++k) v[k] = round_to_bf16(__fadd_rn(v[k], __bfloat162float(bias[c + k])));
+  }
+}
+
+// One output value from its (biased) input: / norm, · scale, · gamma, each rounded to bf16, then SiLU when asked.
+__device__ __forceinline__ float normalized(float v, float norm, float scale, float gamma, int silu) {
+  float y = round_to_bf16(__fdiv_rn(v, norm));
+  y = round_to_bf16(__fmul_rn(y, scale));
+  y = round_to_bf16(__fmul_rn(y, gamma));
+  return silu ? __fdiv_rn(y, __fadd_rn(1.f, expf(-y))) : y;
+}
+
 // x [outer, channels, inner] contiguous (plus bias[c] when given); out element (n, c, p) at n·out_outer + c·out_channel + p. A block owns 32·Vec
 // consecutive positions of one n: its lanes read neighbouring positions (coalesced) and its warps split the channels
 // (warp w takes c = w, w + kWarps, ...), so even the 384-channel, 4,224-position frames of the decoder's first level
@@ -108,13 +125,7 @@ __global__ void channel_rms_norm_kernel(const __nv_bfloat16* __restrict__ x, con
     load_biased<Vec>(in + c * inner, bias, c, v);
     const float gm = __bfloat162float(gamma[c]);
 #pragma unroll
-    for (int k = 0; k < Vec; ++k) {
-      float y = round_to_bf16(__fdiv_rn(v[k], norm[k]));
-      y = round_to_bf16(__fmul_rn(y, scale));
-      y = round_to_bf16(__fmul_rn(y, gm));
-      if (silu) y = __fdiv_rn(y, __fadd_rn(1.f, expf(-y)));
-      v[k] = y;
-    }
+    for (int k = 0; k < Vec; ++k) v[k] = normalized(v[k], norm[k], scale, gm, silu);
     Pack<Vec>::store(o + c * out_channel, v);
   }
 }
@@ -132,12 +143,9 @@ __global__ void channel_rms_norm_last_kernel(const __nv_bfloat16* __restrict__ x
   float squares = 0.f;
   for (int c = lane * 4; c < channels; c += 128) {
     float v[4];
-    Pack<4>::load(in + c, v);
+    load_biased_channels(in, bias, c, v);
 #pragma unroll
-    for (int k = 0; k < 4; ++k) {
-      if (bias) v[k] = round_to_bf16(__fadd_rn(v[k], __bfloat162float(bias[c + k])));
-      squares = __fadd_rn(squares, __fmul_rn(v[k], v[k]));
-    }
+    for (int k = 0; k < 4; ++k) squares = __fadd_rn(squares, __fmul_rn(v[k], v[k]));
   }
 #pragma unroll
   for (int offset = 16; offset > 0; offset >>= 1) squares = __fadd_rn(squares, __shfl_xor_sync(0xffffffffu, squares, offset));
@@ -145,16 +153,9 @@ __global__ void channel_rms_norm_last_kernel(const __nv_bfloat16* __restrict__ x
   __nv_bfloat16* o = out + p * out_position;
   for (int c = lane * 4; c < channels; c += 128) {
     float v[4];
-    Pack<4>::load(in + c, v);
+    load_biased_channels(in, bias, c, v);
 #pragma unroll
-    for (int k = 0; k < 4; ++k) {
-      if (bias) v[k] = round_to_bf16(__fadd_rn(v[k], __bfloat162float(bias[c + k])));
-      float y = round_to_bf16(__fdiv_rn(v[k], norm));
-      y = round_to_bf16(__fmul_rn(y, scale));
-      y = round_to_bf16(__fmul_rn(y, __bfloat162float(gamma[c + k])));
-      if (silu) y = __fdiv_rn(y, __fadd_rn(1.f, expf(-y)));
-      v[k] = y;
-    }
+    for (int k = 0; k < 4; ++k) v[k] = normalized(v[k], norm, scale, __bfloat162float(gamma[c + k]), silu);
     Pack<4>::store(o + c, v);
   }
 }
