@@ -58,7 +58,7 @@ public static partial class BenchCommand
             LiveAvatar.Engine.Models.Fp8.Fp8Quantisation.Mode = LiveAvatar.Engine.Models.Fp8.Fp8Quantisation.Parse(fp8Quant);
         if (recover && (kind != "sampler" || profileText is null || capGiB <= 0))
             throw new ArgumentException("--recover is for bench sampler with --memory_profile and --memory_cap");
-        var memoryPlan = BenchMemory.Prepare(profileText, capGiB, device, stages);
+        var memoryPlan = BenchMemory.Prepare(profileText, capGiB, device, stages, offloadKv);
         // --fp8 adds FP8 weights to whatever the plan keeps where (the request's --fp8 does the same in a job).
         if (fp8 && kind == "sampler")
         {

@@ -13,7 +13,7 @@ internal static class BenchMemory
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 
-    public static MemoryPlan? Prepare(string? profileText, double capGiB, Device device, int stages)
+    public static MemoryPlan? Prepare(string? profileText, double capGiB, Device device, int stages, bool offloadKvCache = false)
     {
         if (capGiB < 0) throw new ArgumentException($"--memory_cap {capGiB}: give GiB above 0");
         if (profileText is null && capGiB == 0) return null;
@@ -24,6 +24,6 @@ internal static class BenchMemory
         var (free, total) = CudaDevices.MemoryInfo(device.index);
         var available = capGiB > 0 ? (long)Math.Min(capGiB * GiB, free) : free;
         var gpu = new GpuMemory(Devices.Name(device), available, capGiB > 0 ? (long)(capGiB * GiB) : total);
-        return MemoryPlanner.Plan(profile, gpu, Fp8Conversion.MissingFor(device) is null, stages);
+        return MemoryPlanner.Plan(profile, gpu, Fp8Conversion.MissingFor(device) is null, stages, offloadKvCache);
     }
 }

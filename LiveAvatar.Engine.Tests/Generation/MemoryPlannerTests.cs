@@ -53,6 +53,19 @@ public sealed class MemoryPlannerTests
     }
 
     [Fact]
+    public void Offloading_the_kv_cache_puts_every_ring_in_host_memory_in_the_compute_dtype_and_says_so()
+    {
+        var plain = MemoryPlanner.Plan(MemoryProfile.Gb48, Gpu(139), true, 1);
+        var offloaded = MemoryPlanner.Plan(MemoryProfile.Gb48, Gpu(139), true, 1, offloadKvCache: true);
+        Assert.Equal((true, null, KvRingFormat.Compute), (offloaded.KvOnHost, offloaded.KvBudgetBytes, offloaded.DeviceKvRings));
+        Assert.StartsWith(plain.Summary, offloaded.Summary);
+        Assert.Contains("--offload_kv_cache: every KV ring in host memory", offloaded.Summary);
+        // A profile that offloads already, and a CPU run, are left as they are.
+        Assert.Equal(MemoryPlanner.Plan(MemoryProfile.Gb24, Gpu(139), true, 1), MemoryPlanner.Plan(MemoryProfile.Gb24, Gpu(139), true, 1, offloadKvCache: true));
+        Assert.False(MemoryPlanner.Plan(MemoryProfile.Auto, null, false, 1, offloadKvCache: true).KvOnHost);
+    }
+
+    [Fact]
     public void Without_fp8_the_smaller_profiles_stream_bf16_weights_instead_and_say_so()
     {
         var p48 = MemoryPlanner.Plan(MemoryProfile.Gb48, Gpu(47), fp8Supported: false, 1);

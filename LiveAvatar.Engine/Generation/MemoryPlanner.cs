@@ -40,7 +40,21 @@ public static class MemoryPlanner
     /// <param name="gpu">The DiT's GPU, or null for a CPU run.</param>
     /// <param name="fp8Supported">Whether that GPU runs the FP8 matmul.</param>
     /// <param name="ditDevices">DiT devices of the job's device plan.</param>
-    public static MemoryPlan Plan(MemoryProfile requested, GpuMemory? gpu, bool fp8Supported, int ditDevices)
+    /// <param name="offloadKvCache">The request's --offload_kv_cache: every KV ring in host memory, in the compute
+    /// dtype, whatever the profile keeps on the GPU (the 48 GB profile's 8-bit rings included).</param>
+    public static MemoryPlan Plan(MemoryProfile requested, GpuMemory? gpu, bool fp8Supported, int ditDevices, bool offloadKvCache = false)
+    {
+        var plan = PlanProfile(requested, gpu, fp8Supported, ditDevices);
+        return offloadKvCache && gpu is not null && !plan.KvOnHost
+            ? plan with
+            {
+                KvOnHost = true, KvBudgetBytes = null, DeviceKvRings = KvRingFormat.Compute,
+                Summary = plan.Summary + " --offload_kv_cache: every KV ring in host memory instead, in the compute dtype.",
+            }
+            : plan;
+    }
+
+    private static MemoryPlan PlanProfile(MemoryProfile requested, GpuMemory? gpu, bool fp8Supported, int ditDevices)
     {
         if (gpu is null)
             return MemoryPlan.Resident(requested, "memory: a CPU run keeps everything in host memory (the profiles apply to GPUs).");

@@ -90,7 +90,7 @@ public sealed partial class LiveAvatarGenerator(GeneratorOptions options) : IVid
         var profile = r?.MemoryProfile ?? MemoryProfile.Auto;
         var ditDevices = r?.Devices.DitDevices.Count ?? 1;
         if (device.type != DeviceType.CUDA) return MemoryPlanner.Plan(profile, null, false, ditDevices);
-        return MemoryPlanner.Plan(profile, GpuMemoryOf(device), Fp8Supported(Devices.Name(device)), ditDevices);
+        return MemoryPlanner.Plan(profile, GpuMemoryOf(device), Fp8Supported(Devices.Name(device)), ditDevices, r?.OffloadKvCache ?? false);
     }
 
     // What this job may use: the card's free memory plus what this process already holds there (the loaded models
