@@ -29,12 +29,7 @@ public sealed partial class PipelineSamplerTests
         // A budget with room for the reserve, two rings and the streaming slots: two of the four step rings stay on
         // the device, the other two stream from host memory through the same forward.
         using var audio = Audio(3);
-        var geometry = ClipGeometry.For(Inputs(3, audio));
-        var tokens = geometry.LatentFrames * models.Dit.FrameSeqLen(geometry.LatentH, geometry.LatentW);
-        var ring = StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32);
-        // The slots hold the sink's rows after the ring's (the ring tail), so they count with them.
-        var tail = StepCaches.RingBytes(models.Dit.Config, StepCaches.TailRowsFor(models.Dit, geometry), ScalarType.Float32);
-        var budget = KvRingPlacement.ReserveBytes(tokens) + 2 * ring + 2 * (ring + tail) / models.Dit.Config.NumLayers;
+        var (budget, ring, _) = TwoRingBudget(audio);
         using var resident = Generate(1, audio, 3, 25);
         var mixed = Sampler(1, kvBudget: budget);
         using var video = Generate(mixed, audio, 3, 25);
@@ -52,11 +47,7 @@ public sealed partial class PipelineSamplerTests
         // A budget with room for the reserve and two full-precision rings: 8-bit rings are about half their size,
         // so all four stay on the device, and the video differs from the full-precision one by the encoding alone.
         using var audio = Audio(3);
-        var geometry = ClipGeometry.For(Inputs(3, audio));
-        var tokens = geometry.LatentFrames * models.Dit.FrameSeqLen(geometry.LatentH, geometry.LatentW);
-        var ring = StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32);
-        var tail = StepCaches.RingBytes(models.Dit.Config, StepCaches.TailRowsFor(models.Dit, geometry), ScalarType.Float32);
-        var budget = KvRingPlacement.ReserveBytes(tokens) + 2 * ring + 2 * (ring + tail) / models.Dit.Config.NumLayers;
+        var (budget, ring, tokens) = TwoRingBudget(audio);
         Assert.True(Steps * StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32, KvRingFormat.Int8) <= 2 * ring);
         using var exact = Generate(1, audio, 3, 29);
         var coded = new PipelineSampler([(models.Dit, torch.CPU)], models.Vae, ScalarType.Float32)
@@ -66,6 +57,17 @@ public sealed partial class PipelineSamplerTests
         Assert.Equal(0, coded.KvRingTails);
         var error = (video.Video - exact.Video).norm().item<float>() / exact.Video.norm().item<float>();
         Assert.True(error is > 0 and < 0.01f, $"video {error:P3} apart (relative L2)");
+    }
+
+    // A budget with room for the reserve, two full-precision rings and the streaming slots (which hold the sink's rows
+    // after the ring's, the ring tail, so they count with them); one ring's bytes and its tokens.
+    private (long Budget, long RingBytes, int Tokens) TwoRingBudget(Tensor audio)
+    {
+        var geometry = ClipGeometry.For(Inputs(3, audio));
+        var tokens = geometry.LatentFrames * models.Dit.FrameSeqLen(geometry.LatentH, geometry.LatentW);
+        var ring = StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32);
+        var tail = StepCaches.RingBytes(models.Dit.Config, StepCaches.TailRowsFor(models.Dit, geometry), ScalarType.Float32);
+        return (KvRingPlacement.ReserveBytes(tokens) + 2 * ring + 2 * (ring + tail) / models.Dit.Config.NumLayers, ring, tokens);
     }
 
     [Fact]
