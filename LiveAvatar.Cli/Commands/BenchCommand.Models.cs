@@ -71,7 +71,7 @@ public static partial class BenchCommand
         {
             var plan = memoryPlan ?? LiveAvatar.Engine.Generation.MemoryPlan.Resident(LiveAvatar.Engine.Generation.MemoryProfile.Gb80,
                 "memory: weights and KV cache resident");
-            memoryPlan = plan with { DeviceKvRings = rings, Summary = plan.Summary + $" (--kv_rings: {(rings == KvRingFormat.Int8 ? "8-bit" : "compute dtype")} rings on the GPU)" };
+            memoryPlan = plan with { KvRingFormat = rings, Summary = plan.Summary + $" (--kv_rings: {(rings == KvRingFormat.Int8 ? "8-bit" : "compute dtype")} rings on the GPU)" };
         }
         if (memoryPlan is not null) stdout.WriteLine(memoryPlan.Summary);
         var dit = tiny ? DemoCheckpoint.Dit(64) : DitConfig.Wan14B;

@@ -37,7 +37,7 @@ public sealed class MemoryPlannerTests
         Assert.Equal((long)(70 * 1024.0 * 1024 * 1024), p80.KvBudgetBytes);
         Assert.Contains("70 GiB peak", p80.Summary);
         Assert.Equal((long)(46 * 1024.0 * 1024 * 1024), p48.KvBudgetBytes);
-        Assert.Equal((KvRingFormat.Compute, KvRingFormat.Int8, KvRingFormat.Compute), (p80.DeviceKvRings, p48.DeviceKvRings, p24.DeviceKvRings));
+        Assert.Equal((KvRingFormat.Compute, KvRingFormat.Int8, KvRingFormat.Int8), (p80.KvRingFormat, p48.KvRingFormat, p24.KvRingFormat));
         Assert.Contains("8-bit KV rings on the GPU as far as a 46 GiB peak", p48.Summary);
         Assert.Equal(MemoryProfile.Gb48, p80.NextLower);
         Assert.Equal(MemoryProfile.Gb24, p48.NextLower);
@@ -57,11 +57,12 @@ public sealed class MemoryPlannerTests
     {
         var plain = MemoryPlanner.Plan(MemoryProfile.Gb48, Gpu(139), true, 1);
         var offloaded = MemoryPlanner.Plan(MemoryProfile.Gb48, Gpu(139), true, 1, offloadKvCache: true);
-        Assert.Equal((true, null, KvRingFormat.Compute), (offloaded.KvOnHost, offloaded.KvBudgetBytes, offloaded.DeviceKvRings));
+        Assert.Equal((true, null, KvRingFormat.Compute), (offloaded.KvOnHost, offloaded.KvBudgetBytes, offloaded.KvRingFormat));
         Assert.StartsWith(plain.Summary, offloaded.Summary);
         Assert.Contains("--offload_kv_cache: every KV ring in host memory", offloaded.Summary);
-        // A profile that offloads already, and a CPU run, are left as they are.
-        Assert.Equal(MemoryPlanner.Plan(MemoryProfile.Gb24, Gpu(139), true, 1), MemoryPlanner.Plan(MemoryProfile.Gb24, Gpu(139), true, 1, offloadKvCache: true));
+        // A profile that offloads already keeps its rings there, in the compute dtype; a CPU run is left as it is.
+        var p24 = MemoryPlanner.Plan(MemoryProfile.Gb24, Gpu(139), true, 1, offloadKvCache: true);
+        Assert.Equal((true, KvRingFormat.Compute), (p24.KvOnHost, p24.KvRingFormat));
         Assert.False(MemoryPlanner.Plan(MemoryProfile.Auto, null, false, 1, offloadKvCache: true).KvOnHost);
     }
 

@@ -24,9 +24,10 @@ public sealed record MemoryPlan(MemoryProfile Profile, bool Fp8Weights, bool Str
     /// <see cref="KvOnHost"/>).</summary>
     public long? KvBudgetBytes { get; init; }
 
-    /// <summary>How the KV rings kept on the GPU store their rows: 8-bit (<see cref="KvRingFormat.Int8"/>) where that
-    /// lets every ring stay on a smaller card instead of streaming from host memory.</summary>
-    public KvRingFormat DeviceKvRings { get; init; }
+    /// <summary>How the KV rings store their rows, on the GPU and in host memory: 8-bit (<see cref="KvRingFormat.Int8"/>)
+    /// in the smaller profiles, where half the bytes keep every ring on a 48 GB card and halve the host memory and the
+    /// copies of rings streamed from it.</summary>
+    public KvRingFormat KvRingFormat { get; init; }
 
     /// <summary>The GPU memory the plan was made for; null for a CPU run or a plan made without it.</summary>
     public GpuMemory? Gpu { get; init; }

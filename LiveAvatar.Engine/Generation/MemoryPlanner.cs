@@ -41,14 +41,14 @@ public static class MemoryPlanner
     /// <param name="fp8Supported">Whether that GPU runs the FP8 matmul.</param>
     /// <param name="ditDevices">DiT devices of the job's device plan.</param>
     /// <param name="offloadKvCache">The request's --offload_kv_cache: every KV ring in host memory, in the compute
-    /// dtype, whatever the profile keeps on the GPU (the 48 GB profile's 8-bit rings included).</param>
+    /// dtype, whatever the profile picks (the smaller profiles' 8-bit rings included).</param>
     public static MemoryPlan Plan(MemoryProfile requested, GpuMemory? gpu, bool fp8Supported, int ditDevices, bool offloadKvCache = false)
     {
         var plan = PlanProfile(requested, gpu, fp8Supported, ditDevices);
-        return offloadKvCache && gpu is not null && !plan.KvOnHost
+        return offloadKvCache && gpu is not null && (!plan.KvOnHost || plan.KvRingFormat != KvRingFormat.Compute)
             ? plan with
             {
-                KvOnHost = true, KvBudgetBytes = null, DeviceKvRings = KvRingFormat.Compute,
+                KvOnHost = true, KvBudgetBytes = null, KvRingFormat = KvRingFormat.Compute,
                 Summary = plan.Summary + " --offload_kv_cache: every KV ring in host memory instead, in the compute dtype.",
             }
             : plan;
@@ -73,12 +73,14 @@ public static class MemoryPlanner
             MemoryProfile.Gb48 when fp8Supported => new MemoryPlan(profile, Fp8Weights: true, StreamDitWeights: false, KvOnHost: false,
                 EncodersOnCpu: true, why + $": FP8 weights resident, 8-bit KV rings on the GPU as far as a {Gb48Budget(gpu) / GiB:0.#} GiB peak " +
                 "allows (the rest in host memory), encoders on the CPU.")
-                { KvBudgetBytes = Gb48Budget(gpu), DeviceKvRings = KvRingFormat.Int8 },
+                { KvBudgetBytes = Gb48Budget(gpu), KvRingFormat = KvRingFormat.Int8 },
             MemoryProfile.Gb48 => new MemoryPlan(profile, Fp8Weights: false, StreamDitWeights: true, KvOnHost: true, EncodersOnCpu: true,
-                why + ": this GPU has no FP8, so the bf16 weights stream from host memory; KV cache in host memory, encoders on the CPU."),
+                why + ": this GPU has no FP8, so the bf16 weights stream from host memory; 8-bit KV cache in host memory, encoders on the CPU.")
+                { KvRingFormat = KvRingFormat.Int8 },
             _ => new MemoryPlan(profile, Fp8Weights: fp8Supported, StreamDitWeights: true, KvOnHost: true, EncodersOnCpu: true,
                 why + $": {(fp8Supported ? "FP8" : "bf16 (no FP8 on this GPU)")} weights stream from host memory layer by layer, " +
-                "KV cache in host memory, encoders on the CPU."),
+                "8-bit KV cache in host memory (half the host memory and copies of bf16 rings), encoders on the CPU.")
+                { KvRingFormat = KvRingFormat.Int8 },
         };
         return plan with { Gpu = gpu };
     }

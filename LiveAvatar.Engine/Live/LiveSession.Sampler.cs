@@ -31,7 +31,7 @@ internal sealed partial class LiveSession
         IReadOnlyList<(Models.Dit.CausalWanModelS2V, Device)> stages = _models.DitStages.Count > 0 ? _models.DitStages : [(_models.Dit, o.Device)];
         var sampler = new PipelineSampler(stages, _models.Vae, o.DType)
         {
-            EmitBlocks = true, OffloadKvCache = _offloadKvCache, KvBudgetBytes = _kvBudgetBytes, DeviceKvRings = _deviceKvRings,
+            EmitBlocks = true, OffloadKvCache = _offloadKvCache, KvBudgetBytes = _kvBudgetBytes, KvRingFormat = _kvRings,
             HostRings = _models.HostRingsFor(_offloadKvCache || _kvBudgetBytes is not null),
         };
         using var run = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, _audioDone.Token);

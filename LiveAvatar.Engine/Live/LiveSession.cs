@@ -28,7 +28,7 @@ internal sealed partial class LiveSession : ILiveSession
     /// or those beyond its peak budget (<see cref="PipelineSampler.KvBudgetBytes"/>).</summary>
     private bool _offloadKvCache;
     private long? _kvBudgetBytes;
-    private KvRingFormat _deviceKvRings;
+    private KvRingFormat _kvRings;
     private readonly LiveSessionRequest _request;
     private readonly LiveSessionLimits _limits;
     private readonly ReferenceImage _image;
@@ -65,10 +65,10 @@ internal sealed partial class LiveSession : ILiveSession
     /// <summary>Starts a session that owns the device until it ends; <paramref name="releaseDevice"/> runs once then.</summary>
     public static LiveSession Start(ModelSet models, LiveSessionRequest request, LiveSessionLimits limits, ReferenceImage image,
         MediaOptions media, Action releaseDevice, bool offloadKvCache = false, long? kvBudgetBytes = null,
-        KvRingFormat deviceKvRings = KvRingFormat.Compute)
+        KvRingFormat kvRings = KvRingFormat.Compute)
     {
         var session = new LiveSession(models, request, limits, image, media, releaseDevice)
-            { _offloadKvCache = offloadKvCache, _kvBudgetBytes = kvBudgetBytes, _deviceKvRings = deviceKvRings };
+            { _offloadKvCache = offloadKvCache, _kvBudgetBytes = kvBudgetBytes, _kvRings = kvRings };
         session._run = Task.Run(session.RunAsync);
         return session;
     }

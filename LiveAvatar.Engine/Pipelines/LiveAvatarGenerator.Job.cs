@@ -139,10 +139,10 @@ public sealed partial class LiveAvatarGenerator
             ? new PipelineSampler(models.DitStages, models.Vae, o.DType)
             {
                 EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = hostRings, KvBudgetBytes = plan.KvBudgetBytes,
-                DeviceKvRings = plan.DeviceKvRings,
+                KvRingFormat = plan.KvRingFormat,
             }.Run(si, rnd, ct)
             : new SingleDeviceSampler(models.Dit, models.Vae, o.Device, o.DType, offloadKv)
-                { HostRings = hostRings, KvBudgetBytes = plan.KvBudgetBytes, DeviceKvRings = plan.DeviceKvRings }.Run(si, rnd, ct);
+                { HostRings = hostRings, KvBudgetBytes = plan.KvBudgetBytes, KvRingFormat = plan.KvRingFormat }.Run(si, rnd, ct);
         var geometry = ClipGeometry.For(inputs);
         var blocks = geometry.Blocks;
         var totalSteps = (double)clips * blocks * request.SampleSteps;

@@ -39,7 +39,7 @@ public sealed partial class LiveAvatarGenerator : ILiveSessionHost
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.RecordingPath))!);
             return LiveSession.Start(models, request with { RecordingPath = Path.GetFullPath(request.RecordingPath) },
                 limits ?? LiveSessionLimits.Default, image, Options.Media, () => _gpu.Release(),
-                offloadKvCache: plan.KvOnHost, kvBudgetBytes: plan.KvBudgetBytes, deviceKvRings: plan.DeviceKvRings);
+                offloadKvCache: plan.KvOnHost, kvBudgetBytes: plan.KvBudgetBytes, kvRings: plan.KvRingFormat);
         }
         catch
         {

@@ -29,10 +29,10 @@ public sealed partial class LiveAvatarGenerator
         // The job's sink cache is allocated before the placement looks, so count it as coming.
         var sinkBytes = DitCondCache.BytesFor(dit.Config, dit.Config.CondLength(g.LatentH, g.LatentW), models.Options.DType);
         var onHost = plan.KvOnHost ? steps
-            : plan.KvBudgetBytes is { } budget ? steps - StepCaches.RingsOnDevice(dit, tokens, StepCaches.TailRowsFor(dit, g, plan.DeviceKvRings), steps, device,
-                models.Options.DType, budget, plan.DeviceKvRings, sinkBytes).Rings
+            : plan.KvBudgetBytes is { } budget ? steps - StepCaches.RingsOnDevice(dit, tokens, StepCaches.TailRowsFor(dit, g, plan.KvRingFormat), steps, device,
+                models.Options.DType, budget, plan.KvRingFormat, sinkBytes).Rings
             : 0;
-        if (onHost > 0) models.HostRings.Prewarm(dit, g, models.Options.DType, pinned: true, onHost);
+        if (onHost > 0) models.HostRings.Prewarm(dit, g, models.Options.DType, pinned: true, onHost, plan.KvRingFormat);
         return onHost;
     }
 

@@ -99,7 +99,7 @@ public static class LiveBench
         foreach (var e in new PipelineSampler([(dit, device)], vae, dtype)
                  {
                      EmitBlocks = true, OffloadKvCache = kv.Offload, HostRings = kv.HostRings,
-                     KvBudgetBytes = kv.Offload ? null : kv.Plan?.KvBudgetBytes, DeviceKvRings = kv.Plan?.DeviceKvRings ?? KvRingFormat.Compute,
+                     KvBudgetBytes = kv.Offload ? null : kv.Plan?.KvBudgetBytes, KvRingFormat = kv.Plan?.KvRingFormat ?? KvRingFormat.Compute,
                  }.Run(inputs, new SeededRandomness(420)))
         {
             if (e is not SamplerBlock block) { e.DisposeTensors(); continue; }

@@ -128,7 +128,7 @@ public static class SamplerBench
         using var stepTimings = new StepTimings();
         PipelineSampler Streamer(bool timed = false) => new(dits, vae, dtype)
             { EmitBlocks = true, OffloadKvCache = offloadKv, HostRings = hostRings, KvBudgetBytes = offloadKv ? null : memoryPlan?.KvBudgetBytes,
-              DeviceKvRings = memoryPlan?.DeviceKvRings ?? KvRingFormat.Compute, Timings = timed ? stepTimings : null };
+              KvRingFormat = memoryPlan?.KvRingFormat ?? KvRingFormat.Compute, Timings = timed ? stepTimings : null };
         PipelineSampler? measured = null;
         IEnumerable<SamplerEvent> Events() => streaming
             ? (measured = Streamer(timed: true)).Run(inputs, new SeededRandomness(420))

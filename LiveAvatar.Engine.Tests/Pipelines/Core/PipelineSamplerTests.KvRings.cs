@@ -51,7 +51,7 @@ public sealed partial class PipelineSamplerTests
         Assert.True(Steps * StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32, KvRingFormat.Int8) <= 2 * ring);
         using var exact = Generate(1, audio, 3, 29);
         var coded = new PipelineSampler([(models.Dit, torch.CPU)], models.Vae, ScalarType.Float32)
-            { KvBudgetBytes = budget, DeviceKvRings = KvRingFormat.Int8 };
+            { KvBudgetBytes = budget, KvRingFormat = KvRingFormat.Int8 };
         using var video = Generate(coded, audio, 3, 29);
         Assert.Equal((Steps, Steps), coded.KvRings);
         Assert.Equal(0, coded.KvRingTails);
@@ -59,14 +59,35 @@ public sealed partial class PipelineSamplerTests
         Assert.True(error is > 0 and < 0.01f, $"video {error:P3} apart (relative L2)");
     }
 
-    // A budget with room for the reserve, two full-precision rings and the streaming slots (which hold the sink's rows
+    [Fact]
+    public void Eight_bit_rings_in_host_memory_make_the_same_video_as_resident_8_bit_rings_and_the_pool_keeps_them_apart()
+    {
+        // Codes and scales stream through the slots as they are: every ring offloaded, or two of four, gives the
+        // resident 8-bit rings' video exactly. A pool that kept full-precision rings makes 8-bit ones anew.
+        using var audio = Audio(3);
+        using var pool = new HostRingPool();
+        using var full = Generate(Sampler(1, offloadKv: true, hostRings: pool), audio, 1, 31);
+        Assert.Equal(Steps, pool.Created);
+        PipelineSampler Coded(bool offload, long? kvBudget) => new([(models.Dit, torch.CPU)], models.Vae, ScalarType.Float32)
+            { OffloadKvCache = offload, HostRings = pool, KvBudgetBytes = kvBudget, KvRingFormat = KvRingFormat.Int8 };
+        using var resident = Generate(Coded(false, null), audio, 3, 31);
+        using var offloaded = Generate(Coded(true, null), audio, 3, 31);
+        Assert.Equal(2 * Steps, pool.Created);
+        var mixed = Coded(false, TwoRingBudget(audio, KvRingFormat.Int8).Budget);
+        using var mixedVideo = Generate(mixed, audio, 3, 31);
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(resident.Video, offloaded.Video));
+        Assert.Equal(0, TensorAssert.MaxAbsDiff(resident.Video, mixedVideo.Video));
+        Assert.Equal((2, Steps), mixed.KvRings);
+    }
+
+    // A budget with room for the reserve, two rings of the format and the streaming slots (which hold the sink's rows
     // after the ring's, the ring tail, so they count with them); one ring's bytes and its tokens.
-    private (long Budget, long RingBytes, int Tokens) TwoRingBudget(Tensor audio)
+    private (long Budget, long RingBytes, int Tokens) TwoRingBudget(Tensor audio, KvRingFormat format = KvRingFormat.Compute)
     {
         var geometry = ClipGeometry.For(Inputs(3, audio));
         var tokens = geometry.LatentFrames * models.Dit.FrameSeqLen(geometry.LatentH, geometry.LatentW);
-        var ring = StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32);
-        var tail = StepCaches.RingBytes(models.Dit.Config, StepCaches.TailRowsFor(models.Dit, geometry), ScalarType.Float32);
+        var ring = StepCaches.RingBytes(models.Dit.Config, tokens, ScalarType.Float32, format);
+        var tail = StepCaches.RingBytes(models.Dit.Config, StepCaches.TailRowsFor(models.Dit, geometry, format), ScalarType.Float32);
         return (KvRingPlacement.ReserveBytes(tokens) + 2 * ring + 2 * (ring + tail) / models.Dit.Config.NumLayers, ring, tokens);
     }
 

@@ -1,3 +1,4 @@
+using LiveAvatar.Engine.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,10 +21,10 @@ public sealed class DitRingCache : DitLayerRows // per layer k, v [1, S (+ tail)
 
     /// <param name="dtype">The dtype attention computes in (the rows' own dtype unless <paramref name="format"/> is int8).</param>
     /// <param name="tailRows">Rows after the ring's S for the sink's keys and values (0: attention copies instead).</param>
-    /// <param name="format">How the rows are stored; an 8-bit ring lives on a device and has no tail.</param>
+    /// <param name="format">How the rows are stored; an 8-bit ring has no tail.</param>
     public DitRingCache(DitConfig config, int ringTokens, Device device, ScalarType dtype, bool pinnedHost = false, int tailRows = 0,
         KvRingFormat format = KvRingFormat.Compute)
-        : base(config, ringTokens, device, format == KvRingFormat.Int8 ? ScalarType.Int8 : dtype, pinnedHost, Int8Checked(format, pinnedHost, tailRows))
+        : base(config, ringTokens, device, format == KvRingFormat.Int8 ? ScalarType.Int8 : dtype, pinnedHost, Int8Checked(format, tailRows))
     {
         (Dtype, Format) = (dtype, format);
         if (format != KvRingFormat.Int8) return;
@@ -33,8 +34,9 @@ public sealed class DitRingCache : DitLayerRows // per layer k, v [1, S (+ tail)
         {
             for (var i = 0; i < config.NumLayers; i++)
             {
-                _kScale[i] = torch.zeros([1, ringTokens, config.NumHeads], ScalarType.Float32, device).DetachFromDisposeScope();
-                _vScale[i] = torch.zeros([1, ringTokens, config.NumHeads], ScalarType.Float32, device).DetachFromDisposeScope();
+                long[] shape = [1, ringTokens, config.NumHeads];
+                _kScale[i] = (pinnedHost ? HostMemory.Zeros(shape, ScalarType.Float32) : torch.zeros(shape, ScalarType.Float32, device)).DetachFromDisposeScope();
+                _vScale[i] = (pinnedHost ? HostMemory.Zeros(shape, ScalarType.Float32) : torch.zeros(shape, ScalarType.Float32, device)).DetachFromDisposeScope();
             }
         }
         catch
@@ -44,9 +46,9 @@ public sealed class DitRingCache : DitLayerRows // per layer k, v [1, S (+ tail)
         }
     }
 
-    private static int Int8Checked(KvRingFormat format, bool pinnedHost, int tailRows) =>
-        format == KvRingFormat.Int8 && (pinnedHost || tailRows > 0)
-            ? throw new ArgumentException("an 8-bit ring lives on a device and has no tail (attention decodes it into a buffer of its own)")
+    private static int Int8Checked(KvRingFormat format, int tailRows) =>
+        format == KvRingFormat.Int8 && tailRows > 0
+            ? throw new ArgumentException("an 8-bit ring has no tail (attention decodes it into a buffer of its own)")
             : tailRows;
 
     /// <summary>The dtype attention computes in, which rows are decoded to.</summary>
@@ -92,18 +94,32 @@ public sealed class DitRingCache : DitLayerRows // per layer k, v [1, S (+ tail)
 
     protected override void DisposeOwned()
     {
-        foreach (var t in (_kScale ?? []).Concat(_vScale ?? [])) t?.Dispose();
+        // Slot rings share a scale tensor between layers: each is freed once.
+        foreach (var t in (_kScale ?? []).Concat(_vScale ?? []).Distinct(ReferenceEqualityComparer.Instance)) ((Tensor?)t)?.Dispose();
     }
 
     /// <summary>A ring whose layer l computes with <c>k[l % k.Length]</c> and <c>v[l % v.Length]</c>: device slots
     /// (which may be longer than <paramref name="ringTokens"/>: a tail) filled layer by layer by its
-    /// <see cref="DitLayerRows.Residency"/>.</summary>
-    public DitRingCache(DitConfig config, Tensor[] slotK, Tensor[] slotV, int ringTokens)
-        : base(Enumerable.Range(0, config.NumLayers).Select(l => slotK[l % slotK.Length]).ToArray(),
-               Enumerable.Range(0, config.NumLayers).Select(l => slotV[l % slotV.Length]).ToArray(), ringTokens)
+    /// <see cref="DitLayerRows.Residency"/>, or views of another ring's first rows. With <paramref name="scales"/>
+    /// (per layer in the same way, keys' then values'), the rows are 8-bit codes decoded to <paramref name="dtype"/>.</summary>
+    public DitRingCache(DitConfig config, Tensor[] slotK, Tensor[] slotV, int ringTokens,
+        (Tensor[] K, Tensor[] V, ScalarType Dtype)? scales = null)
+        : base(PerLayer(config, slotK), PerLayer(config, slotV), ringTokens)
     {
-        Dtype = slotK[0].dtype;
+        Dtype = scales?.Dtype ?? slotK[0].dtype;
+        if (scales is not { } s) return;
+        Format = KvRingFormat.Int8;
+        (_kScale, _vScale) = (PerLayer(config, s.K), PerLayer(config, s.V));
     }
+
+    private static Tensor[] PerLayer(DitConfig config, Tensor[] slots) =>
+        Enumerable.Range(0, config.NumLayers).Select(l => slots[l % slots.Length]).ToArray();
+
+    /// <summary>An 8-bit ring's key scales [1, S, N] of <paramref name="layer"/> (for copies between rings).</summary>
+    internal Tensor KScale(int layer) => _kScale?[layer] ?? throw new InvalidOperationException("only an 8-bit ring has scales");
+
+    /// <summary>An 8-bit ring's value scales [1, S, N] of <paramref name="layer"/>.</summary>
+    internal Tensor VScale(int layer) => _vScale?[layer] ?? throw new InvalidOperationException("only an 8-bit ring has scales");
 
     private long[]? _tailValuesFill;
 

@@ -32,20 +32,20 @@ public sealed class HostRingPool : IDisposable
     /// that many (a larger one is lent as a view of its first rows: pictures of another aspect at the same size setting
     /// differ by a few rows, and re-pinning 10-40 GiB for them would take seconds), else a new one (pinned where CUDA
     /// is present); idle rings too small or of another layout are freed first.</summary>
-    internal DitRingCache Rent(CausalWanModelS2V dit, ClipGeometry g, ScalarType dtype, bool pinned)
+    internal DitRingCache Rent(CausalWanModelS2V dit, ClipGeometry g, ScalarType dtype, bool pinned, KvRingFormat format = KvRingFormat.Compute)
     {
         var tokens = g.LatentFrames * dit.FrameSeqLen(g.LatentH, g.LatentW);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var match = _idle.Where(r => Holds(r, dit.Config, tokens, dtype)).MinBy(r => r.Length);
+            var match = _idle.Where(r => Holds(r, dit.Config, tokens, dtype, format)).MinBy(r => r.Length);
             if (match is not null)
             {
                 _idle.Remove(match);
                 if (match.Length == tokens) return match;
-                var view = new DitRingCache(dit.Config,
-                    Enumerable.Range(0, match.Layers).Select(l => match.K(l).narrow(1, 0, tokens)).ToArray(),
-                    Enumerable.Range(0, match.Layers).Select(l => match.V(l).narrow(1, 0, tokens)).ToArray(), tokens);
+                Tensor[] First(Func<int, Tensor> rows) => Enumerable.Range(0, match.Layers).Select(l => rows(l).narrow(1, 0, tokens)).ToArray();
+                var view = new DitRingCache(dit.Config, First(match.K), First(match.V), tokens,
+                    format == KvRingFormat.Int8 ? (First(match.KScale), First(match.VScale), dtype) : null);
                 _lentViews[view] = match;
                 return view;
             }
@@ -55,19 +55,20 @@ public sealed class HostRingPool : IDisposable
                 _idle.Remove(stale);
             }
         }
-        var made = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, CPU, dtype, pinned);
+        var made = dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, CPU, dtype, pinned, format: format);
         lock (_gate) Created++;
         return made;
     }
 
     /// <summary>Makes sure <paramref name="count"/> idle rings of this geometry are kept, so that the first run that
     /// needs them does not spend seconds pinning memory before its first block.</summary>
-    internal void Prewarm(CausalWanModelS2V dit, ClipGeometry g, ScalarType dtype, bool pinned, int count)
+    internal void Prewarm(CausalWanModelS2V dit, ClipGeometry g, ScalarType dtype, bool pinned, int count,
+        KvRingFormat format = KvRingFormat.Compute)
     {
         var rented = new List<DitRingCache>();
         try
         {
-            for (var i = 0; i < count; i++) rented.Add(Rent(dit, g, dtype, pinned));
+            for (var i = 0; i < count; i++) rented.Add(Rent(dit, g, dtype, pinned, format));
         }
         finally
         {
@@ -111,10 +112,10 @@ public sealed class HostRingPool : IDisposable
         Clear();
     }
 
-    private static bool Holds(DitRingCache ring, DitConfig config, int tokens, ScalarType dtype)
+    private static bool Holds(DitRingCache ring, DitConfig config, int tokens, ScalarType dtype, KvRingFormat format)
     {
         var k = ring.K(0);
-        return ring.Length >= tokens && ring.Layers == config.NumLayers && k.dtype == dtype
+        return ring.Length >= tokens && ring.Layers == config.NumLayers && ring.Dtype == dtype && ring.Format == format
             && k.shape[2] == config.NumHeads && k.shape[3] == config.HeadDim;
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class PipelineSampler
             var (first, count) = _ranges[s];
             // One ring per step this stage runs and its own sink cache; the rings in host memory when asked for.
             using var caches = new StepCaches(dit, _g, count, branches: 1, device, _sampler._dtype, _sampler.OffloadKvCache, _sampler.HostRings,
-                _ranges.Count == 1 ? _sampler.KvBudgetBytes : null, _sampler.DeviceKvRings);
+                _ranges.Count == 1 ? _sampler.KvBudgetBytes : null, _sampler.KvRingFormat);
             if (s == 0)
             {
                 _sampler.KvRings = (caches.GpuRings, caches.TotalRings);

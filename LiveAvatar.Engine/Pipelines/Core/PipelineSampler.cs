@@ -67,8 +67,8 @@ public sealed partial class PipelineSampler
     /// device. Multi-stage runs keep their rings resident.</summary>
     public long? KvBudgetBytes { get; init; }
 
-    /// <summary>How the KV rings kept on the device store their rows (<see cref="Generation.MemoryPlan.DeviceKvRings"/>).</summary>
-    public KvRingFormat DeviceKvRings { get; init; }
+    /// <summary>How the KV rings store their rows, on the device and in host memory (<see cref="Generation.MemoryPlan.KvRingFormat"/>).</summary>
+    public KvRingFormat KvRingFormat { get; init; }
 
     /// <summary>Records the first stage's host issue time and device interval per DiT step (benchmarks); null: none.</summary>
     public StepTimings? Timings { get; init; }

@@ -42,7 +42,7 @@ public sealed partial class SingleDeviceSampler
                 history = new MotionHistory(s._vae, g, ref5);
                 s.Probe?.Invoke("vae/motion_encode_out", history.Latents);
                 caches = new StepCaches(s._dit, g, inputs.Steps, BranchesFor(inputs), s._device, s._dtype, s._offloadKvCache, s.HostRings,
-                    s.KvBudgetBytes, s.DeviceKvRings);
+                    s.KvBudgetBytes, s.KvRingFormat);
                 return new RunState(g, caches, history, refLatent);
             }
             catch

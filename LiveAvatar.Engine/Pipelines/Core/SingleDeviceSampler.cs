@@ -32,8 +32,8 @@ public sealed partial class SingleDeviceSampler
     /// that do not fit into host memory (<see cref="Generation.MemoryPlan.KvBudgetBytes"/>); null: every ring on the device.</summary>
     public long? KvBudgetBytes { get; init; }
 
-    /// <summary>How the KV rings kept on the device store their rows (<see cref="Generation.MemoryPlan.DeviceKvRings"/>).</summary>
-    public KvRingFormat DeviceKvRings { get; init; }
+    /// <summary>How the KV rings store their rows, on the device and in host memory (<see cref="Generation.MemoryPlan.KvRingFormat"/>).</summary>
+    public KvRingFormat KvRingFormat { get; init; }
 
     public SingleDeviceSampler(CausalWanModelS2V dit, Wan21Vae vae, Device device, ScalarType dtype, bool offloadKvCache = false)
         : this(dit, new Wan21ClipVae(vae), device, dtype, offloadKvCache)

@@ -27,10 +27,10 @@ internal sealed class StepCaches : IDisposable
     /// <param name="pool">Where host rings come from and go back to (kept between runs); null: made and freed here.</param>
     /// <param name="gpuBudgetBytes">Without <paramref name="offload"/>: the device peak to keep under; rings that do not
     /// fit beside what the device already holds go to host memory (<see cref="KvRingPlacement"/>). Null: all on the device.</param>
-    /// <param name="deviceRings">How the rings on the device store their rows (8-bit rings have no tail); rings in
-    /// host memory keep the compute dtype.</param>
+    /// <param name="ringFormat">How the rings store their rows, on the device and in host memory (8-bit rings have no
+    /// tail).</param>
     public StepCaches(CausalWanModelS2V dit, ClipGeometry g, int steps, int branches, Device device, ScalarType dtype, bool offload,
-        HostRingPool? pool = null, long? gpuBudgetBytes = null, KvRingFormat deviceRings = KvRingFormat.Compute)
+        HostRingPool? pool = null, long? gpuBudgetBytes = null, KvRingFormat ringFormat = KvRingFormat.Compute)
     {
         if (branches is < 1 or > 2) throw new ArgumentOutOfRangeException(nameof(branches), "1 (no guidance) or 2 (guidance)");
         // Host rings sit in page-locked memory, so the copies to and from the device slots run asynchronously.
@@ -44,9 +44,9 @@ internal sealed class StepCaches : IDisposable
             // The sink caches first, so that the placement below counts them among what the device holds.
             for (var br = 0; br < branches; br++) _cond[br] = dit.NewCondCache(g.LatentH, g.LatentW, device, dtype);
             var ringTokens = g.LatentFrames * dit.FrameSeqLen(g.LatentH, g.LatentW);
-            var tailRows = TailRowsFor(dit, g, deviceRings);
-            (GpuRings, TailRings) = offload ? (0, 0) : RingsOnDevice(dit, ringTokens, tailRows, branches * steps, device, dtype, gpuBudgetBytes, deviceRings);
-            DeviceRingFormat = deviceRings;
+            var tailRows = TailRowsFor(dit, g, ringFormat);
+            (GpuRings, TailRings) = offload ? (0, 0) : RingsOnDevice(dit, ringTokens, tailRows, branches * steps, device, dtype, gpuBudgetBytes, ringFormat);
+            RingFormat = ringFormat;
             for (var br = 0; br < branches; br++)
             {
                 _rings[br] = new DitRingCache[steps];
@@ -56,11 +56,12 @@ internal sealed class StepCaches : IDisposable
                     var host = br * steps + i >= GpuRings;
                     _onHost[br][i] = host;
                     _rings[br][i] = host
-                        ? _pool?.Rent(dit, g, dtype, pinned) ?? dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, torch.CPU, dtype, pinned)
-                        : dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype, sinkTail: br * steps + i < TailRings, format: deviceRings);
+                        ? _pool?.Rent(dit, g, dtype, pinned, ringFormat)
+                          ?? dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, torch.CPU, dtype, pinned, format: ringFormat)
+                        : dit.NewRingCache(g.LatentH, g.LatentW, g.LatentFrames, device, dtype, sinkTail: br * steps + i < TailRings, format: ringFormat);
                 }
             }
-            if (GpuRings < branches * steps) _streamer = new RingLayerStreamer(dit.Config, ringTokens, device, dtype, tailRows);
+            if (GpuRings < branches * steps) _streamer = new RingLayerStreamer(dit.Config, ringTokens, device, dtype, tailRows, ringFormat);
         }
         catch
         {
@@ -76,8 +77,8 @@ internal sealed class StepCaches : IDisposable
     /// reads in place (the others copy ring and sink into a new buffer in every layer).</summary>
     public int TailRings { get; }
 
-    /// <summary>How the rings on the device store their rows.</summary>
-    public KvRingFormat DeviceRingFormat { get; }
+    /// <summary>How the rings store their rows.</summary>
+    public KvRingFormat RingFormat { get; }
 
     /// <summary>All rings of the run: steps × branches.</summary>
     public int TotalRings => _rings.Sum(b => b?.Length ?? 0);
@@ -110,8 +111,7 @@ internal sealed class StepCaches : IDisposable
         allocated += alsoComing;
         var ringBytes = RingBytes(dit.Config, ringTokens, dtype, format);
         var tailBytes = RingBytes(dit.Config, tailRows, dtype);
-        // The streaming slots hold rings in the compute dtype (host rings are never 8-bit).
-        var slotBytes = 2 * (RingBytes(dit.Config, ringTokens, dtype) + tailBytes) / dit.Config.NumLayers;
+        var slotBytes = 2 * (ringBytes + tailBytes) / dit.Config.NumLayers;
         var reserve = KvRingPlacement.ReserveBytes(ringTokens);
         var onGpu = KvRingPlacement.OnGpu(rings, ringBytes, slotBytes, limit, allocated, reserve);
         return (onGpu, KvRingPlacement.TailsOnGpu(onGpu, rings, ringBytes, tailBytes, slotBytes, limit, allocated, reserve));
