@@ -39,13 +39,14 @@ public sealed record GenerateOptions(GenerationRequest Request, string Checkpoin
                                       rate and the first frames within seconds. Guidance > 1 always uses the
                                       original loop
           --offload_model [true|false]   keep idle models on the CPU (single device)
-          --offload_kv_cache [true|false] keep the per-step KV caches on the CPU (single device)
+          --offload_kv_cache [true|false] keep the per-step KV caches on the CPU, in bf16 (single device; also the
+                                      way to keep bf16 rings under the 24 and 48 GB profiles, which use 8-bit ones)
           --fp8                       FP8 (E4M3) linear layers; needs CUDA and libtorch >= 2.4
           --memory_profile P          GPU memory budget: auto (default), 24, 48 or 80 (GB). auto picks from the free
                                       memory of the GPU and the job log says what it picked.
-                                        24: FP8 weights streamed from host memory, KV cache in host memory, encoders
-                                            on the CPU (needs about 60 GiB of host RAM); 48: FP8 weights and 8-bit
-                                            KV cache resident; 80: everything resident (block streaming)
+                                        24: FP8 weights streamed from host memory, 8-bit KV cache in host memory,
+                                            encoders on the CPU (needs about 42 GiB of host RAM); 48: FP8 weights and
+                                            8-bit KV cache resident; 80: everything resident (block streaming)
           --num_gpus_dit N            devices running the DiT (step i on device i); 1 = single device
           --enable_vae_parallel       decode on a device of its own (device N)
           --device D                  cpu or cuda:N for a single-device run (default cuda:0 if present, else cpu)

@@ -40,8 +40,8 @@ public static class MemoryProfiles
     /// <summary>One line for a help text or a selector's tooltip.</summary>
     public static string Describe(MemoryProfile p) => p switch
     {
-        MemoryProfile.Gb24 => "24 GB: FP8 weights streamed layer by layer from host memory, KV cache in host memory, " +
-                              "encoders on the CPU (slowest; needs about 60 GiB of host RAM)",
+        MemoryProfile.Gb24 => "24 GB: FP8 weights streamed layer by layer from host memory, 8-bit KV cache in host memory, " +
+                              "encoders on the CPU (slowest; needs about 42 GiB of host RAM)",
         MemoryProfile.Gb48 => "48 GB: FP8 weights and 8-bit KV cache resident, encoders on the CPU",
         MemoryProfile.Gb80 => "80 GB: everything resident in bf16 (fastest; block streaming)",
         _ => "auto: picks 80, 48 or 24 from the free memory of the chosen GPU and says which",
