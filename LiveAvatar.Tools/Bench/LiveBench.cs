@@ -96,11 +96,12 @@ public static class LiveBench
         var latency = new List<double>();
         var interval = new List<double>();
         var last = 0.0;
-        foreach (var e in new PipelineSampler([(dit, device)], vae, dtype)
-                 {
-                     EmitBlocks = true, OffloadKvCache = kv.Offload, HostRings = kv.HostRings,
-                     KvBudgetBytes = kv.Offload ? null : kv.Plan?.KvBudgetBytes, KvRingFormat = kv.Plan?.KvRingFormat ?? KvRingFormat.Compute,
-                 }.Run(inputs, new SeededRandomness(420)))
+        var sampler = new PipelineSampler([(dit, device)], vae, dtype)
+        {
+            EmitBlocks = true, OffloadKvCache = kv.Offload, HostRings = kv.HostRings,
+            KvBudgetBytes = kv.Offload ? null : kv.Plan?.KvBudgetBytes, KvRingFormat = kv.Plan?.KvRingFormat ?? KvRingFormat.Compute,
+        };
+        foreach (var e in sampler.Run(inputs, new SeededRandomness(420)))
         {
             if (e is not SamplerBlock block) { e.DisposeTensors(); continue; }
             using (block.Video) SaveVideoConversion.ToUint8(block.Video);
